@@ -1,0 +1,41 @@
+/** Error codes emolabel raises; each names a class of failure a caller can branch on. */
+export type EmolabelErrorCode =
+  | 'invalid_input'
+  | 'invalid_option'
+  | 'unknown_model'
+  | 'missing_api_key'
+  | 'media_error'
+  | 'model_error'
+  | 'provider_error'
+  | 'parse_error'
+  | 'budget_exceeded'
+  | 'aborted';
+
+/**
+ * The one error class emolabel throws. Messages say what was expected, what came, and what to do.
+ * `isRetryable` marks transient failures (timeouts, 408, 409, 429, 5xx).
+ */
+export class EmolabelError extends Error {
+  override readonly name = 'EmolabelError';
+  readonly code: EmolabelErrorCode;
+  readonly isRetryable: boolean;
+  /** The file or item the error is about, when there is one. */
+  readonly path?: string;
+
+  constructor(
+    code: EmolabelErrorCode,
+    message: string,
+    options: { cause?: unknown; isRetryable?: boolean; path?: string } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.isRetryable = options.isRetryable ?? false;
+    if (options.path !== undefined) this.path = options.path;
+  }
+}
+
+/** A short, single-line description of any thrown value, for per-item error columns. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message.replace(/\s+/g, ' ').trim();
+  return String(error);
+}

@@ -1,0 +1,56 @@
+import sharp, { type Sharp } from 'sharp';
+import type { RgbImage } from './rgb-image.js';
+import { EmolabelError } from '../errors.js';
+
+/** Images above this many pixels are refused before decoding (about 8K x 8K). */
+export const MAX_IMAGE_PIXELS = 8192 * 8192;
+
+/**
+ * Decodes an encoded image (JPEG, PNG, WebP, GIF's first frame …) to RGB, applying EXIF rotation.
+ * Refuses images larger than {@link MAX_IMAGE_PIXELS} with a message naming the file.
+ */
+export async function decodeImage(encoded: Buffer, source: string): Promise<RgbImage> {
+  if (encoded.length === 0) {
+    throw new EmolabelError('media_error', `${source} is empty (0 bytes); re-export or remove it.`, { path: source });
+  }
+  let pipeline: Sharp;
+  try {
+    pipeline = sharp(encoded, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' });
+    const metadata = await pipeline.metadata();
+    const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
+    if (pixels > MAX_IMAGE_PIXELS) {
+      throw new EmolabelError(
+        'media_error',
+        `${source} is ${metadata.width}x${metadata.height} pixels, above the ${MAX_IMAGE_PIXELS.toLocaleString('en')}-pixel limit; downscale it first.`,
+        { path: source },
+      );
+    }
+    const { data, info } = await pipeline.rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    return toRgb(data, info.width, info.height, info.channels);
+  } catch (error) {
+    if (error instanceof EmolabelError) throw error;
+    const reason = (error as Error).message.split('\n')[0];
+    throw new EmolabelError('media_error', `${source} is not a readable image (${reason}); check the file or remove it.`, {
+      cause: error,
+      path: source,
+    });
+  }
+}
+
+function toRgb(data: Buffer, width: number, height: number, channels: number): RgbImage {
+  if (channels === 3) return { data, width, height };
+  // Greyscale JPEGs decode to one channel even after toColourspace; expand them.
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let pixel = 0; pixel < width * height; pixel += 1) {
+    const grey = data[pixel * channels] ?? 0;
+    rgb[pixel * 3] = grey;
+    rgb[pixel * 3 + 1] = channels >= 3 ? (data[pixel * channels + 1] ?? grey) : grey;
+    rgb[pixel * 3 + 2] = channels >= 3 ? (data[pixel * channels + 2] ?? grey) : grey;
+  }
+  return { data: rgb, width, height };
+}
+
+/** Encodes RGB pixels as JPEG (for LLM requests and review thumbnails). */
+export async function encodeJpeg(image: RgbImage, quality = 90): Promise<Buffer> {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).jpeg({ quality }).toBuffer();
+}

@@ -1,0 +1,115 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { sortNatural } from './evenly-spaced.js';
+import { isImagePath, isVideoPath, type MediaItem, type MediaKind } from './media-item.js';
+import { readManifest } from './read-manifest.js';
+import { describeError } from '../errors.js';
+
+/** An input that could not become an item (missing path, unreadable folder, unsupported file). */
+export interface InputFailure {
+  readonly id: string;
+  readonly path: string;
+  readonly error: string;
+}
+
+export interface DiscoveredInputs {
+  readonly items: MediaItem[];
+  readonly failures: InputFailure[];
+}
+
+export interface DiscoverOptions {
+  /** A CSV with `path` and optional `label` columns; paths are relative to its folder. */
+  readonly manifest?: string;
+  /** Treat each folder that directly holds images as one clip whose frames are those images. */
+  readonly clipFolders?: boolean;
+}
+
+function idFor(path: string, root: string): string {
+  const relativePath = relative(root, path) || basename(path);
+  const withoutExtension = extname(relativePath) && !relativePath.endsWith(sep) ? relativePath.slice(0, -extname(relativePath).length) : relativePath;
+  return withoutExtension.split(sep).join('/');
+}
+
+function kindOfFile(path: string): MediaKind | undefined {
+  if (isImagePath(path)) return 'image';
+  if (isVideoPath(path)) return 'video';
+  return undefined;
+}
+
+/**
+ * Turns paths, folders and a manifest into items. Folders are walked recursively in natural order;
+ * files with other extensions inside folders are skipped, but a path named directly must be usable.
+ */
+export async function discoverInputs(paths: readonly string[], options: DiscoverOptions = {}): Promise<DiscoveredInputs> {
+  const items: MediaItem[] = [];
+  const failures: InputFailure[] = [];
+  const fail = (path: string, root: string, error: string) => failures.push({ id: idFor(path, root), path, error });
+
+  async function walk(folder: string, root: string): Promise<void> {
+    let names: string[];
+    try {
+      names = sortNatural(await readdir(folder));
+    } catch (error) {
+      fail(folder, root, `Cannot read folder ${folder}: ${describeError(error)}`);
+      return;
+    }
+    const subfolders: string[] = [];
+    let holdsImages = false;
+    for (const name of names) {
+      const path = join(folder, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isDirectory()) subfolders.push(path);
+      else if (options.clipFolders && isImagePath(name)) holdsImages = true;
+      else {
+        const kind = kindOfFile(name);
+        if (kind) items.push({ id: idFor(path, root), path, kind });
+      }
+    }
+    if (holdsImages) items.push({ id: idFor(folder, root), path: folder, kind: 'frames' });
+    for (const subfolder of subfolders) await walk(subfolder, root);
+  }
+
+  async function addPath(rawPath: string, root: string, label?: string): Promise<void> {
+    const path = resolve(root, rawPath);
+    const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
+    if (info instanceof Error) {
+      fail(path, root, info.code === 'ENOENT' ? `${path} does not exist; check the path.` : `Cannot read ${path}: ${info.message}`);
+      return;
+    }
+    const withLabel = <T extends MediaItem>(item: T): T => (label === undefined ? item : { ...item, label });
+    if (info.isDirectory()) {
+      if (label !== undefined) {
+        items.push(withLabel({ id: idFor(path, root), path, kind: 'frames' }));
+        return;
+      }
+      const folderRoot = options.clipFolders && (await holdsImagesDirectly(path)) ? dirname(path) : path;
+      await walk(path, folderRoot);
+      return;
+    }
+    const kind = kindOfFile(path);
+    if (kind === undefined) {
+      fail(path, root, `${path} is not a supported image or video (use .jpg, .png, .webp, .mp4, .mov, .mkv, .webm, .avi, .gif).`);
+      return;
+    }
+    items.push(withLabel({ id: idFor(path, root), path, kind }));
+  }
+
+  for (const path of paths) await addPath(path, dirname(resolve(path)));
+  if (options.manifest) {
+    const root = dirname(resolve(options.manifest));
+    for (const row of readManifest(options.manifest)) await addPath(row.path, root, row.label);
+  }
+  return { items: dedupeIds(items), failures };
+}
+
+async function holdsImagesDirectly(folder: string): Promise<boolean> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  return names.some(isImagePath);
+}
+
+/** Two inputs that differ only by extension (a.jpg, a.png) keep their extension in the id. */
+function dedupeIds(items: MediaItem[]): MediaItem[] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.id, (counts.get(item.id) ?? 0) + 1);
+  return items.map((item) => ((counts.get(item.id) ?? 0) > 1 && item.kind !== 'frames' ? { ...item, id: `${item.id}${extname(item.path)}` } : item));
+}

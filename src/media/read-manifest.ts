@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { EmolabelError } from '../errors.js';
+
+/** A row of a manifest CSV: `path` (relative to the manifest's folder or absolute) and an optional `label`. */
+export interface ManifestRow {
+  readonly path: string;
+  readonly label?: string;
+}
+
+/** Reads a manifest CSV with a header row holding `path` and optionally `label`. */
+export function readManifest(file: string): ManifestRow[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new EmolabelError('invalid_input', `Cannot read manifest ${file}: ${(error as Error).message}`, { cause: error, path: file });
+  }
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, { columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true });
+  } catch (error) {
+    throw new EmolabelError('invalid_input', `Manifest ${file} is not valid CSV: ${(error as Error).message}`, { cause: error, path: file });
+  }
+  if (records.length > 0 && !('path' in (records[0] ?? {}))) {
+    throw new EmolabelError('invalid_input', `Manifest ${file} has no "path" column; expected a header like "path,label".`, { path: file });
+  }
+  return records
+    .filter((record) => (record.path ?? '') !== '')
+    .map((record) => (record.label ? { path: record.path ?? '', label: record.label } : { path: record.path ?? '' }));
+}

@@ -1,0 +1,38 @@
+import type { Annotation, Annotator, Usage } from '../annotators/annotator.js';
+import type { FaceCrop } from '../faces/find-faces.js';
+import type { Distribution, Taxonomy } from '../taxonomy/taxonomy.js';
+
+/** What a strategy labels: the crops of one face track (or whole frames) of one item, in order. */
+export interface StrategyInput {
+  readonly crops: readonly FaceCrop[];
+  readonly annotator: Annotator;
+  readonly taxonomy: Taxonomy;
+  readonly signal?: AbortSignal;
+}
+
+/** A strategy's verdict for one clip (or one face track of it). */
+export interface ClipAnnotation {
+  /** `ok` when a label was reached; otherwise the worst status among the requests. */
+  readonly status: Annotation['status'];
+  readonly label?: string;
+  readonly confidence?: number;
+  readonly distribution?: Distribution;
+  /** The label each frame got, in frame order, when frames were labelled one by one. */
+  readonly frameLabels: ReadonlyArray<string | undefined>;
+  /** Every request the strategy made, in order. */
+  readonly annotations: readonly Annotation[];
+  readonly usage: Usage;
+  readonly costUsd: number;
+  readonly rationale?: string;
+  readonly error?: string;
+  readonly rawText?: string;
+  readonly warnings: readonly string[];
+  readonly promptVersion?: string;
+}
+
+/** How frames of a clip turn into requests and requests into one label. */
+export interface Strategy {
+  readonly name: string;
+  readonly description: string;
+  annotateClip(input: StrategyInput): Promise<ClipAnnotation>;
+}
