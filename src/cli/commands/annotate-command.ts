@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import { Option } from 'commander';
+import type { RegisterCommand } from '../main.js';
+import { EXIT } from '../cli-io.js';
+import { choiceOption, integerOption, numberOption } from '../parse-option.js';
+import { createProgressReporter } from '../progress-reporter.js';
+import { EmolabelError } from '../../errors.js';
+import { annotate, type AnnotateOptions } from '../../pipeline/annotate.js';
+import { formatResultsTable } from '../../output/format-table.js';
+import { outputFormatOf, writeResults } from '../../output/write-results.js';
+import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
+
+/** Parsed flags of `emolabel annotate`. */
+export interface AnnotateFlags {
+  readonly out?: string;
+  readonly model: string;
+  readonly strategy: string;
+  readonly taxonomy: string;
+  readonly frames: number;
+  readonly faces: 'largest' | 'all' | 'none';
+  readonly faceMargin: number;
+  readonly manifest?: string;
+  readonly clipFolders?: boolean;
+  readonly concurrency: number;
+  readonly saveFrames?: string;
+  readonly quiet?: boolean;
+  readonly baseUrl?: string;
+  readonly apiKeyEnv?: string;
+  readonly prompt?: string;
+  readonly detail?: string;
+}
+
+/** Maps CLI flags onto library options (paths resolved against the working directory). */
+export function annotateOptionsFromFlags(flags: AnnotateFlags, cwd: string): AnnotateOptions {
+  return {
+    model: flags.model,
+    strategy: flags.strategy,
+    taxonomy: flags.taxonomy,
+    frames: flags.frames,
+    faces: flags.faces,
+    faceMargin: flags.faceMargin,
+    manifest: flags.manifest && resolve(cwd, flags.manifest),
+    clipFolders: flags.clipFolders,
+    concurrency: flags.concurrency,
+    saveFramesDir: flags.saveFrames && resolve(cwd, flags.saveFrames),
+    annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail },
+  };
+}
+
+export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCode) => {
+  program
+    .command('annotate')
+    .description('Label the facial emotion of images, videos and frame folders.')
+    .argument('[inputs...]', 'image files, video files and folders (walked recursively)')
+    .option('-o, --out <file>', 'write results to a .csv, .jsonl or .json file (default: print a table)')
+    .option('-m, --model <id>', 'annotator, provider:model', 'local')
+    .option('-s, --strategy <name>', 'frame (majority vote) or mean (average probabilities)', 'frame')
+    .option('-t, --taxonomy <name|file>', 'basic7, ternary, or a taxonomy .json file', 'basic7')
+    .option('-f, --frames <n>', 'frames sampled evenly from each video or frame folder', integerOption(1), 8)
+    .addOption(new Option('--faces <mode>', 'largest face per frame, all faces, or none (whole frames)').choices(['largest', 'all', 'none']).default('largest'))
+    .option('--face-margin <fraction>', 'margin added around each face box', numberOption(0, 2), 0.1)
+    .option('--manifest <csv>', 'a CSV with columns path and optional label (paths relative to the CSV)')
+    .option('--clip-folders', 'treat every folder of images as one clip (FERV39k layout)')
+    .option('-c, --concurrency <n>', 'items processed at once', integerOption(1), 2)
+    .option('--save-frames <dir>', 'also write the sampled frames and face crops as JPEG here')
+    .option('-q, --quiet', 'no progress output')
+    .option('--base-url <url>', 'endpoint of an OpenAI-compatible server (Ollama, vLLM, LM Studio …)')
+    .option('--api-key-env <name>', "environment variable holding the API key (default: the provider's usual one)")
+    .option('--prompt <mode>', 'LLM prompt mode: direct, au-cot or hint')
+    .addOption(new Option('--detail <level>', 'LLM image detail').argParser(choiceOption(['low', 'high', 'auto'])))
+    .action(async (inputs: string[], flags: AnnotateFlags) => {
+      if (inputs.length === 0 && !flags.manifest) {
+        throw new EmolabelError('invalid_option', 'Give at least one input path, or --manifest <csv>. Example: emolabel annotate clips/ --out labels.csv');
+      }
+      if (flags.out) outputFormatOf(flags.out);
+      const taxonomy = resolveTaxonomy(flags.taxonomy);
+      const progress = createProgressReporter(io, { quiet: flags.quiet });
+      const { results, summary } = await annotate(
+        inputs.map((input) => resolve(io.cwd, input)),
+        { ...annotateOptionsFromFlags(flags, io.cwd), taxonomy, onStart: (total) => progress.start(total), onResult: (batch, { done }) => progress.update(batch, done) },
+      ).finally(() => progress.stop());
+      if (flags.out) await writeResults(resolve(io.cwd, flags.out), results, taxonomy.labels);
+      else io.stdout.write(formatResultsTable(results));
+      if (!flags.quiet) {
+        const cost = summary.costUsd > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens, $${summary.costUsd.toFixed(4)}` : '';
+        io.stderr.write(`${summary.items} results: ${summary.ok} ok, ${summary.noFace} no face, ${summary.refused} refused, ${summary.failed - summary.refused} errors${cost}${flags.out ? ` → ${flags.out}` : ''}\n`);
+      }
+      setExitCode(summary.failed > 0 ? EXIT.someItemsFailed : EXIT.ok);
+    });
+};

@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { type CliIo, EXIT, processIo } from './cli-io.js';
+import { registerAnnotateCommand } from './commands/annotate-command.js';
+import { EmolabelError } from '../errors.js';
+
+/** Each command file adds itself to the program and reports its exit code through `setExitCode`. */
+export type RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: number) => void) => void;
+
+const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand];
+
+/**
+ * Runs the emolabel CLI on `argv` (without `node` and the script) and resolves to the exit code.
+ * Errors become one clear line on stderr, never a stack trace (set EMOLABEL_DEBUG=1 for one).
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('emolabel')
+    .description('Label facial emotion in videos, frame folders and images.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError('(run with --help for usage)');
+  for (const register of COMMANDS) register(program, io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    if (io.env.EMOLABEL_DEBUG) io.stderr.write(`${(error as Error).stack}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`emolabel: ${message}\n`);
+    return error instanceof EmolabelError && (error.code === 'invalid_option' || error.code === 'unknown_model') ? EXIT.usage : EXIT.failed;
+  }
+}

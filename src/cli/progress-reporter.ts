@@ -1,0 +1,67 @@
+import { SingleBar } from 'cli-progress';
+import type { CliIo } from './cli-io.js';
+import { type ClipResult, isFailure } from '../pipeline/clip-result.js';
+
+/** Shows how a run stands: a bar on a TTY, a line every few seconds otherwise, nothing with `quiet`. */
+export interface ProgressReporter {
+  start(total: number): void;
+  update(results: readonly ClipResult[], done: number): void;
+  stop(): void;
+}
+
+export function createProgressReporter(io: CliIo, options: { quiet?: boolean; intervalMs?: number } = {}): ProgressReporter {
+  let failures = 0;
+  let costUsd = 0;
+  let tokens = 0;
+  let total = 0;
+  if (options.quiet) return { start() {}, update() {}, stop() {} };
+  const tally = (results: readonly ClipResult[]) => {
+    failures += results.filter(isFailure).length;
+    costUsd += results.reduce((sum, result) => sum + result.costUsd, 0);
+    tokens += results.reduce((sum, result) => sum + result.usage.inputTokens + result.usage.outputTokens, 0);
+  };
+  if (io.stderr.isTTY) {
+    const bar = new SingleBar({
+      stream: io.stderr as NodeJS.WriteStream,
+      format: 'annotating |{bar}| {value}/{total} items | {rate}/s | ETA {eta_formatted} | {tokens} tok | ${cost} | {failures} failed',
+      hideCursor: true,
+      etaBuffer: 20,
+    });
+    const started = Date.now();
+    const payload = (done: number) => ({
+      failures, tokens, cost: costUsd.toFixed(4), rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2),
+    });
+    return {
+      start: (count) => bar.start(count, 0, payload(0)),
+      update: (results, done) => {
+        tally(results);
+        bar.update(done, payload(done));
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  const intervalMs = options.intervalMs ?? 5000;
+  let lastLine = 0;
+  let started = 0;
+  const line = (done: number) => {
+    const seconds = (Date.now() - started) / 1000;
+    const rate = done / Math.max(0.001, seconds);
+    const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+    io.stderr.write(`annotating: ${done}/${total} items, ${rate.toFixed(2)}/s, ETA ${eta}s, ${tokens} tokens, $${costUsd.toFixed(4)}, ${failures} failed\n`);
+  };
+  return {
+    start(count) {
+      total = count;
+      started = Date.now();
+      lastLine = started;
+    },
+    update(results, done) {
+      tally(results);
+      if (Date.now() - lastLine >= intervalMs || done === total) {
+        lastLine = Date.now();
+        line(done);
+      }
+    },
+    stop() {},
+  };
+}

@@ -1,0 +1,44 @@
+import type { ClipResult } from '../pipeline/clip-result.js';
+
+const round = (value: number | undefined, digits = 4): number | undefined =>
+  value === undefined ? undefined : Math.round(value * 10 ** digits) / 10 ** digits;
+
+/**
+ * A result flattened to one CSV row. The per-class probabilities become `p_<Label>` columns, the
+ * per-frame labels one `;`-separated column.
+ */
+export function toCsvRow(result: ClipResult, labels: readonly string[], includeFace: boolean): Record<string, string | number> {
+  const row: Record<string, string | number> = { id: result.id, path: result.path, kind: result.kind };
+  if (includeFace) row.face = result.faceIndex;
+  row.label = result.label ?? '';
+  row.confidence = round(result.confidence) ?? '';
+  for (const label of labels) row[`p_${label}`] = round(result.distribution?.[label]) ?? '';
+  Object.assign(row, {
+    frame_labels: result.frameLabels.map((label) => label ?? '-').join(';'),
+    frames: result.framesUsed,
+    face_found: result.faceFound ? 'true' : 'false',
+    model: result.model,
+    strategy: result.strategy,
+    taxonomy: result.taxonomy,
+    status: result.status,
+    error: result.error ?? '',
+    truth: result.truth ?? '',
+    input_tokens: result.usage.inputTokens,
+    output_tokens: result.usage.outputTokens,
+    cost_usd: round(result.costUsd, 6) ?? 0,
+    prompt_version: result.promptVersion ?? '',
+    rationale: result.rationale ?? '',
+    warnings: result.warnings.join('; '),
+  });
+  return row;
+}
+
+/** A result as one JSON object (a JSONL line): every field, nested as in {@link ClipResult}. */
+export function toJsonRecord(result: ClipResult): Record<string, unknown> {
+  const { distribution, confidence, ...rest } = result;
+  return {
+    ...rest,
+    confidence: round(confidence),
+    distribution: distribution && Object.fromEntries(Object.entries(distribution).map(([label, value]) => [label, round(value)])),
+  };
+}

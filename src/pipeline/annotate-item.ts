@@ -1,0 +1,83 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClipResult, ClipStatus, FrameRecord } from './clip-result.js';
+import { type Annotator, annotatorId } from '../annotators/annotator.js';
+import { describeError } from '../errors.js';
+import type { FaceDetector } from '../faces/face-detector.js';
+import { type FaceMode, type FaceTrack, findFaces } from '../faces/find-faces.js';
+import { encodeJpeg } from '../media/decode-image.js';
+import { loadFrames } from '../media/load-frames.js';
+import type { Frame, MediaItem } from '../media/media-item.js';
+import type { Strategy } from '../strategies/strategy.js';
+import type { Taxonomy } from '../taxonomy/taxonomy.js';
+
+/** Everything needed to label one item; built once per run. */
+export interface ItemContext {
+  readonly annotator: Annotator;
+  readonly strategy: Strategy;
+  readonly taxonomy: Taxonomy;
+  readonly detector?: FaceDetector;
+  readonly frameCount: number;
+  readonly faceMode: FaceMode;
+  readonly faceMargin?: number;
+  /** Write sampled frames and face crops as JPEG under this folder, one subfolder per item. */
+  readonly saveFramesDir?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** The result row for an item that failed before any label (missing file, corrupt video …). */
+export function failedResult(item: Pick<MediaItem, 'id' | 'path' | 'kind' | 'label'>, context: Pick<ItemContext, 'annotator' | 'strategy' | 'taxonomy'>, error: string, durationMs = 0): ClipResult {
+  return {
+    id: item.id, path: item.path, kind: item.kind, faceIndex: 0, truth: item.label, frameLabels: [], framesUsed: 0,
+    faceFound: false, model: annotatorId(context.annotator), strategy: context.strategy.name, taxonomy: context.taxonomy.name,
+    status: 'error', error, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, warnings: [], frames: [], durationMs,
+  };
+}
+
+/**
+ * Labels one item: samples frames, finds faces, runs the strategy per face track. Never throws for
+ * a bad item: the failure becomes a result with status `error` and a message naming the file.
+ */
+export async function annotateItem(item: MediaItem, context: ItemContext): Promise<ClipResult[]> {
+  const started = performance.now();
+  try {
+    const frames = await loadFrames(item, context.frameCount, context.signal);
+    const tracks = await findFaces(frames, context.detector, { mode: context.faceMode, margin: context.faceMargin });
+    if (context.saveFramesDir) await saveFrames(join(context.saveFramesDir, item.id), frames, tracks);
+    const results: ClipResult[] = [];
+    for (const track of tracks) {
+      const clip = await context.strategy.annotateClip({ crops: track.crops, annotator: context.annotator, taxonomy: context.taxonomy, signal: context.signal });
+      const status: ClipStatus = clip.status === 'ok' ? (track.faceFound ? 'ok' : 'no_face') : clip.status;
+      results.push({
+        id: item.id, path: item.path, kind: item.kind, faceIndex: track.faceIndex, truth: item.label,
+        label: clip.label, confidence: clip.confidence, distribution: clip.distribution, frameLabels: clip.frameLabels,
+        framesUsed: track.crops.length, faceFound: track.faceFound, model: annotatorId(context.annotator),
+        strategy: context.strategy.name, taxonomy: context.taxonomy.name, status, error: clip.error,
+        rationale: clip.rationale, rawText: clip.rawText, usage: clip.usage, costUsd: clip.costUsd,
+        promptVersion: clip.promptVersion, warnings: clip.warnings, frames: frameRecords(frames, track),
+        durationMs: Math.round(performance.now() - started),
+      });
+    }
+    return results;
+  } catch (error) {
+    if (context.signal?.aborted) throw error;
+    return [failedResult(item, context, describeError(error), Math.round(performance.now() - started))];
+  }
+}
+
+function frameRecords(frames: readonly Frame[], track: FaceTrack): FrameRecord[] {
+  return track.crops.map((crop) => {
+    const frame = frames[crop.frameIndex];
+    return { index: crop.frameIndex, sourceIndex: frame?.sourceIndex ?? crop.frameIndex, timeSec: frame?.timeSec, file: frame?.file, box: crop.box };
+  });
+}
+
+async function saveFrames(folder: string, frames: readonly Frame[], tracks: readonly FaceTrack[]): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  for (const frame of frames) await writeFile(join(folder, `frame-${frame.index}.jpg`), await encodeJpeg(frame.image));
+  for (const track of tracks) {
+    for (const crop of track.crops) {
+      if (crop.faceFound) await writeFile(join(folder, `face-${track.faceIndex}-frame-${crop.frameIndex}.jpg`), await encodeJpeg(crop.image));
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import PQueue from 'p-queue';
+import { annotateItem, failedResult, type ItemContext } from './annotate-item.js';
+import { type ClipResult, isFailure } from './clip-result.js';
+import type { Annotator } from '../annotators/annotator.js';
+import { type AnnotatorSettings, createAnnotator } from '../annotators/annotator-registry.js';
+import { EmolabelError } from '../errors.js';
+import type { FaceDetector } from '../faces/face-detector.js';
+import type { FaceMode } from '../faces/find-faces.js';
+import { createTinyFaceDetector } from '../faces/tiny-face-detector.js';
+import { discoverInputs } from '../media/discover-inputs.js';
+import { DEFAULT_FRAME_COUNT } from '../media/load-frames.js';
+import type { MediaItem } from '../media/media-item.js';
+import { getStrategy } from '../strategies/strategy-registry.js';
+import { resolveTaxonomy } from '../taxonomy/load-taxonomy.js';
+import type { Taxonomy } from '../taxonomy/taxonomy.js';
+
+/** Options of {@link annotate}; the CLI flags map onto these one to one. */
+export interface AnnotateOptions {
+  /** Annotator id, `provider:model`. @default 'local' */
+  readonly model?: string;
+  /** Settings for the annotator factory (base URL, key variable, prompt …). */
+  readonly annotatorSettings?: AnnotatorSettings;
+  /** Use this annotator instead of creating one from `model` (tests, custom models). */
+  readonly annotator?: Annotator;
+  /** How frames become a clip label: `frame` (majority vote), `mean`, or a registered strategy. @default 'frame' */
+  readonly strategy?: string;
+  /** `basic7`, `ternary`, a path to a taxonomy JSON file, or a Taxonomy. @default 'basic7' */
+  readonly taxonomy?: string | Taxonomy;
+  /** Frames sampled evenly from each video or frame folder. @default 8 */
+  readonly frames?: number;
+  /** `largest` face per frame, `all` faces (one result per person), or `none` (whole frames). @default 'largest' */
+  readonly faces?: FaceMode;
+  /** Margin around each face box, as a fraction of its size. @default 0.1 */
+  readonly faceMargin?: number;
+  /** A CSV with `path` and optional `label` columns; its items are added to `inputs`. */
+  readonly manifest?: string;
+  /** Each folder that directly holds images is one clip (FERV39k layout). @default false */
+  readonly clipFolders?: boolean;
+  /** Items processed at once. @default 2 */
+  readonly concurrency?: number;
+  /** Write the sampled frames and face crops as JPEG under this folder. */
+  readonly saveFramesDir?: string;
+  /** Replaces the bundled face detector. */
+  readonly detector?: FaceDetector;
+  readonly signal?: AbortSignal;
+  /** Called with each item's results as soon as they are known (in completion order). */
+  readonly onResult?: (results: readonly ClipResult[], progress: { done: number; total: number }) => void;
+  /** Called once the inputs are discovered, with the number of items. */
+  readonly onStart?: (total: number) => void;
+}
+
+export interface AnnotateSummary {
+  readonly items: number;
+  readonly ok: number;
+  readonly noFace: number;
+  readonly refused: number;
+  readonly failed: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+}
+
+export interface AnnotateOutput {
+  /** One result per item (per face with `faces: 'all'`), in input order. */
+  readonly results: ClipResult[];
+  readonly summary: AnnotateSummary;
+}
+
+function checkPositiveInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new EmolabelError('invalid_option', `Expected \`${name}\` to be a whole number from 1 and up, got \`${value}\` (${typeof value}).`);
+  }
+}
+
+/**
+ * Labels the emotion of the faces in images, videos and frame folders.
+ * @example
+ * const { results } = await annotate(['clips/'], { strategy: 'mean', frames: 8 });
+ * for (const result of results) console.log(result.id, result.label, result.confidence);
+ */
+export async function annotate(inputs: string | readonly string[], options: AnnotateOptions = {}): Promise<AnnotateOutput> {
+  const frameCount = options.frames ?? DEFAULT_FRAME_COUNT;
+  const concurrency = options.concurrency ?? 2;
+  checkPositiveInteger('frames', frameCount);
+  checkPositiveInteger('concurrency', concurrency);
+  const taxonomy = typeof options.taxonomy === 'object' ? options.taxonomy : resolveTaxonomy(options.taxonomy ?? 'basic7');
+  const strategy = getStrategy(options.strategy ?? 'frame');
+  const annotator = options.annotator ?? createAnnotator(options.model ?? 'local', options.annotatorSettings);
+  const faceMode = options.faces ?? 'largest';
+  const discovered = await discoverInputs(typeof inputs === 'string' ? [inputs] : inputs, { manifest: options.manifest, clipFolders: options.clipFolders });
+  if (discovered.items.length === 0 && discovered.failures.length === 0) {
+    throw new EmolabelError('invalid_input', 'No images, videos or frame folders found in the inputs; check the paths (use --clip-folders for folders of frames).');
+  }
+  const context: ItemContext = {
+    annotator, strategy, taxonomy, frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir, signal: options.signal,
+    detector: faceMode === 'none' ? undefined : (options.detector ?? createTinyFaceDetector()),
+  };
+  const total = discovered.items.length + discovered.failures.length;
+  options.onStart?.(total);
+  const resultsByItem: ClipResult[][] = [];
+  let done = 0;
+  const report = (results: ClipResult[]) => options.onResult?.(results, { done: (done += 1), total });
+  for (const failure of discovered.failures) {
+    const results = [failedResult({ ...failure, kind: 'image' }, context, failure.error)];
+    resultsByItem.push(results);
+    report(results);
+  }
+  const queue = new PQueue({ concurrency });
+  const offset = resultsByItem.length;
+  await Promise.all(
+    discovered.items.map((item: MediaItem, index) =>
+      queue.add(async () => {
+        options.signal?.throwIfAborted();
+        const results = await annotateItem(item, context);
+        resultsByItem[offset + index] = results;
+        report(results);
+      }),
+    ),
+  ).finally(() => (options.annotator ? undefined : annotator.close?.()));
+  const results = resultsByItem.flat();
+  return { results, summary: summarise(results) };
+}
+
+export function summarise(results: readonly ClipResult[]): AnnotateSummary {
+  return {
+    items: results.length,
+    ok: results.filter((result) => result.status === 'ok').length,
+    noFace: results.filter((result) => result.status === 'no_face').length,
+    refused: results.filter((result) => result.status === 'refused').length,
+    failed: results.filter(isFailure).length,
+    inputTokens: results.reduce((sum, result) => sum + result.usage.inputTokens, 0),
+    outputTokens: results.reduce((sum, result) => sum + result.usage.outputTokens, 0),
+    costUsd: results.reduce((sum, result) => sum + result.costUsd, 0),
+  };
+}

@@ -1,0 +1,58 @@
+import type { Usage } from '../annotators/annotator.js';
+import type { FaceBox } from '../faces/face-box.js';
+import type { MediaKind } from '../media/media-item.js';
+import type { Distribution } from '../taxonomy/taxonomy.js';
+
+/**
+ * `ok`: labelled from a face; `no_face`: no face in any sampled frame, so the label (if any) comes
+ * from the whole frames; `refused`: the model declined; `error`: the item could not be labelled.
+ */
+export type ClipStatus = 'ok' | 'no_face' | 'refused' | 'error';
+
+/** Where a sampled frame came from, and the face box used in it. */
+export interface FrameRecord {
+  readonly index: number;
+  readonly sourceIndex: number;
+  readonly timeSec?: number;
+  readonly file?: string;
+  readonly box?: FaceBox;
+}
+
+/** The result for one item (or one face of it with `faces: 'all'`): one output row. */
+export interface ClipResult {
+  /** Path relative to the input root, without extension. */
+  readonly id: string;
+  readonly path: string;
+  readonly kind: MediaKind;
+  /** The person's number with `faces: 'all'`; 0 otherwise. */
+  readonly faceIndex: number;
+  /** Gold label from the manifest, when given. */
+  readonly truth?: string;
+  readonly label?: string;
+  readonly confidence?: number;
+  readonly distribution?: Distribution;
+  /** Per-frame labels, in frame order (empty for strategies that label the clip at once). */
+  readonly frameLabels: ReadonlyArray<string | undefined>;
+  /** Number of frames the label is based on. */
+  readonly framesUsed: number;
+  readonly faceFound: boolean;
+  /** `provider:model`. */
+  readonly model: string;
+  readonly strategy: string;
+  readonly taxonomy: string;
+  readonly status: ClipStatus;
+  readonly error?: string;
+  readonly rationale?: string;
+  readonly rawText?: string;
+  readonly usage: Usage;
+  readonly costUsd: number;
+  readonly promptVersion?: string;
+  readonly warnings: readonly string[];
+  readonly frames: readonly FrameRecord[];
+  readonly durationMs: number;
+}
+
+/** Statuses that count as a failed item for the exit code. */
+export function isFailure(result: Pick<ClipResult, 'status'>): boolean {
+  return result.status === 'error' || result.status === 'refused';
+}
