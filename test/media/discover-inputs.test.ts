@@ -1,0 +1,61 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverInputs } from '../../src/media/discover-inputs.js';
+import { demoFace } from '../support/demo-faces.js';
+import { makeFrameFolder, makeTempDir } from '../support/make-clips.js';
+
+describe('discoverInputs', () => {
+  const { dir, cleanup } = makeTempDir();
+  beforeAll(() => {
+    mkdirSync(join(dir, 'photos/sub'), { recursive: true });
+    copyFileSync(demoFace(1), join(dir, 'photos/b.jpg'));
+    copyFileSync(demoFace(2), join(dir, 'photos/sub/a.JPG'));
+    writeFileSync(join(dir, 'photos/notes.txt'), 'not media');
+    writeFileSync(join(dir, 'photos/clip.mp4'), '');
+    makeFrameFolder(demoFace(2), join(dir, 'ferv/DailyLife/Happy/0042'), 12);
+    makeFrameFolder(demoFace(3), join(dir, 'ferv/DailyLife/Sad/0007'), 3);
+    writeFileSync(join(dir, 'manifest.csv'), 'path,label\nphotos/b.jpg,happiness\nferv/DailyLife/Sad/0007,Sad\nmissing.mp4,Angry\n');
+  });
+  afterAll(cleanup);
+
+  it('walks folders recursively with ids relative to the folder and skips other files', async () => {
+    const { items, failures } = await discoverInputs([join(dir, 'photos')]);
+    expect(items.map((item) => [item.id, item.kind])).toEqual([['b', 'image'], ['clip', 'video'], ['sub/a', 'image']]);
+    expect(failures).toEqual([]);
+  });
+
+  it('makes each leaf folder of images one clip with --clip-folders', async () => {
+    const { items } = await discoverInputs([join(dir, 'ferv')], { clipFolders: true });
+    expect(items.map((item) => [item.id, item.kind])).toEqual([['DailyLife/Happy/0042', 'frames'], ['DailyLife/Sad/0007', 'frames']]);
+  });
+
+  it('names a single clip folder by its own name', async () => {
+    const { items } = await discoverInputs([join(dir, 'ferv/DailyLife/Happy/0042')], { clipFolders: true });
+    expect(items.map((item) => item.id)).toEqual(['0042']);
+  });
+
+  it('reads a manifest with labels, folders as clips, and reports missing paths', async () => {
+    const { items, failures } = await discoverInputs([], { manifest: join(dir, 'manifest.csv') });
+    expect(items.map((item) => [item.id, item.kind, item.label])).toEqual([
+      ['photos/b', 'image', 'happiness'],
+      ['ferv/DailyLife/Sad/0007', 'frames', 'Sad'],
+    ]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.error).toMatch(/missing\.mp4 does not exist/);
+  });
+
+  it('reports a named file of an unsupported type and a missing path', async () => {
+    const { items, failures } = await discoverInputs([join(dir, 'photos/notes.txt'), join(dir, 'nope.jpg')]);
+    expect(items).toEqual([]);
+    expect(failures.map((failure) => failure.error)).toEqual([
+      expect.stringMatching(/notes\.txt is not a supported image or video/),
+      expect.stringMatching(/nope\.jpg does not exist/),
+    ]);
+  });
+
+  it('fails clearly on a manifest without a path column', async () => {
+    writeFileSync(join(dir, 'bad.csv'), 'file,label\na.jpg,Happy\n');
+    await expect(discoverInputs([], { manifest: join(dir, 'bad.csv') })).rejects.toThrow(/bad\.csv has no "path" column/);
+  });
+});
