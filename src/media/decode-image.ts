@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import sharp from 'sharp';
 import type { RgbImage } from './rgb-image.js';
 import { EmolabelError } from '../errors.js';
 
@@ -13,10 +13,9 @@ export async function decodeImage(encoded: Buffer, source: string): Promise<RgbI
   if (encoded.length === 0) {
     throw new EmolabelError('media_error', `${source} is empty (0 bytes); re-export or remove it.`, { path: source });
   }
-  let pipeline: Sharp;
   try {
-    pipeline = sharp(encoded, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' });
-    const metadata = await pipeline.metadata();
+    // The header alone tells the size; check it before sharp's own limit gives a vaguer message.
+    const metadata = await sharp(encoded, { limitInputPixels: false }).metadata();
     const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
     if (pixels > MAX_IMAGE_PIXELS) {
       throw new EmolabelError(
@@ -25,6 +24,7 @@ export async function decodeImage(encoded: Buffer, source: string): Promise<RgbI
         { path: source },
       );
     }
+    const pipeline = sharp(encoded, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' });
     const { data, info } = await pipeline.rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     return toRgb(data, info.width, info.height, info.channels);
   } catch (error) {

@@ -20,7 +20,7 @@ export interface DiscoveredInputs {
 export interface DiscoverOptions {
   /** A CSV with `path` and optional `label` columns; paths are relative to its folder. */
   readonly manifest?: string;
-  /** Treat each folder that directly holds images as one clip whose frames are those images. */
+  /** Treat each leaf folder (no subfolders) holding images as one clip whose frames are those images. */
   readonly clipFolders?: boolean;
 }
 
@@ -54,18 +54,19 @@ export async function discoverInputs(paths: readonly string[], options: Discover
       return;
     }
     const subfolders: string[] = [];
-    let holdsImages = false;
+    const files: string[] = [];
     for (const name of names) {
       const path = join(folder, name);
       const info = await stat(path).catch(() => undefined);
       if (info?.isDirectory()) subfolders.push(path);
-      else if (options.clipFolders && isImagePath(name)) holdsImages = true;
-      else {
-        const kind = kindOfFile(name);
-        if (kind) items.push({ id: idFor(path, root), path, kind });
-      }
+      else if (kindOfFile(name)) files.push(path);
     }
-    if (holdsImages) items.push({ id: idFor(folder, root), path: folder, kind: 'frames' });
+    const isClip = options.clipFolders && subfolders.length === 0 && files.some(isImagePath);
+    if (isClip) items.push({ id: idFor(folder, root), path: folder, kind: 'frames' });
+    for (const path of files) {
+      const kind = kindOfFile(path);
+      if (kind && !(isClip && kind === 'image')) items.push({ id: idFor(path, root), path, kind });
+    }
     for (const subfolder of subfolders) await walk(subfolder, root);
   }
 
@@ -82,7 +83,7 @@ export async function discoverInputs(paths: readonly string[], options: Discover
         items.push(withLabel({ id: idFor(path, root), path, kind: 'frames' }));
         return;
       }
-      const folderRoot = options.clipFolders && (await holdsImagesDirectly(path)) ? dirname(path) : path;
+      const folderRoot = options.clipFolders && (await isLeafImageFolder(path)) ? dirname(path) : path;
       await walk(path, folderRoot);
       return;
     }
@@ -102,9 +103,9 @@ export async function discoverInputs(paths: readonly string[], options: Discover
   return { items: dedupeIds(items), failures };
 }
 
-async function holdsImagesDirectly(folder: string): Promise<boolean> {
-  const names = await readdir(folder).catch(() => [] as string[]);
-  return names.some(isImagePath);
+async function isLeafImageFolder(folder: string): Promise<boolean> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  return !entries.some((entry) => entry.isDirectory()) && entries.some((entry) => isImagePath(entry.name));
 }
 
 /** Two inputs that differ only by extension (a.jpg, a.png) keep their extension in the id. */

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createAnnotator } from '../../src/annotators/annotator-registry.js';
+import { decodeImage } from '../../src/media/decode-image.js';
+import { basic7, ternary } from '../../src/taxonomy/taxonomy.js';
+import { loadFacesDev } from '../support/faces-dev.js';
+
+const facesDev = loadFacesDev();
+if (!('images' in facesDev)) console.warn(`skipping local-model accuracy checks: ${facesDev.missing}`);
+
+describe('local annotator on real faces', () => {
+  const annotator = createAnnotator('local');
+
+  it('resolves "local" to the bundled face-api model', () => {
+    expect(annotator).toMatchObject({ provider: 'local', modelId: 'face-api', maxImagesPerRequest: 1 });
+  });
+
+  it.skipIf(!('images' in facesDev))('labels faces-dev far above chance, with a distribution over the seven classes', async () => {
+    if (!('images' in facesDev)) return;
+    let correct = 0;
+    let happyCorrect = 0;
+    let happyTotal = 0;
+    for (const { path, label } of facesDev.images) {
+      const image = await decodeImage(readFileSync(path), path);
+      const annotation = await annotator.annotate({ images: [image], taxonomy: basic7 });
+      expect(Object.keys(annotation.distribution ?? {})).toEqual([...basic7.labels]);
+      expect(Object.values(annotation.distribution ?? {}).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+      if (annotation.label === label) correct += 1;
+      if (label === 'Happy') {
+        happyTotal += 1;
+        if (annotation.label === 'Happy') happyCorrect += 1;
+      }
+    }
+    // Chance is 1/7 (0.14); the model measures about 0.45 on whole images (README, bench/local-model-accuracy.ts).
+    expect(correct / facesDev.images.length).toBeGreaterThan(0.35);
+    expect(happyCorrect / happyTotal).toBeGreaterThan(0.6);
+  });
+
+  it.skipIf(!('images' in facesDev))('collapses to ternary with probabilities that still sum to 1', async () => {
+    if (!('images' in facesDev)) return;
+    const happy = facesDev.images.filter((image) => image.label === 'Happy').slice(0, 10);
+    let positive = 0;
+    for (const { path } of happy) {
+      const annotation = await annotator.annotate({ images: [await decodeImage(readFileSync(path), path)], taxonomy: ternary });
+      expect(Object.keys(annotation.distribution ?? {})).toEqual(['negative', 'neutral', 'positive']);
+      if (annotation.label === 'positive') positive += 1;
+    }
+    expect(positive).toBeGreaterThanOrEqual(6);
+  });
+});
