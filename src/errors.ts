@@ -21,16 +21,19 @@ export class EmolabelError extends Error {
   readonly isRetryable: boolean;
   /** The file or item the error is about, when there is one. */
   readonly path?: string;
+  /** How long the provider asked to wait before trying again (from `Retry-After` or its body), in ms. */
+  readonly retryAfterMs?: number;
 
   constructor(
     code: EmolabelErrorCode,
     message: string,
-    options: { cause?: unknown; isRetryable?: boolean; path?: string } = {},
+    options: { cause?: unknown; isRetryable?: boolean; path?: string; retryAfterMs?: number } = {},
   ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.isRetryable = options.isRetryable ?? false;
     if (options.path !== undefined) this.path = options.path;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -7,12 +7,41 @@ export interface Usage {
   readonly outputTokens: number;
 }
 
+/**
+ * How the images of a request relate: separate frames in order (the default), or one image that
+ * tiles `frameCount` frames in a numbered grid, read left to right, top to bottom.
+ */
+export type ImageLayout =
+  | { readonly kind: 'frames' }
+  | {
+      readonly kind: 'grid';
+      readonly columns: number;
+      readonly rows: number;
+      readonly frameCount: number;
+      /** The frames the grid was tiled from, for annotators that look at each (e.g. a `hint` model). */
+      readonly frames?: readonly RgbImage[];
+    };
+
 /** What an annotator is asked: the images of one clip (one or more, in order) and the labels to pick from. */
 export interface AnnotationRequest {
   /** Face crops or frames, in temporal order. */
   readonly images: readonly RgbImage[];
   readonly taxonomy: Taxonomy;
   readonly signal?: AbortSignal;
+  /** @default { kind: 'frames' } */
+  readonly layout?: ImageLayout;
+  /** Another model's probabilities for the clip, offered to LLMs prompted in `hint` mode. */
+  readonly hint?: Distribution;
+}
+
+/** A facial action unit (FACS) the model reports seeing, from the `au-cot` prompt. */
+export interface ActionUnitObservation {
+  /** `AU12` … */
+  readonly unit: string;
+  /** `lip corner puller` … */
+  readonly name?: string;
+  /** FACS intensity, `A` (trace) to `E` (maximum). */
+  readonly intensity?: string;
 }
 
 /** `ok`: labelled; `refused`: the model declined (its words in `rawText`); `error`: failed (see `error`). */
@@ -36,6 +65,10 @@ export interface Annotation {
   readonly warnings?: readonly string[];
   /** Version of the prompt used, for LLM annotators. */
   readonly promptVersion?: string;
+  /** Whether the model saw a face, when it says. */
+  readonly faceVisible?: boolean;
+  /** Action units the model reported before deciding (`au-cot` prompt). */
+  readonly actionUnits?: readonly ActionUnitObservation[];
 }
 
 /**
@@ -48,7 +81,17 @@ export interface Annotator {
   readonly modelId: string;
   /** Most images one request may carry; 1 means each request sees a single image. */
   readonly maxImagesPerRequest: number;
+  /**
+   * Labels one request. Content problems (a refusal, an answer that is not the schema) come back as
+   * a status; transport problems (429, 5xx, timeouts, a missing key, aborts) throw an
+   * `EmolabelError` whose `isRetryable` and `retryAfterMs` say whether and when to try again.
+   */
   annotate(request: AnnotationRequest): Promise<Annotation>;
+  /**
+   * Throws when the annotator cannot work as configured (a missing API key or base URL), so a run
+   * fails before any work instead of on every item. Makes no request.
+   */
+  checkReady?(): void;
   /** Frees models, sockets or workers. */
   close?(): Promise<void>;
 }

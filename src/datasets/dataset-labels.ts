@@ -39,9 +39,15 @@ export function countByLabel(items: readonly DatasetItem[], labels: readonly str
   return [...counts.entries()].map(([label, count]) => ({ label, count }));
 }
 
-/** How many items' media exist on disk. */
-export function countOnDisk(items: readonly DatasetItem[]): number {
-  return items.reduce((count, item) => count + (existsSync(item.path) ? 1 : 0), 0);
+/** How many items' media exist on disk, and the path of the first one that does not. */
+export function countOnDisk(items: readonly DatasetItem[]): { onDisk: number; firstMissing?: string } {
+  let onDisk = 0;
+  let firstMissing: string | undefined;
+  for (const item of items) {
+    if (existsSync(item.path)) onDisk += 1;
+    else firstMissing ??= item.path;
+  }
+  return firstMissing === undefined ? { onDisk } : { onDisk, firstMissing };
 }
 
 /** Writes `id,path,label` (and `scene` when items have one): the gold labels `emolabel eval --truth` reads. */

@@ -30,7 +30,7 @@ describe('emolabel annotate (in-process)', () => {
       'id', 'path', 'label', 'confidence', 'p_Angry', 'p_Surprise', 'frame_labels', 'frames', 'face_found', 'model', 'strategy', 'status', 'error',
     ]));
     expect(rows[0]).toMatchObject({ frames: '3', face_found: 'true', model: 'local:face-api', strategy: 'frame', status: 'ok', error: '' });
-    expect(rows[0]?.frame_labels.split(';')).toHaveLength(3);
+    expect(rows[0]?.frame_labels?.split(';')).toHaveLength(3);
     expect(io.err()).toMatch(/2 results: 2 ok, 0 no face, 0 refused, 0 errors → out\/labels\.csv/);
   });
 
