@@ -83,13 +83,15 @@ export function formatMetrics(metrics: ClassificationMetrics): string {
       return [label, formatMetric(entry?.precision), formatMetric(entry?.recall), formatMetric(entry?.f1), String(entry?.support ?? 0), String(entry?.predicted ?? 0)];
     }),
   ]);
+  const unscored = metrics.confusion.labels.filter((label) => metrics.perClass[label]?.f1 === null);
+  const unscoredNote = unscored.length === 0 ? '' : `\n(-: ${unscored.join(', ')} neither gold nor predicted, left out of the macro averages)`;
   const { labels, matrix, unpredicted } = metrics.confusion;
   const showUnpredicted = unpredicted.some((count) => count > 0);
   const confusion = formatTable([
     ['truth \\ predicted', ...labels, ...(showUnpredicted ? ['(none)'] : [])],
     ...labels.map((label, row) => [label, ...(matrix[row] ?? []).map(String), ...(showUnpredicted ? [String(unpredicted[row] ?? 0)] : [])]),
   ]);
-  return `${summary}\n\nPer class\n${perClass}\n\nConfusion matrix (rows: truth, columns: predicted)\n${confusion}\n`;
+  return `${summary}\n\nPer class\n${perClass}${unscoredNote}\n\nConfusion matrix (rows: truth, columns: predicted)\n${confusion}\n`;
 }
 
 /** The full text report of `emolabel eval`: what was scored, what was left out, and the metrics. */

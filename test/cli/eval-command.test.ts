@@ -1,0 +1,84 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { capturedIo } from './eval-captured-io.js';
+import { runCli } from '../../src/cli/main.js';
+import { makeTempDir } from '../support/make-clips.js';
+
+const temp = makeTempDir('emolabel-eval-cli-');
+afterAll(temp.cleanup);
+writeFileSync(join(temp.dir, 'truth.csv'), 'image,label\nimages/a.jpg,Angry\nimages/b.jpg,Happy\nimages/c.jpg,Sad\nimages/d.jpg,Surprise\nimages/e.jpg,Fear\n');
+// annotate's output shape: ids without extension, a failed item with an empty label, and an extra row
+writeFileSync(
+  join(temp.dir, 'pred.csv'),
+  'id,path,label,confidence,status\nimages/a,/x/a.jpg,ANGRY,0.9,ok\nimages/b,/x/b.jpg,happiness,0.8,ok\nimages/c,/x/c.jpg,angry,0.4,ok\nimages/d,/x/d.jpg,,,error\nimages/z,/x/z.jpg,Sad,0.5,ok\n',
+);
+
+async function run(args: string[]) {
+  const io = capturedIo(temp.dir);
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('emolabel eval', () => {
+  it('prints the metrics, per class and the confusion matrix, saying what was left out', async () => {
+    const { code, out, err } = await run(['eval', '--pred', 'pred.csv', '--truth', 'truth.csv']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('Scored 3 item(s) of truth.csv against pred.csv (taxonomy basic7).');
+    expect(out).toContain('2 gold item(s) have no prediction and are left out of the metrics (use --strict to count them wrong): images/d.jpg, images/e.jpg.');
+    expect(out).toContain('1 prediction(s) have no gold label and were ignored.');
+    expect(out).toMatch(/Accuracy \(WAR\)\s+0\.6667/);
+    expect(out).toMatch(/Balanced accuracy \(UAR\)\s+0\.6667/);
+    expect(out).toMatch(/Macro precision\s+0\.5000/);
+    expect(out).toMatch(/Cohen's kappa\s+0\.5000/);
+    expect(out).toMatch(/\nAngry\s+0\.5000\s+1\.0000\s+0\.6667\s+1\s+2\n/);
+    expect(out).toMatch(/Confusion matrix \(rows: truth, columns: predicted\)\ntruth \\ predicted\s+Angry\s+Disgust/);
+    expect(out).toMatch(/\nSad\s+1\s+0\s+0\s+0\s+0\s+0\s+0\n/);
+  });
+
+  it('prints JSON with --json, and counts missing items wrong with --strict', async () => {
+    const { code, out } = await run(['eval', '--pred', 'pred.csv', '--truth', 'truth.csv', '--json', '--strict']);
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    expect(json).toMatchObject({ n: 5, missing: 2, strict: true, extra: 1, accuracy: 0.4 });
+    expect(json.perClass.Fear).toEqual({ precision: 0, recall: 0, f1: 0, support: 1 });
+    expect(json.perClass.Disgust).toEqual({ precision: null, recall: null, f1: null, support: 0 });
+    expect(json.confusion.labels).toEqual(['Angry', 'Disgust', 'Fear', 'Happy', 'Neutral', 'Sad', 'Surprise']);
+    expect(json.confusion.unpredicted).toEqual([0, 0, 1, 0, 0, 0, 1]);
+  });
+
+  it('collapses both sides to ternary', async () => {
+    const { out } = await run(['eval', '--pred', 'pred.csv', '--truth', 'truth.csv', '--taxonomy', 'ternary', '--json']);
+    const json = JSON.parse(out);
+    // a Angry→negative ✓, b Happy→positive ✓, c Sad→negative predicted angry→negative ✓
+    expect(json).toMatchObject({ n: 3, accuracy: 1, confusion: { labels: ['negative', 'neutral', 'positive'], matrix: [[2, 0, 0], [0, 0, 0], [0, 0, 1]] } });
+  });
+
+  it('scores a CSV from another tool using its truth and label columns', async () => {
+    writeFileSync(join(temp.dir, 'other.csv'), 'file,prediction,gold\nx1,joy,Happy\nx2,anger,Sad\nx3,sadness,sad\n');
+    const { code, out } = await run(['eval', '--pred', 'other.csv', '--pred-label', 'prediction', '--truth-label', 'gold', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ n: 3, missing: 0, accuracy: 2 / 3 });
+  });
+
+  it('fails with exit 1 and one clear line for bad files', async () => {
+    writeFileSync(join(temp.dir, 'bad-labels.csv'), 'id,label\nimages/a,furious\n');
+    const unknown = await run(['eval', '--pred', 'bad-labels.csv', '--truth', 'truth.csv']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/^emolabel: The predictions CSV .*bad-labels\.csv has labels that basic7 does not know: "furious" \(line 2\)\. Valid labels: Angry, Disgust, Fear, Happy, Neutral, Sad, Surprise/);
+    const noColumn = await run(['eval', '--pred', 'truth.csv', '--truth', 'truth.csv', '--pred-label', 'emotion']);
+    expect(noColumn.err).toMatch(/no "emotion" column \(found columns: image, label\)/);
+    const noTruth = await run(['eval', '--pred', 'truth.csv']);
+    expect(noTruth.code).toBe(2);
+    expect(noTruth.err).toMatch(/Give the gold labels with --truth <csv>/);
+    const absent = await run(['eval', '--pred', 'absent.csv', '--truth', 'truth.csv']);
+    expect(absent.err).toMatch(/Cannot read the predictions CSV .*absent\.csv/);
+    const badTaxonomy = await run(['eval', '--pred', 'pred.csv', '--truth', 'truth.csv', '--taxonomy', 'plutchik']);
+    expect(badTaxonomy).toMatchObject({ code: 2 });
+    expect(badTaxonomy.err).toMatch(/Unknown taxonomy "plutchik"/);
+    const noPred = await run(['eval', '--truth', 'truth.csv']);
+    expect(noPred.code).toBe(2);
+    expect(noPred.err).toMatch(/required option '-p, --pred <csv>' not specified/);
+  });
+});
