@@ -33,7 +33,7 @@ export function normaliseDatasetLabels(dataset: Dataset, taxonomy: Taxonomy): Da
 }
 
 /** Items per label, in the taxonomy's order (labels with no items included, as 0). */
-export function countByLabel(items: readonly DatasetItem[], labels: readonly string[]): Array<{ label: string; count: number }> {
+export function countByLabel(items: ReadonlyArray<Pick<DatasetItem, 'label'>>, labels: readonly string[]): Array<{ label: string; count: number }> {
   const counts = new Map(labels.map((label) => [label, 0]));
   for (const item of items) counts.set(item.label, (counts.get(item.label) ?? 0) + 1);
   return [...counts.entries()].map(([label, count]) => ({ label, count }));

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import type { DatasetLoader } from './dataset-loader.js';
 import { ferv39kLoader } from './ferv39k-loader.js';
 import { folderPerClassLoader } from './folder-per-class-loader.js';
@@ -26,4 +27,21 @@ export function getDatasetLoader(kind: string): DatasetLoader {
     throw new EmolabelError('invalid_option', `Unknown dataset kind "${kind}". Must be one of [${[...loaders.keys()].join(', ')}].`);
   }
   return loader;
+}
+
+/**
+ * Guesses a dataset's kind from its path: a folder is `folder`; a CSV whose header has a `path`
+ * column is `manifest`; any other file is a `ferv39k` split list.
+ */
+export function detectDatasetKind(path: string): string {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch (error) {
+    throw new EmolabelError('invalid_input', `Dataset ${path} does not exist or cannot be read: ${(error as Error).message}`, { cause: error, path });
+  }
+  if (isFolder) return 'folder';
+  const header = readFileSync(path, 'utf8').split(/\r?\n/, 1)[0] ?? '';
+  const columns = header.replace(/^\uFEFF/, '').split(',').map((column) => column.trim().toLowerCase());
+  return columns.includes('path') ? 'manifest' : 'ferv39k';
 }

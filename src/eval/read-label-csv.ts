@@ -16,6 +16,8 @@ export interface LabelRow {
   readonly confidence?: number;
   /** 1-based line number of the row in the file (the header is line 1). */
   readonly line: number;
+  /** Cells of the columns asked for with `keepColumns`, by column name as asked (absent or empty cells left out). */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /** A parsed label CSV. */
@@ -40,6 +42,8 @@ export interface ReadLabelCsvOptions {
   readonly labelColumn?: string;
   /** An empty label is an error (gold labels) rather than a missing prediction. @default false */
   readonly requireLabels?: boolean;
+  /** Other columns to keep on each row as `extra` (e.g. `cost_usd`, `duration_ms`); absent ones are ignored. */
+  readonly keepColumns?: readonly string[];
 }
 
 const MEDIA_EXTENSION = new RegExp(`(${[...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS].map((extension) => `\\${extension}`).join('|')})$`, 'i');
@@ -101,6 +105,7 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     });
   }
   const confidenceIndex = findColumn(columns, 'confidence');
+  const kept = (options.keepColumns ?? []).map((name) => [name, findColumn(columns, name)] as const).filter(([, index]) => index >= 0);
   const rows: LabelRow[] = [];
   const byKey = new Map<string, LabelRow>();
   const unknown = new Map<string, number>();
@@ -121,7 +126,15 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     }
     const confidenceText = confidenceIndex < 0 ? '' : (record[confidenceIndex] ?? '');
     const confidence = confidenceText === '' ? Number.NaN : Number(confidenceText);
-    const row: LabelRow = { id, key: matchKey(id), label, line, ...(Number.isFinite(confidence) ? { confidence } : {}) };
+    const extra = Object.fromEntries(kept.map(([name, index]) => [name, record[index] ?? '']).filter(([, value]) => value !== ''));
+    const row: LabelRow = {
+      id,
+      key: matchKey(id),
+      label,
+      line,
+      ...(Number.isFinite(confidence) ? { confidence } : {}),
+      ...(kept.length > 0 ? { extra } : {}),
+    };
     const previous = byKey.get(row.key);
     if (previous !== undefined) {
       throw new EmolabelError(
@@ -143,4 +156,20 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     );
   }
   return { file, idColumn: columns[idIndex] ?? '', labelColumn: columns[labelIndex] ?? labelColumn, columns, rows, byKey };
+}
+
+/**
+ * A label table built in memory (e.g. from a dataset's items) instead of read from a file; labels must
+ * already be canonical. `source` names it in messages.
+ */
+export function createLabelTable(source: string, entries: ReadonlyArray<{ id: string; label: string | undefined }>): LabelTable {
+  const rows: LabelRow[] = [];
+  const byKey = new Map<string, LabelRow>();
+  entries.forEach((entry, position) => {
+    const row: LabelRow = { id: entry.id, key: matchKey(entry.id), label: entry.label, line: position + 2 };
+    if (byKey.has(row.key)) throw new EmolabelError('invalid_input', `${source} has id "${entry.id}" twice; each item needs one label.`, { path: source });
+    byKey.set(row.key, row);
+    rows.push(row);
+  });
+  return { file: source, idColumn: 'id', labelColumn: 'label', columns: ['id', 'label'], rows, byKey };
 }

@@ -79,6 +79,6 @@ describe('emolabel eval', () => {
     expect(badTaxonomy.err).toMatch(/Unknown taxonomy "plutchik"/);
     const noPred = await run(['eval', '--truth', 'truth.csv']);
     expect(noPred.code).toBe(2);
-    expect(noPred.err).toMatch(/required option '-p, --pred <csv>' not specified/);
+    expect(noPred.err).toMatch(/Give the predictions with --pred <csv>\. Example: emolabel eval --pred labels\.csv --truth gold\.csv/);
   });
 });

@@ -1,0 +1,86 @@
+import { relative, resolve } from 'node:path';
+import type { RegisterCommand } from '../main.js';
+import { EXIT } from '../cli-io.js';
+import { integerOption } from '../parse-option.js';
+import { datasetLoadOptions } from './dataset-command.js';
+import { detectDatasetKind, getDatasetLoader } from '../../datasets/dataset-registry.js';
+import { formatMetric } from '../../eval/format-metrics.js';
+import { runBench } from '../../report/run-bench.js';
+
+/** Parsed flags of `emolabel bench`. */
+export interface BenchFlags {
+  readonly out: string;
+  readonly models: string;
+  readonly strategies: string;
+  readonly prompts: string;
+  readonly taxonomies: string;
+  readonly limit?: number;
+  readonly datasetKind?: string;
+  readonly scene?: string;
+  readonly framesRoot?: string;
+  readonly frames?: number;
+  readonly concurrency: number;
+  readonly baseUrl?: string;
+  readonly apiKeyEnv?: string;
+  readonly title?: string;
+  readonly quiet?: boolean;
+}
+
+/** `a, b,,c` → `['a', 'b', 'c']`. */
+export function listOption(value: string): string[] {
+  return value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) => {
+  program
+    .command('bench')
+    .description('Run a matrix of models × strategies × prompts × taxonomies on a labelled dataset; write report.json and a self-contained report.html.')
+    .argument('<dataset>', 'a folder per class, a path,label manifest CSV, or a FERV39k split list')
+    .requiredOption('-o, --out <dir>', 'output folder: report.json, report.html and <cell>/predictions.csv (reused on rerun)')
+    .option('--models <ids>', 'comma-separated annotators, provider:model', 'local')
+    .option('--strategies <names>', 'comma-separated strategies (frame, mean, multi, grid …)', 'frame')
+    .option('--prompts <modes>', 'comma-separated LLM prompt modes (direct, au-cot …); the local model ignores them', 'direct')
+    .option('--taxonomies <names>', 'comma-separated taxonomies: basic7, ternary, or .json files', 'basic7')
+    .option('--limit <n>', 'label only n clips, drawn round-robin across labels', integerOption(1))
+    .option('--dataset-kind <kind>', 'folder, manifest or ferv39k (default: guessed from the path)')
+    .option('--scene <name>', 'ferv39k: keep only this scene (e.g. DailyLife)')
+    .option('--frames-root <dir>', 'ferv39k: folder holding <Scene>/<Emotion>/<clip> frame folders')
+    .option('-f, --frames <n>', 'frames sampled evenly from each clip', integerOption(1))
+    .option('-c, --concurrency <n>', 'clips labelled at once', integerOption(1), 2)
+    .option('--base-url <url>', 'endpoint of an OpenAI-compatible server')
+    .option('--api-key-env <name>', "environment variable holding the API key (default: the provider's usual one)")
+    .option('--title <text>', 'title of the report')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (datasetPath: string, flags: BenchFlags) => {
+      const path = resolve(io.cwd, datasetPath);
+      const kind = flags.datasetKind ?? detectDatasetKind(path);
+      const dataset = await getDatasetLoader(kind).load(path, datasetLoadOptions(kind, flags, io.cwd));
+      const outDir = resolve(io.cwd, flags.out);
+      const log = (text: string) => (flags.quiet ? undefined : io.stderr.write(text));
+      const { report, files } = await runBench({
+        dataset,
+        outDir,
+        models: listOption(flags.models),
+        strategies: listOption(flags.strategies),
+        prompts: listOption(flags.prompts),
+        taxonomies: listOption(flags.taxonomies),
+        concurrency: flags.concurrency,
+        ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+        ...(flags.frames === undefined ? {} : { frames: flags.frames }),
+        ...(flags.scene === undefined ? {} : { scene: flags.scene }),
+        ...(flags.title === undefined ? {} : { title: flags.title }),
+        annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv },
+        onCell: (event) => {
+          const prefix = `[${event.index + 1}/${event.total}] ${event.cell.name}`;
+          if (event.phase === 'start') log(`${prefix}: ${event.pending} clip(s)\n`);
+          else if (event.phase === 'failed') log(`${prefix}: failed: ${event.error}\n`);
+          else {
+            const cell = event.result;
+            log(`${prefix}: WAR ${formatMetric(cell?.metrics.accuracy)}  UAR ${formatMetric(cell?.metrics.balancedAccuracy)}  macro-F1 ${formatMetric(cell?.metrics.macroF1)}${event.reused ? `  (${event.reused} reused)` : ''}\n`);
+          }
+        },
+      });
+      io.stdout.write(`${report.cells.length} cell(s) scored${report.failures.length ? `, ${report.failures.length} failed` : ''}: ${relative(io.cwd, files.html) || files.html}, ${relative(io.cwd, files.json) || files.json}\n`);
+      setExitCode(report.failures.length > 0 ? EXIT.someItemsFailed : EXIT.ok);
+    });
+};

@@ -1,0 +1,76 @@
+import type { DatasetItem } from '../datasets/dataset-loader.js';
+import { EmolabelError } from '../errors.js';
+
+/** The dimensions of a bench run: every combination is one cell. */
+export interface BenchMatrix {
+  readonly models: readonly string[];
+  readonly strategies: readonly string[];
+  readonly prompts: readonly string[];
+  readonly taxonomies: readonly string[];
+}
+
+/** One combination of the matrix. `prompt` is `-` for annotators that take no prompt (the local model). */
+export interface BenchCellPlan {
+  readonly name: string;
+  readonly model: string;
+  readonly strategy: string;
+  readonly prompt: string;
+  readonly taxonomy: string;
+}
+
+/** A cell's folder name: its coordinates joined by `__`, with characters unsafe in file names as `-`. */
+export function benchCellName(cell: Omit<BenchCellPlan, 'name'>): string {
+  return [cell.model, cell.strategy, cell.prompt, cell.taxonomy]
+    .map((part) => part.replace(/\.json$/i, '').split(/[\\/]/).at(-1)?.replace(/[^A-Za-z0-9._-]+/g, '-') ?? '-')
+    .join('__');
+}
+
+/**
+ * Every cell of the matrix, models outermost. Models for which `takesPrompt` is false get one cell per
+ * strategy and taxonomy (prompt `-`) instead of one per prompt.
+ */
+export function planBenchCells(matrix: BenchMatrix, takesPrompt: (model: string) => boolean): BenchCellPlan[] {
+  for (const [dimension, values] of Object.entries(matrix) as Array<[keyof BenchMatrix, readonly string[]]>) {
+    if (values.length === 0) throw new EmolabelError('invalid_option', `The bench needs at least one of ${dimension}; e.g. --${dimension} ${EXAMPLES[dimension]}.`);
+  }
+  const cells: BenchCellPlan[] = [];
+  const seen = new Set<string>();
+  for (const model of matrix.models) {
+    for (const strategy of matrix.strategies) {
+      for (const prompt of takesPrompt(model) ? matrix.prompts : ['-']) {
+        for (const taxonomy of matrix.taxonomies) {
+          const name = benchCellName({ model, strategy, prompt, taxonomy });
+          if (seen.has(name)) continue;
+          seen.add(name);
+          cells.push({ name, model, strategy, prompt, taxonomy });
+        }
+      }
+    }
+  }
+  return cells;
+}
+
+const EXAMPLES: Record<keyof BenchMatrix, string> = { models: 'local', strategies: 'frame', prompts: 'direct', taxonomies: 'basic7' };
+
+/**
+ * The first `limit` items taken round-robin across labels (in order of first appearance), so a
+ * limited run still sees every class; all items, in order, without a limit. Repeated paths are dropped.
+ */
+export function selectBenchItems<T extends Pick<DatasetItem, 'label' | 'path'>>(items: readonly T[], limit?: number): T[] {
+  const seen = new Set<string>();
+  const unique = items.filter((item) => (seen.has(item.path) ? false : (seen.add(item.path), true)));
+  if (limit === undefined || limit >= unique.length) return unique;
+  const queues = new Map<string, T[]>();
+  for (const item of unique) queues.set(item.label, [...(queues.get(item.label) ?? []), item]);
+  const selected: T[] = [];
+  const cursors = [...queues.values()].map((queue) => ({ queue, next: 0 }));
+  while (selected.length < limit) {
+    for (const cursor of cursors) {
+      const item = cursor.queue[cursor.next];
+      if (item === undefined || selected.length >= limit) continue;
+      selected.push(item);
+      cursor.next += 1;
+    }
+  }
+  return selected;
+}
