@@ -1,4 +1,5 @@
 import type { Annotator } from './annotator.js';
+import { LLM_PROVIDERS } from './llm/llm-providers.js';
 import { createFaceApiExpressionAnnotator } from './local/face-api-expression-annotator.js';
 import { EmolabelError } from '../errors.js';
 
@@ -24,6 +25,7 @@ export interface ProviderEntry {
 
 const providers = new Map<string, ProviderEntry>([
   ['local', { factory: () => createFaceApiExpressionAnnotator(), defaultModel: 'face-api', description: 'bundled face-api expression net, offline' }],
+  ...LLM_PROVIDERS,
 ]);
 
 /** Adds or replaces a provider, so libraries can plug in their own annotators. */

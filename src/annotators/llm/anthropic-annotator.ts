@@ -1,0 +1,88 @@
+import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type { ContentBlockParam, MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { Annotator } from '../annotator.js';
+import type { AnnotatorSettings } from '../annotator-registry.js';
+import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
+import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
+import { connectionError, httpFailureError, parseRetryAfter } from './provider-error.js';
+import { EmolabelError } from '../../errors.js';
+
+/** The Messages body for one request: the schema as a forced tool call, images as base64 JPEG blocks. */
+export function anthropicMessagesBody(request: LlmRequest): MessageCreateParamsNonStreaming {
+  const content: ContentBlockParam[] = request.parts.map((part) =>
+    part.kind === 'text'
+      ? { type: 'text', text: part.text }
+      : { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: part.image.base64 } },
+  );
+  return {
+    model: request.modelId,
+    max_tokens: request.maxOutputTokens,
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    system: request.system,
+    messages: [{ role: 'user', content }],
+    tools: [
+      {
+        name: request.schemaName,
+        description: 'Record the facial-expression label of the images, with confidence and a short rationale.',
+        input_schema: request.jsonSchema as Tool.InputSchema,
+      },
+    ],
+    tool_choice: { type: 'tool', name: request.schemaName },
+  };
+}
+
+function createAnthropicTransport(context: TransportContext): LlmTransport {
+  const client = new Anthropic({ apiKey: context.apiKey, baseURL: context.settings.baseUrl, maxRetries: 0, timeout: context.settings.timeoutMs + 5_000 });
+  return {
+    async send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
+      let message: Anthropic.Message;
+      try {
+        message = await client.messages.create(anthropicMessagesBody(request), { signal });
+      } catch (error) {
+        if (error instanceof APIUserAbortError) throw error;
+        if (error instanceof APIConnectionError) throw connectionError(context.displayId, context.settings.baseUrl, error, context.apiKey);
+        if (error instanceof APIError && typeof error.status === 'number') {
+          throw httpFailureError({
+            modelId: context.displayId, status: error.status, message: error.message, retryAfterMs: parseRetryAfter(error.headers),
+            keyVariable: context.keyVariable, apiKey: context.apiKey, cause: error,
+          });
+        }
+        if (error instanceof SyntaxError) {
+          throw new EmolabelError('provider_error', `${context.displayId} answered with a body that is not JSON; try again.`, { cause: error, isRetryable: true });
+        }
+        throw error;
+      }
+      if (!Array.isArray(message?.content)) {
+        throw new EmolabelError('provider_error', `${context.displayId} answered with a body that is not a message; check --base-url.`, { isRetryable: true });
+      }
+      const text = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('\n').trim();
+      const toolUse = message.content.find((block) => block.type === 'tool_use' && block.name === request.schemaName);
+      const usage = {
+        inputTokens: message.usage.input_tokens + (message.usage.cache_creation_input_tokens ?? 0) + (message.usage.cache_read_input_tokens ?? 0),
+        outputTokens: message.usage.output_tokens,
+      };
+      if (message.stop_reason === 'refusal') {
+        const explanation = message.stop_details?.explanation ?? '';
+        return { refusal: text || explanation || 'refused (stop_reason: refusal)', text, usage, finishReason: 'refusal' };
+      }
+      return { value: toolUse && toolUse.type === 'tool_use' ? toolUse.input : undefined, text: toolUse ? undefined : text, usage, finishReason: message.stop_reason ?? undefined };
+    },
+  };
+}
+
+/** `anthropic:<model>`: Claude through the Messages API, key in `ANTHROPIC_API_KEY`. */
+export const anthropicProvider: LlmProviderDefinition = {
+  provider: 'anthropic',
+  apiKey: { variables: ['ANTHROPIC_API_KEY'], required: true },
+  requiresBaseUrl: false,
+  defaultMaxImagesPerRequest: 100,
+  supportsDetail: false,
+  createTransport: createAnthropicTransport,
+};
+
+/**
+ * @example createAnthropicAnnotator('claude-haiku-4-5', { prompt: 'direct' })
+ */
+export function createAnthropicAnnotator(modelId: string, settings: AnnotatorSettings = {}): Annotator {
+  return createLlmAnnotator(anthropicProvider, modelId, settings);
+}

@@ -1,0 +1,117 @@
+import { ApiError, type GenerateContentParameters, type GenerateContentResponse, GoogleGenAI, MediaResolution, type Part } from '@google/genai';
+import type { Annotator } from '../annotator.js';
+import type { AnnotatorSettings } from '../annotator-registry.js';
+import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
+import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
+import { connectionError, httpFailureError, parseRetryAfter } from './provider-error.js';
+import { EmolabelError } from '../../errors.js';
+
+/** Finish reasons with which Gemini withholds an answer on policy grounds. */
+const BLOCKING_FINISH_REASONS = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'RECITATION']);
+
+const MEDIA_RESOLUTION = { low: MediaResolution.MEDIA_RESOLUTION_LOW, high: MediaResolution.MEDIA_RESOLUTION_HIGH } as const;
+
+/** The generateContent parameters for one request: response JSON schema, images as inline base64 JPEG. */
+export function geminiContentParameters(request: LlmRequest): GenerateContentParameters {
+  const parts: Part[] = request.parts.map((part) =>
+    part.kind === 'text' ? { text: part.text } : { inlineData: { mimeType: 'image/jpeg', data: part.image.base64 } },
+  );
+  const mediaResolution = request.detail === 'low' || request.detail === 'high' ? MEDIA_RESOLUTION[request.detail] : undefined;
+  return {
+    model: request.modelId,
+    contents: [{ role: 'user', parts }],
+    config: {
+      systemInstruction: request.system,
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      maxOutputTokens: request.maxOutputTokens,
+      responseMimeType: 'application/json',
+      responseJsonSchema: request.jsonSchema,
+      ...(mediaResolution ? { mediaResolution } : {}),
+    },
+  };
+}
+
+/** Gemini's error body is JSON in the message: `{"error":{"message":…}}`; keep the message. */
+function providerMessage(error: ApiError): string {
+  try {
+    const body = JSON.parse(error.message) as { error?: { message?: string } };
+    return body.error?.message ?? error.message;
+  } catch {
+    return error.message;
+  }
+}
+
+function readReply(response: GenerateContentResponse): LlmReply {
+  const usage = {
+    inputTokens: response.usageMetadata?.promptTokenCount ?? 0,
+    // Thinking tokens are billed as output.
+    outputTokens: (response.usageMetadata?.candidatesTokenCount ?? 0) + (response.usageMetadata?.thoughtsTokenCount ?? 0),
+  };
+  const blockReason = response.promptFeedback?.blockReason;
+  if (blockReason) {
+    const detail = response.promptFeedback?.blockReasonMessage;
+    return { refusal: `blocked (${blockReason})${detail ? `: ${detail}` : ''}`, usage, finishReason: String(blockReason) };
+  }
+  const candidate = response.candidates?.[0];
+  const text = (candidate?.content?.parts ?? []).filter((part) => !part.thought && typeof part.text === 'string').map((part) => part.text).join('');
+  const finishReason = candidate?.finishReason ? String(candidate.finishReason) : undefined;
+  if (finishReason && BLOCKING_FINISH_REASONS.has(finishReason) && text.trim() === '') {
+    return { refusal: `blocked (finishReason ${finishReason})${candidate?.finishMessage ? `: ${candidate.finishMessage}` : ''}`, usage, finishReason };
+  }
+  return { text, usage, finishReason };
+}
+
+function createGoogleTransport(context: TransportContext): LlmTransport {
+  const client = new GoogleGenAI({
+    apiKey: context.apiKey,
+    httpOptions: {
+      ...(context.settings.baseUrl ? { baseUrl: context.settings.baseUrl } : {}),
+      timeout: context.settings.timeoutMs + 5_000,
+      // One attempt: retries belong to the run, which honours Retry-After.
+      retryOptions: { attempts: 1 },
+    },
+  });
+  return {
+    async send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
+      // The SDK's ApiError keeps no headers; a fetch that remembers the last answer recovers Retry-After.
+      let lastResponse: Response | undefined;
+      const rememberingFetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => (lastResponse = await fetch(input, init));
+      const parameters = geminiContentParameters(request);
+      let response: GenerateContentResponse;
+      try {
+        response = await client.models.generateContent({ ...parameters, config: { ...parameters.config, abortSignal: signal, httpOptions: { fetch: rememberingFetch } } });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (error instanceof ApiError) {
+          throw httpFailureError({
+            modelId: context.displayId, status: error.status, message: providerMessage(error), retryAfterMs: parseRetryAfter(lastResponse?.headers, error.message),
+            keyVariable: context.keyVariable, apiKey: context.apiKey, cause: error,
+          });
+        }
+        if (error instanceof SyntaxError) {
+          throw new EmolabelError('provider_error', `${context.displayId} answered with a body that is not JSON; try again.`, { cause: error, isRetryable: true });
+        }
+        if (error instanceof TypeError) throw connectionError(context.displayId, context.settings.baseUrl, error, context.apiKey);
+        throw error;
+      }
+      return readReply(response);
+    },
+  };
+}
+
+/** `google:<model>`: Gemini through the Gemini API, key in `GEMINI_API_KEY` (or `GOOGLE_API_KEY`). */
+export const googleProvider: LlmProviderDefinition = {
+  provider: 'google',
+  apiKey: { variables: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], required: true },
+  requiresBaseUrl: false,
+  defaultMaxImagesPerRequest: 100,
+  supportsDetail: true,
+  createTransport: createGoogleTransport,
+};
+
+/**
+ * @example createGoogleAnnotator('gemini-2.5-flash', { prompt: 'hint' })
+ */
+export function createGoogleAnnotator(modelId: string, settings: AnnotatorSettings = {}): Annotator {
+  return createLlmAnnotator(googleProvider, modelId, settings);
+}

@@ -1,0 +1,192 @@
+import type { Annotation, AnnotationRequest, Annotator, ImageLayout, Usage } from '../annotator.js';
+import type { AnnotatorSettings } from '../annotator-registry.js';
+import { annotationJsonSchema, type AnnotationFields, type AnnotationSchema, createAnnotationSchema } from './annotation-schema.js';
+import { type ApiKeySource, loadApiKey } from './api-key.js';
+import { buildUserParts, formatHint, prepareImage, promptValues } from './build-llm-request.js';
+import type { ImageDetail } from '../cost/image-tokens.js';
+import { costOfUsage, findModelPrice, loadPriceTable, type ModelPrice } from '../cost/price-table.js';
+import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
+import { resolveLlmSettings, type ResolvedLlmSettings } from './llm-settings.js';
+import { localHint } from './local-hint.js';
+import { parseReply } from './parse-reply.js';
+import { loadPrompt, type PromptFile } from './prompt-file.js';
+import { renderTemplate } from './render-template.js';
+import { describeError, EmolabelError } from '../../errors.js';
+import type { Taxonomy } from '../../taxonomy/taxonomy.js';
+
+/** What the transport factory of a provider is given once the key is loaded. */
+export interface TransportContext {
+  readonly modelId: string;
+  /** `openai:gpt-4o-mini`, for messages. */
+  readonly displayId: string;
+  readonly apiKey?: string;
+  /** The variable the key came from, for messages. */
+  readonly keyVariable?: string;
+  readonly settings: ResolvedLlmSettings;
+}
+
+/** A provider plugged into the shared LLM annotator: where its key lives and how it talks. */
+export interface LlmProviderDefinition {
+  readonly provider: string;
+  readonly apiKey: Omit<ApiKeySource, 'provider'>;
+  /** `openai-compatible` has no default endpoint, so it needs `--base-url`. */
+  readonly requiresBaseUrl: boolean;
+  /** Used when neither the settings nor the price table say. */
+  readonly defaultMaxImagesPerRequest: number;
+  /** Whether the provider has an image-detail setting; without one a given `detail` warns. */
+  readonly supportsDetail: boolean;
+  /** Detail sent when none is given. */
+  readonly defaultDetail?: ImageDetail;
+  createTransport(context: TransportContext): LlmTransport;
+}
+
+/** Name of the structured-output schema / tool the model fills in. */
+export const ANNOTATION_SCHEMA_NAME = 'record_emotion';
+
+function addUsage(total: Usage, reply: LlmReply): Usage {
+  return { inputTokens: total.inputTokens + reply.usage.inputTokens, outputTokens: total.outputTokens + reply.usage.outputTokens };
+}
+
+async function sendWithTimeout(transport: LlmTransport, request: LlmRequest, signal: AbortSignal | undefined, timeoutMs: number, id: string): Promise<LlmReply> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    return await transport.send(request, signal ? AbortSignal.any([signal, timeout]) : timeout);
+  } catch (error) {
+    if (signal?.aborted) throw new EmolabelError('aborted', `The request to ${id} was aborted.`, { cause: error });
+    if (timeout.aborted) {
+      throw new EmolabelError('provider_error', `${id} did not answer within ${timeoutMs} ms; try again, or raise the timeout for slow local models.`, {
+        cause: error,
+        isRetryable: true,
+      });
+    }
+    if (error instanceof EmolabelError) throw error;
+    throw new EmolabelError('provider_error', `The request to ${id} failed: ${describeError(error)}`, { cause: error });
+  }
+}
+
+function warningsFor(definition: LlmProviderDefinition, settings: ResolvedLlmSettings, id: string, price: ModelPrice | undefined): string[] {
+  const warnings: string[] = [];
+  if (settings.detail !== undefined && settings.detail !== 'auto' && !definition.supportsDetail) {
+    warnings.push(`${definition.provider} has no image detail setting; sent images of at most ${settings.imageSize} px instead of detail ${settings.detail}`);
+  }
+  if (price === undefined) warnings.push(`no price for ${id} in the price table; cost not recorded (add it with --price-table)`);
+  if (price?.supportsTemperature === false) warnings.push(`${id} takes no temperature; sent its default instead of 0`);
+  return warnings;
+}
+
+function okAnnotation(fields: AnnotationFields, common: Omit<Annotation, 'status'>): Annotation {
+  const warnings = fields.faceVisible ? common.warnings : [...(common.warnings ?? []), 'the model saw no face in the images'];
+  return {
+    ...common,
+    status: 'ok',
+    label: fields.label,
+    confidence: fields.confidence,
+    distribution: fields.distribution ?? undefined,
+    rationale: [fields.interpretation, fields.rationale].filter(Boolean).join(' ') || undefined,
+    faceVisible: fields.faceVisible,
+    actionUnits: fields.actionUnits,
+    warnings,
+  };
+}
+
+/**
+ * The annotator shared by every LLM provider: renders the versioned prompt, sends the images as
+ * JPEG with the taxonomy's schema as structured output at temperature 0, turns refusals into status
+ * `refused`, repairs an unreadable answer once (a text-only request), and prices the reported usage.
+ * The key is read on {@link Annotator.checkReady} or the first request, never by the factory.
+ */
+export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: string, rawSettings: AnnotatorSettings): Annotator {
+  const settings = resolveLlmSettings(rawSettings);
+  const id = `${definition.provider}:${modelId}`;
+  const prompt: PromptFile = loadPrompt(settings.prompt);
+  const repairPrompt = loadPrompt('repair');
+  const price = findModelPrice(loadPriceTable(settings.priceTable ?? settings.env.EMOLABEL_PRICE_TABLE), id);
+  const maxImagesPerRequest = settings.maxImagesPerRequest ?? price?.maxImagesPerRequest ?? definition.defaultMaxImagesPerRequest;
+  const fixedWarnings = warningsFor(definition, settings, id, price);
+  const schemas = new Map<Taxonomy, AnnotationSchema>();
+  let transport: LlmTransport | undefined;
+
+  const ready = (): LlmTransport => {
+    if (transport) return transport;
+    if (definition.requiresBaseUrl && settings.baseUrl === undefined) {
+      throw new EmolabelError(
+        'invalid_option',
+        `${id} needs the server's address: pass --base-url, e.g. http://127.0.0.1:11434/v1 for Ollama or http://127.0.0.1:8000/v1 for vLLM.`,
+      );
+    }
+    const source = { provider: definition.provider, ...definition.apiKey };
+    const apiKey = loadApiKey(source, settings.env, settings.apiKeyEnv);
+    const keyVariable = settings.apiKeyEnv ?? definition.apiKey.variables.find((variable) => settings.env[variable]?.trim());
+    transport = definition.createTransport({ modelId, displayId: id, apiKey, keyVariable, settings });
+    return transport;
+  };
+
+  const schemaFor = (taxonomy: Taxonomy): AnnotationSchema => {
+    let schema = schemas.get(taxonomy);
+    if (!schema) schemas.set(taxonomy, (schema = createAnnotationSchema(taxonomy, { actionUnits: prompt.mode === 'au-cot' })));
+    return schema;
+  };
+
+  return {
+    provider: definition.provider,
+    modelId,
+    maxImagesPerRequest,
+    checkReady: () => void ready(),
+    async annotate(request: AnnotationRequest): Promise<Annotation> {
+      const client = ready();
+      if (request.signal?.aborted) throw new EmolabelError('aborted', `The request to ${id} was aborted.`);
+      const { taxonomy } = request;
+      const layout: ImageLayout = request.layout ?? { kind: 'frames' };
+      const schema = schemaFor(taxonomy);
+      const images = await Promise.all(request.images.map((image) => prepareImage(image, { maxSide: settings.imageSize, quality: settings.jpegQuality })));
+      const warnings = [...fixedWarnings];
+      if (images.length > maxImagesPerRequest) warnings.push(`${id} takes at most ${maxImagesPerRequest} images per request; sent ${images.length}`);
+      let hint: string | undefined;
+      if (prompt.mode === 'hint') {
+        const hintImages = layout.kind === 'grid' && layout.frames ? layout.frames : request.images;
+        hint = formatHint(request.hint ?? (await localHint(hintImages, taxonomy)), taxonomy);
+      }
+      const values = promptValues(taxonomy, layout, images.length, hint);
+      const llmRequest: LlmRequest = {
+        modelId,
+        system: renderTemplate(prompt.system, values, prompt.path),
+        parts: buildUserParts(prompt, images, values),
+        jsonSchema: annotationJsonSchema(schema),
+        schemaName: ANNOTATION_SCHEMA_NAME,
+        temperature: price?.supportsTemperature === false ? undefined : 0,
+        detail: settings.detail ?? definition.defaultDetail,
+        maxOutputTokens: settings.maxOutputTokens,
+      };
+      const first = await sendWithTimeout(client, llmRequest, request.signal, settings.timeoutMs, id);
+      let usage = addUsage({ inputTokens: 0, outputTokens: 0 }, first);
+      const rawText = first.text ?? (first.value === undefined ? undefined : JSON.stringify(first.value));
+      const common = () => ({ usage, costUsd: price ? costOfUsage(price, usage) : undefined, promptVersion: prompt.version, warnings });
+      if (first.refusal !== undefined) return { ...common(), status: 'refused', rawText: first.refusal || rawText, error: `${id} declined to label the images` };
+      const parsed = parseReply(first, schema);
+      if (parsed.kind === 'refused') return { ...common(), status: 'refused', rawText: parsed.text, error: `${id} declined to label the images` };
+      if (parsed.kind === 'ok') return okAnnotation(parsed.fields, { ...common(), rawText });
+
+      const repairValues = { labels: taxonomy.labels.join(', '), actionUnits: prompt.mode === 'au-cot', problem: parsed.problem, previousAnswer: rawText ?? '' };
+      const repairRequest: LlmRequest = {
+        ...llmRequest,
+        system: renderTemplate(repairPrompt.system, repairValues, repairPrompt.path),
+        parts: [{ kind: 'text', text: renderTemplate(repairPrompt.user, repairValues, repairPrompt.path) }],
+      };
+      const second = await sendWithTimeout(client, repairRequest, request.signal, settings.timeoutMs, id);
+      usage = addUsage(usage, second);
+      const repaired = second.refusal === undefined ? parseReply(second, schema) : { kind: 'refused' as const, text: second.refusal };
+      const repairText = second.refusal ?? second.text ?? (second.value === undefined ? '' : JSON.stringify(second.value));
+      if (repaired.kind === 'ok') {
+        warnings.push(`first answer unusable (${parsed.problem}); repaired with one more request`);
+        return okAnnotation(repaired.fields, { ...common(), rawText: repairText });
+      }
+      const secondProblem = repaired.kind === 'invalid' ? repaired.problem : 'the repair request was declined';
+      return {
+        ...common(),
+        status: 'error',
+        rawText: `${rawText ?? ''}\n--- repair attempt ---\n${repairText}`,
+        error: `${id}'s answer did not match the schema (${parsed.problem}), nor after one repair attempt (${secondProblem}).`,
+      };
+    },
+  };
+}

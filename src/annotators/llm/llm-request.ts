@@ -1,0 +1,48 @@
+import type { Usage } from '../annotator.js';
+import type { ImageDetail } from '../cost/image-tokens.js';
+
+/** An image ready to send: JPEG bytes and the size they decode to. */
+export interface LlmImage {
+  readonly jpeg: Buffer;
+  readonly base64: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A piece of the user turn, in order. */
+export type LlmPart = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'image'; readonly image: LlmImage };
+
+/** One request as every provider sees it; each transport writes it in its own wire format. */
+export interface LlmRequest {
+  readonly modelId: string;
+  readonly system: string;
+  readonly parts: readonly LlmPart[];
+  /** The answer's JSON schema (structured output / tool input / response schema). */
+  readonly jsonSchema: Record<string, unknown>;
+  readonly schemaName: string;
+  /** Left out for models that take no temperature. */
+  readonly temperature?: number;
+  readonly detail?: ImageDetail;
+  readonly maxOutputTokens: number;
+}
+
+/** A provider's answer, before parsing. */
+export interface LlmReply {
+  /** The text that should hold the JSON answer. */
+  readonly text?: string;
+  /** The answer already parsed by the provider (a tool call's input). */
+  readonly value?: unknown;
+  /** The provider's own words when it flagged a refusal (OpenAI `refusal`, Anthropic `stop_reason: refusal`, Gemini block). */
+  readonly refusal?: string;
+  readonly usage: Usage;
+  readonly finishReason?: string;
+}
+
+/**
+ * Sends requests in one provider's wire format. Throws an `EmolabelError` for transport failures
+ * (HTTP errors mapped with `httpFailureError`, network errors with `connectionError`); an abort of
+ * `signal` may surface as the SDK's own abort error, which the caller turns into a timeout or abort.
+ */
+export interface LlmTransport {
+  send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply>;
+}

@@ -1,0 +1,111 @@
+import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { Annotator } from '../annotator.js';
+import type { AnnotatorSettings } from '../annotator-registry.js';
+import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
+import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
+import { connectionError, httpFailureError, parseRetryAfter } from './provider-error.js';
+import { EmolabelError } from '../../errors.js';
+
+/** The Chat Completions body for one request: JSON-schema structured output, images as data URLs. */
+export function openAiChatBody(request: LlmRequest, options: { compatible: boolean }): ChatCompletionCreateParamsNonStreaming {
+  const content: ChatCompletionContentPart[] = request.parts.map((part) =>
+    part.kind === 'text'
+      ? { type: 'text', text: part.text }
+      : {
+          type: 'image_url',
+          image_url: { url: `data:image/jpeg;base64,${part.image.base64}`, ...(request.detail ? { detail: request.detail } : {}) },
+        },
+  );
+  return {
+    model: request.modelId,
+    messages: [
+      { role: 'system', content: request.system },
+      { role: 'user', content },
+    ],
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    // OpenAI's reasoning models take only max_completion_tokens; local servers know max_tokens.
+    ...(options.compatible ? { max_tokens: request.maxOutputTokens } : { max_completion_tokens: request.maxOutputTokens }),
+    response_format: { type: 'json_schema', json_schema: { name: request.schemaName, schema: request.jsonSchema, strict: true } },
+  };
+}
+
+function createOpenAiTransport(context: TransportContext, compatible: boolean): LlmTransport {
+  const client = new OpenAI({
+    // Local servers take any key; the SDK insists on one.
+    apiKey: context.apiKey ?? 'no-key',
+    baseURL: context.settings.baseUrl,
+    maxRetries: 0,
+    timeout: context.settings.timeoutMs + 5_000,
+  });
+  return {
+    async send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
+      let completion: OpenAI.Chat.Completions.ChatCompletion;
+      try {
+        completion = await client.chat.completions.create(openAiChatBody(request, { compatible }), { signal });
+      } catch (error) {
+        if (error instanceof APIUserAbortError) throw error;
+        if (error instanceof APIConnectionError) throw connectionError(context.displayId, context.settings.baseUrl, error, context.apiKey);
+        if (error instanceof APIError && typeof error.status === 'number') {
+          throw httpFailureError({
+            modelId: context.displayId, status: error.status, message: error.message, retryAfterMs: parseRetryAfter(error.headers),
+            keyVariable: context.keyVariable, apiKey: context.apiKey, cause: error,
+          });
+        }
+        if (error instanceof SyntaxError) throw unreadableBody(context.displayId, error);
+        throw error;
+      }
+      if (!Array.isArray(completion?.choices)) throw unreadableBody(context.displayId);
+      const choice = completion.choices[0];
+      const message = choice?.message;
+      const usage = { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 };
+      const refusal = message?.refusal ?? (choice?.finish_reason === 'content_filter' ? (message?.content ?? 'stopped by the content filter') : undefined);
+      return { text: message?.content ?? '', refusal: refusal ?? undefined, usage, finishReason: choice?.finish_reason };
+    },
+  };
+}
+
+function unreadableBody(modelId: string, cause?: unknown): EmolabelError {
+  return new EmolabelError('provider_error', `${modelId} answered with a body that is not a chat completion (malformed JSON); try again, or check --base-url points at an OpenAI-compatible /v1 endpoint.`, {
+    cause,
+    isRetryable: true,
+  });
+}
+
+/** `openai:<model>`: OpenAI's Chat Completions API, key in `OPENAI_API_KEY`. */
+export const openAiProvider: LlmProviderDefinition = {
+  provider: 'openai',
+  apiKey: { variables: ['OPENAI_API_KEY'], required: true },
+  requiresBaseUrl: false,
+  defaultMaxImagesPerRequest: 50,
+  supportsDetail: true,
+  defaultDetail: 'low',
+  createTransport: (context) => createOpenAiTransport(context, false),
+};
+
+/**
+ * `openai-compatible:<model>` with `--base-url`: Ollama, vLLM, LM Studio, OpenRouter and other
+ * servers that speak Chat Completions. A key is optional (`OPENAI_COMPATIBLE_API_KEY` or `--api-key-env`).
+ */
+export const openAiCompatibleProvider: LlmProviderDefinition = {
+  provider: 'openai-compatible',
+  apiKey: { variables: ['OPENAI_COMPATIBLE_API_KEY'], required: false },
+  requiresBaseUrl: true,
+  defaultMaxImagesPerRequest: 16,
+  supportsDetail: true,
+  createTransport: (context) => createOpenAiTransport(context, true),
+};
+
+/**
+ * @example createOpenAiAnnotator('gpt-4o-mini', { prompt: 'au-cot' })
+ */
+export function createOpenAiAnnotator(modelId: string, settings: AnnotatorSettings = {}): Annotator {
+  return createLlmAnnotator(openAiProvider, modelId, settings);
+}
+
+/**
+ * @example createOpenAiCompatibleAnnotator('qwen2.5vl:7b', { baseUrl: 'http://127.0.0.1:11434/v1' })
+ */
+export function createOpenAiCompatibleAnnotator(modelId: string, settings: AnnotatorSettings = {}): Annotator {
+  return createLlmAnnotator(openAiCompatibleProvider, modelId, settings);
+}

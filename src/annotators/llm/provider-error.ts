@@ -1,0 +1,77 @@
+import { redactSecret } from './api-key.js';
+import { EmolabelError } from '../../errors.js';
+
+/** Statuses worth retrying: timeouts, conflicts, rate limits and server errors. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+interface HeaderSource {
+  get(name: string): string | null;
+}
+
+/**
+ * Milliseconds to wait, from `retry-after-ms`, `Retry-After` (seconds or an HTTP date) or a Google
+ * `RetryInfo.retryDelay` (`"7s"`) in the error body. `now` is injectable for tests.
+ */
+export function parseRetryAfter(headers: HeaderSource | undefined, body?: string, now = Date.now()): number | undefined {
+  const milliseconds = Number(headers?.get('retry-after-ms'));
+  if (headers?.get('retry-after-ms') && Number.isFinite(milliseconds) && milliseconds >= 0) return Math.round(milliseconds);
+  const retryAfter = headers?.get('retry-after')?.trim();
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  const delay = body === undefined ? undefined : /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(body);
+  return delay?.[1] === undefined ? undefined : Math.round(Number(delay[1]) * 1000);
+}
+
+/** What went wrong at HTTP level, in the provider's words. */
+export interface HttpFailure {
+  /** `openai:gpt-4o-mini`, for messages. */
+  readonly modelId: string;
+  readonly status: number;
+  readonly message: string;
+  readonly retryAfterMs?: number;
+  /** The variable the key came from, named (never its value) when the provider rejects the key. */
+  readonly keyVariable?: string;
+  readonly apiKey?: string;
+  readonly cause?: unknown;
+}
+
+function advice(failure: HttpFailure): string {
+  const { status } = failure;
+  if (status === 401 || status === 403) {
+    return `the provider rejected the API key; check ${failure.keyVariable ?? 'the key variable'} (or --api-key-env) holds a valid key for this provider.`;
+  }
+  if (status === 404) return 'the model or endpoint was not found; check the model id after the colon and --base-url.';
+  if (status === 429) {
+    const wait = failure.retryAfterMs === undefined ? '' : ` (it asked to wait ${(failure.retryAfterMs / 1000).toFixed(1)} s)`;
+    return `rate limit or quota reached${wait}; lower --concurrency or try again later.`;
+  }
+  if (status >= 500) return 'the provider had a server error; try again later.';
+  if (status === 400 || status === 422) return 'the provider rejected the request; check the model takes images and structured output.';
+  return 'see the provider message above.';
+}
+
+/** An HTTP error from a provider as an `EmolabelError`, retryable for 408/409/429/5xx, key redacted. */
+export function httpFailureError(failure: HttpFailure): EmolabelError {
+  const providerMessage = redactSecret(failure.message.replace(/\s+/g, ' ').trim().slice(0, 300), failure.apiKey);
+  return new EmolabelError('provider_error', `${failure.modelId} answered HTTP ${failure.status}: ${providerMessage} — ${advice(failure)}`, {
+    cause: failure.cause,
+    isRetryable: isRetryableStatus(failure.status),
+    retryAfterMs: failure.retryAfterMs,
+  });
+}
+
+/** A failure before any HTTP answer (refused connection, DNS, reset), retryable. */
+export function connectionError(modelId: string, baseUrl: string | undefined, cause: unknown, apiKey?: string): EmolabelError {
+  const reason = redactSecret(cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause), apiKey);
+  return new EmolabelError(
+    'provider_error',
+    `Could not reach ${modelId}${baseUrl ? ` at ${baseUrl}` : ''}: ${reason}. Check the network, or that the server behind --base-url is running.`,
+    { cause, isRetryable: true },
+  );
+}
