@@ -42,3 +42,14 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message.replace(/\s+/g, ' ').trim();
   return String(error);
 }
+
+/** Codes of errors that stop a whole run rather than fail one item. */
+const RUN_STOPPING_CODES: ReadonlySet<string> = new Set(['budget_exceeded', 'aborted', 'missing_api_key', 'fatal_provider_error']);
+
+/**
+ * Whether an error must stop the run (budget reached, Ctrl-C, a key or model that cannot work)
+ * instead of becoming one item's `error` status.
+ */
+export function isRunStoppingError(error: unknown): boolean {
+  return error instanceof EmolabelError && RUN_STOPPING_CODES.has(error.code);
+}

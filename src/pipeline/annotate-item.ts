@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClipResult, ClipStatus, FrameRecord } from './clip-result.js';
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
-import { describeError } from '../errors.js';
+import { describeError, isRunStoppingError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import { type FaceMode, type FaceTrack, findFaces } from '../faces/find-faces.js';
 import { encodeJpeg } from '../media/decode-image.js';
@@ -60,7 +60,7 @@ export async function annotateItem(item: MediaItem, context: ItemContext): Promi
     }
     return results;
   } catch (error) {
-    if (context.signal?.aborted) throw error;
+    if (context.signal?.aborted || isRunStoppingError(error)) throw error;
     return [failedResult(item, context, describeError(error), Math.round(performance.now() - started))];
   }
 }

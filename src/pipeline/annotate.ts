@@ -7,7 +7,7 @@ import { EmolabelError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import type { FaceMode } from '../faces/find-faces.js';
 import { createTinyFaceDetector } from '../faces/tiny-face-detector.js';
-import { discoverInputs } from '../media/discover-inputs.js';
+import { discoverInputs, type InputFailure } from '../media/discover-inputs.js';
 import { DEFAULT_FRAME_COUNT } from '../media/load-frames.js';
 import type { MediaItem } from '../media/media-item.js';
 import { getStrategy } from '../strategies/strategy-registry.js';
@@ -66,23 +66,29 @@ export interface AnnotateOutput {
   readonly summary: AnnotateSummary;
 }
 
+/** Items processed at once unless told otherwise. */
+export const DEFAULT_CONCURRENCY = 2;
+
 function checkPositiveInteger(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) {
     throw new EmolabelError('invalid_option', `Expected \`${name}\` to be a whole number from 1 and up, got \`${value}\` (${typeof value}).`);
   }
 }
 
-/**
- * Labels the emotion of the faces in images, videos and frame folders.
- * @example
- * const { results } = await annotate(['clips/'], { strategy: 'mean', frames: 8 });
- * for (const result of results) console.log(result.id, result.label, result.confidence);
- */
-export async function annotate(inputs: string | readonly string[], options: AnnotateOptions = {}): Promise<AnnotateOutput> {
+/** An annotation job resolved and its inputs discovered, ready to run item by item. */
+export interface PreparedAnnotation {
+  readonly context: ItemContext;
+  readonly items: readonly MediaItem[];
+  readonly failures: readonly InputFailure[];
+  /** Closes the annotator when this job created it. */
+  close(): Promise<void>;
+}
+
+/** Resolves options (taxonomy, strategy, annotator, detector) and discovers the inputs, before any labelling. */
+export async function prepareAnnotation(inputs: string | readonly string[], options: AnnotateOptions = {}): Promise<PreparedAnnotation> {
   const frameCount = options.frames ?? DEFAULT_FRAME_COUNT;
-  const concurrency = options.concurrency ?? 2;
   checkPositiveInteger('frames', frameCount);
-  checkPositiveInteger('concurrency', concurrency);
+  checkPositiveInteger('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY);
   const taxonomy = typeof options.taxonomy === 'object' ? options.taxonomy : resolveTaxonomy(options.taxonomy ?? 'basic7');
   const strategy = getStrategy(options.strategy ?? 'frame');
   const annotator = options.annotator ?? createAnnotator(options.model ?? 'local', options.annotatorSettings);
@@ -95,30 +101,84 @@ export async function annotate(inputs: string | readonly string[], options: Anno
     annotator, strategy, taxonomy, frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir, signal: options.signal,
     detector: faceMode === 'none' ? undefined : (options.detector ?? createTinyFaceDetector()),
   };
-  const total = discovered.items.length + discovered.failures.length;
+  return {
+    context,
+    items: discovered.items,
+    failures: discovered.failures,
+    close: async () => {
+      if (!options.annotator) await annotator.close?.();
+    },
+  };
+}
+
+/** The result row of an input that could not become an item. */
+export function inputFailureResult(failure: InputFailure, context: ItemContext): ClipResult {
+  return failedResult({ ...failure, kind: 'image' }, context, failure.error);
+}
+
+export interface AnnotateItemsOptions {
+  /** @default 2 */
+  readonly concurrency?: number;
+  /** Once aborted, no further item starts; items already started finish. */
+  readonly stopSignal?: AbortSignal;
+  /** Called with each item's results as soon as they are known (completion order). */
+  readonly onItemDone?: (item: MediaItem, results: ClipResult[]) => void;
+}
+
+/**
+ * Labels items with bounded concurrency. An error that must stop the whole run (budget reached,
+ * fatal provider error) stops new items from starting, lets started ones finish, then is rethrown.
+ * Returns each item's results in item order (`undefined` for items never started).
+ */
+export async function annotateItems(context: ItemContext, items: readonly MediaItem[], options: AnnotateItemsOptions = {}): Promise<Array<ClipResult[] | undefined>> {
+  const queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
+  const resultsByItem: Array<ClipResult[] | undefined> = new Array(items.length).fill(undefined);
+  let stopError: unknown;
+  const stop = () => queue.clear();
+  options.stopSignal?.addEventListener('abort', stop, { once: true });
+  items.forEach((item, index) => {
+    void queue.add(async () => {
+      if (stopError !== undefined || options.stopSignal?.aborted) return;
+      try {
+        const results = await annotateItem(item, context);
+        resultsByItem[index] = results;
+        options.onItemDone?.(item, results);
+      } catch (error) {
+        stopError ??= error;
+        stop();
+      }
+    });
+  });
+  await queue.onIdle();
+  options.stopSignal?.removeEventListener('abort', stop);
+  if (stopError !== undefined) throw stopError;
+  return resultsByItem;
+}
+
+/**
+ * Labels the emotion of the faces in images, videos and frame folders.
+ * @example
+ * const { results } = await annotate(['clips/'], { strategy: 'mean', frames: 8 });
+ * for (const result of results) console.log(result.id, result.label, result.confidence);
+ */
+export async function annotate(inputs: string | readonly string[], options: AnnotateOptions = {}): Promise<AnnotateOutput> {
+  const prepared = await prepareAnnotation(inputs, options);
+  const total = prepared.items.length + prepared.failures.length;
   options.onStart?.(total);
-  const resultsByItem: ClipResult[][] = [];
   let done = 0;
   const report = (results: ClipResult[]) => options.onResult?.(results, { done: (done += 1), total });
-  for (const failure of discovered.failures) {
-    const results = [failedResult({ ...failure, kind: 'image' }, context, failure.error)];
-    resultsByItem.push(results);
-    report(results);
+  const failureResults = prepared.failures.map((failure) => [inputFailureResult(failure, prepared.context)]);
+  failureResults.forEach(report);
+  try {
+    const itemResults = await annotateItems(prepared.context, prepared.items, {
+      concurrency: options.concurrency, stopSignal: options.signal, onItemDone: (_item, results) => report(results),
+    });
+    options.signal?.throwIfAborted();
+    const results = [...failureResults, ...itemResults.map((each) => each ?? [])].flat();
+    return { results, summary: summarise(results) };
+  } finally {
+    await prepared.close();
   }
-  const queue = new PQueue({ concurrency });
-  const offset = resultsByItem.length;
-  await Promise.all(
-    discovered.items.map((item: MediaItem, index) =>
-      queue.add(async () => {
-        options.signal?.throwIfAborted();
-        const results = await annotateItem(item, context);
-        resultsByItem[offset + index] = results;
-        report(results);
-      }),
-    ),
-  ).finally(() => (options.annotator ? undefined : annotator.close?.()));
-  const results = resultsByItem.flat();
-  return { results, summary: summarise(results) };
 }
 
 export function summarise(results: readonly ClipResult[]): AnnotateSummary {
