@@ -9,7 +9,9 @@ export type EmolabelErrorCode =
   | 'provider_error'
   | 'parse_error'
   | 'budget_exceeded'
-  | 'aborted';
+  | 'aborted'
+  /** A provider failure no retry can heal (rejected key, unknown model, quota exhausted): the run stops. */
+  | 'fatal_provider_error';
 
 /**
  * The one error class emolabel throws. Messages say what was expected, what came, and what to do.
@@ -23,17 +25,20 @@ export class EmolabelError extends Error {
   readonly path?: string;
   /** How long the provider asked to wait before trying again (from `Retry-After` or its body), in ms. */
   readonly retryAfterMs?: number;
+  /** The HTTP status the provider answered, for failures that had one (401, 429, 503 …). */
+  readonly httpStatus?: number;
 
   constructor(
     code: EmolabelErrorCode,
     message: string,
-    options: { cause?: unknown; isRetryable?: boolean; path?: string; retryAfterMs?: number } = {},
+    options: { cause?: unknown; isRetryable?: boolean; path?: string; retryAfterMs?: number; httpStatus?: number } = {},
   ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.isRetryable = options.isRetryable ?? false;
     if (options.path !== undefined) this.path = options.path;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;
   }
 }
 

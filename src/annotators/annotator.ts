@@ -69,6 +69,8 @@ export interface Annotation {
   readonly faceVisible?: boolean;
   /** Action units the model reported before deciding (`au-cot` prompt). */
   readonly actionUnits?: readonly ActionUnitObservation[];
+  /** Requests sent for this answer, retries included, when a resilient wrapper made them (1 = first try). */
+  readonly attempts?: number;
 }
 
 /**

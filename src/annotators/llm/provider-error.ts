@@ -63,6 +63,7 @@ export function httpFailureError(failure: HttpFailure): EmolabelError {
     cause: failure.cause,
     isRetryable: isRetryableStatus(failure.status),
     retryAfterMs: failure.retryAfterMs,
+    httpStatus: failure.status,
   });
 }
 
