@@ -71,6 +71,8 @@ export interface Annotation {
   readonly actionUnits?: readonly ActionUnitObservation[];
   /** Requests sent for this answer, retries included, when a resilient wrapper made them (1 = first try). */
   readonly attempts?: number;
+  /** Answered from the response cache: no request was sent, so usage and cost are 0. */
+  readonly cached?: boolean;
 }
 
 /**
@@ -83,6 +85,11 @@ export interface Annotator {
   readonly modelId: string;
   /** Most images one request may carry; 1 means each request sees a single image. */
   readonly maxImagesPerRequest: number;
+  /**
+   * What, beyond provider and model, changes this annotator's answers (prompt and its version,
+   * image detail, image size, endpoint). Part of the response-cache key.
+   */
+  readonly settingsIdentity?: Readonly<Record<string, unknown>>;
   /**
    * Labels one request. Content problems (a refusal, an answer that is not the schema) come back as
    * a status; transport problems (429, 5xx, timeouts, a missing key, aborts) throw an

@@ -4,11 +4,25 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Subscribes to Ctrl-C (SIGINT); returns the unsubscribe. Absent in tests that do not need it. */
+  readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
+  };
 }
 
-/** Exit codes: 0 all done; 1 the command failed; 2 usage error; 3 finished but some items failed. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, someItemsFailed: 3 } as const;
+/**
+ * Exit codes: 0 all done; 1 the command failed; 2 usage error; 3 finished but some items failed;
+ * 4 stopped early by the budget (resume with a higher --max-cost); 130 interrupted by Ctrl-C.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, someItemsFailed: 3, budgetReached: 4, interrupted: 130 } as const;

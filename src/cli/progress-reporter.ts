@@ -4,7 +4,8 @@ import { type ClipResult, isFailure } from '../pipeline/clip-result.js';
 
 /** Shows how a run stands: a bar on a TTY, a line every few seconds otherwise, nothing with `quiet`. */
 export interface ProgressReporter {
-  start(total: number): void;
+  /** `done`: items already finished (a resumed run). */
+  start(total: number, done?: number): void;
   update(results: readonly ClipResult[], done: number): void;
   stop(): void;
 }
@@ -32,7 +33,7 @@ export function createProgressReporter(io: CliIo, options: { quiet?: boolean; in
       failures, tokens, cost: costUsd.toFixed(4), rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2),
     });
     return {
-      start: (count) => bar.start(count, 0, payload(0)),
+      start: (count, done = 0) => bar.start(count, done, payload(done)),
       update: (results, done) => {
         tally(results);
         bar.update(done, payload(done));
@@ -43,15 +44,17 @@ export function createProgressReporter(io: CliIo, options: { quiet?: boolean; in
   const intervalMs = options.intervalMs ?? 5000;
   let lastLine = 0;
   let started = 0;
+  let doneAtStart = 0;
   const line = (done: number) => {
     const seconds = (Date.now() - started) / 1000;
-    const rate = done / Math.max(0.001, seconds);
+    const rate = (done - doneAtStart) / Math.max(0.001, seconds);
     const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
     io.stderr.write(`annotating: ${done}/${total} items, ${rate.toFixed(2)}/s, ETA ${eta}s, ${tokens} tokens, $${costUsd.toFixed(4)}, ${failures} failed\n`);
   };
   return {
-    start(count) {
+    start(count, done = 0) {
       total = count;
+      doneAtStart = done;
       started = Date.now();
       lastLine = started;
     },

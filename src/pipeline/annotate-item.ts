@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClipResult, ClipStatus, FrameRecord } from './clip-result.js';
+import { withItemScope } from './item-scope.js';
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
 import { describeError, isRunStoppingError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
@@ -38,7 +39,11 @@ export function failedResult(item: Pick<MediaItem, 'id' | 'path' | 'kind' | 'lab
  * Labels one item: samples frames, finds faces, runs the strategy per face track. Never throws for
  * a bad item: the failure becomes a result with status `error` and a message naming the file.
  */
-export async function annotateItem(item: MediaItem, context: ItemContext): Promise<ClipResult[]> {
+export function annotateItem(item: MediaItem, context: ItemContext): Promise<ClipResult[]> {
+  return withItemScope(item.id, () => annotateInScope(item, context));
+}
+
+async function annotateInScope(item: MediaItem, context: ItemContext): Promise<ClipResult[]> {
   const started = performance.now();
   try {
     const frames = await loadFrames(item, context.frameCount, context.signal);

@@ -3,9 +3,13 @@ import { Option } from 'commander';
 import type { RegisterCommand } from '../main.js';
 import { EXIT } from '../cli-io.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
+import { createInterruptController } from '../interrupt-controller.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { EmolabelError } from '../../errors.js';
-import { annotate, type AnnotateOptions } from '../../pipeline/annotate.js';
+import type { AnnotateOptions } from '../../pipeline/annotate.js';
+import { runAnnotation, type RunOutcome } from '../../runs/run-annotation.js';
+import { DEFAULT_DB_PATH } from '../../store/open-database.js';
+import { RunStore } from '../../store/run-store.js';
 import { formatResultsTable } from '../../output/format-table.js';
 import { outputFormatOf, writeResults } from '../../output/write-results.js';
 import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
@@ -28,6 +32,11 @@ export interface AnnotateFlags {
   readonly apiKeyEnv?: string;
   readonly prompt?: string;
   readonly detail?: string;
+  readonly db: string;
+  readonly resume?: string;
+  /** False with --no-cache. */
+  readonly cache: boolean;
+  readonly maxCost?: number;
 }
 
 /** Maps CLI flags onto library options (paths resolved against the working directory). */
@@ -68,22 +77,54 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--api-key-env <name>', "environment variable holding the API key (default: the provider's usual one)")
     .option('--prompt <mode>', 'LLM prompt mode: direct, au-cot or hint')
     .addOption(new Option('--detail <level>', 'LLM image detail').argParser(choiceOption(['low', 'high', 'auto'])))
+    .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
+    .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)')
+    .option('--no-cache', 'send every request even when the same one was answered before')
+    .option('--max-cost <usd>', 'stop before the run would cost more than this many dollars', numberOption(0))
     .action(async (inputs: string[], flags: AnnotateFlags) => {
-      if (inputs.length === 0 && !flags.manifest) {
+      if (inputs.length === 0 && !flags.manifest && !flags.resume) {
         throw new EmolabelError('invalid_option', 'Give at least one input path, or --manifest <csv>. Example: emolabel annotate clips/ --out labels.csv');
       }
       if (flags.out) outputFormatOf(flags.out);
       const taxonomy = resolveTaxonomy(flags.taxonomy);
       const progress = createProgressReporter(io, { quiet: flags.quiet });
-      const { results, summary } = await annotate(
-        inputs.map((input) => resolve(io.cwd, input)),
-        { ...annotateOptionsFromFlags(flags, io.cwd), taxonomy, onStart: (total) => progress.start(total), onResult: (batch, { done }) => progress.update(batch, done) },
-      ).finally(() => progress.stop());
-      if (flags.out) await writeResults(resolve(io.cwd, flags.out), results, taxonomy.labels);
+      const interrupt = createInterruptController(io);
+      const store = RunStore.open(resolve(io.cwd, flags.db));
+      let outcome: RunOutcome;
+      try {
+        outcome = await runAnnotation(inputs.map((input) => resolve(io.cwd, input)), {
+          ...annotateOptionsFromFlags(flags, io.cwd),
+          taxonomy: flags.resume ? undefined : taxonomy,
+          store,
+          resume: flags.resume,
+          cache: flags.cache,
+          maxCostUsd: flags.maxCost,
+          stopSignal: interrupt.signal,
+          onRunStart: (run, { total, done, resumed }) => {
+            if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${total} items${resumed ? `, ${done} already done` : ''}\n`);
+            progress.start(total, done);
+          },
+          onResult: (batch, { done }) => progress.update(batch, done),
+        });
+      } finally {
+        progress.stop();
+        interrupt.dispose();
+        store.close();
+      }
+      const { results, summary, run, stopped } = outcome;
+      const labels = run.labels.length > 0 ? run.labels : taxonomy.labels;
+      if (flags.out) await writeResults(resolve(io.cwd, flags.out), results, labels);
       else io.stdout.write(formatResultsTable(results));
       if (!flags.quiet) {
         const cost = summary.costUsd > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens, $${summary.costUsd.toFixed(4)}` : '';
-        io.stderr.write(`${summary.items} results: ${summary.ok} ok, ${summary.noFace} no face, ${summary.refused} refused, ${summary.failed - summary.refused} errors${cost}${flags.out ? ` → ${flags.out}` : ''}\n`);
+        const requests = outcome.requests.sent + outcome.requests.cached > 0 ? `; ${outcome.requests.sent} requests sent, ${outcome.requests.cached} from cache` : '';
+        io.stderr.write(`run ${run.id}: ${summary.items} results: ${summary.ok} ok, ${summary.noFace} no face, ${summary.refused} refused, ${summary.failed - summary.refused} errors${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
+      }
+      if (stopped) {
+        io.stderr.write(`emolabel: run ${run.id} stopped after ${run.done}/${run.total} items: ${stopped.message}\n`);
+        io.stderr.write(`  resume with: emolabel annotate --resume ${run.id}${stopped.reason === 'budget' ? ' --max-cost <higher>' : ''}${flags.db === DEFAULT_DB_PATH ? '' : ` --db ${flags.db}`}\n`);
+        setExitCode(stopped.reason === 'budget' ? EXIT.budgetReached : stopped.reason === 'interrupted' ? EXIT.interrupted : EXIT.failed);
+        return;
       }
       setExitCode(summary.failed > 0 ? EXIT.someItemsFailed : EXIT.ok);
     });

@@ -1,0 +1,52 @@
+import type { Annotation, AnnotationRequest, Annotator } from '../annotators/annotator.js';
+import { currentItemId } from '../pipeline/item-scope.js';
+import type { ResponseStore } from '../store/request-log.js';
+import { identifyRequest } from './request-identity.js';
+
+export interface RecordingOptions {
+  readonly runId: string;
+  readonly responses: ResponseStore;
+  /** Reuse stored answers to identical requests (same pixels, prompt, model, settings). @default true */
+  readonly useCache?: boolean;
+  /** Settings that change answers, added to the cache key (prompt, detail …). */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  /** Counts of requests answered by the cache and sent, for progress. */
+  readonly stats?: { cached: number; sent: number };
+}
+
+/**
+ * Wraps an annotator so that every request is answered from the cache when the same request was
+ * answered before, and every answer is stored (request log + cache, one transaction) before the
+ * caller sees it. What was paid for is never lost, and never paid for twice.
+ */
+export function createRecordingAnnotator(inner: Annotator, options: RecordingOptions): Annotator {
+  const parameters = { ...inner.settingsIdentity, ...options.parameters };
+  return {
+    provider: inner.provider,
+    modelId: inner.modelId,
+    maxImagesPerRequest: inner.maxImagesPerRequest,
+    settingsIdentity: inner.settingsIdentity,
+    checkReady: inner.checkReady?.bind(inner),
+    close: inner.close?.bind(inner),
+    async annotate(request: AnnotationRequest): Promise<Annotation> {
+      const { cacheKey, summary } = identifyRequest(inner, request, parameters);
+      const startedAt = new Date().toISOString();
+      const itemId = currentItemId();
+      if (options.useCache !== false) {
+        const cached = options.responses.cached(cacheKey);
+        if (cached !== undefined) {
+          options.responses.record({ runId: options.runId, itemId, cacheKey, request: summary, annotation: cached, fromCache: true, startedAt, durationMs: 0 });
+          if (options.stats) options.stats.cached += 1;
+          // A cached answer costs nothing this time.
+          return { ...cached, costUsd: 0, usage: { inputTokens: 0, outputTokens: 0 }, cached: true };
+        }
+      }
+      const started = performance.now();
+      const annotation = await inner.annotate(request);
+      const durationMs = Math.round(performance.now() - started);
+      options.responses.record({ runId: options.runId, itemId, cacheKey, request: summary, annotation, fromCache: false, startedAt, durationMs });
+      if (options.stats) options.stats.sent += 1;
+      return annotation;
+    },
+  };
+}
