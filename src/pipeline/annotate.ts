@@ -92,6 +92,8 @@ export async function prepareAnnotation(inputs: string | readonly string[], opti
   const taxonomy = typeof options.taxonomy === 'object' ? options.taxonomy : resolveTaxonomy(options.taxonomy ?? 'basic7');
   const strategy = getStrategy(options.strategy ?? 'frame');
   const annotator = options.annotator ?? createAnnotator(options.model ?? 'local', options.annotatorSettings);
+  // A missing API key or base URL fails here, before any input is read.
+  annotator.checkReady?.();
   const faceMode = options.faces ?? 'largest';
   const discovered = await discoverInputs(typeof inputs === 'string' ? [inputs] : inputs, { manifest: options.manifest, clipFolders: options.clipFolders });
   if (discovered.items.length === 0 && discovered.failures.length === 0) {

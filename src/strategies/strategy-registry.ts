@@ -1,11 +1,15 @@
 import { frameVoteStrategy } from './frame-vote-strategy.js';
+import { gridStrategy } from './grid-strategy.js';
 import { meanStrategy } from './mean-strategy.js';
+import { multiFrameStrategy } from './multi-frame-strategy.js';
 import type { Strategy } from './strategy.js';
 import { EmolabelError } from '../errors.js';
 
 const strategies = new Map<string, Strategy>([
   [frameVoteStrategy.name, frameVoteStrategy],
   [meanStrategy.name, meanStrategy],
+  [multiFrameStrategy.name, multiFrameStrategy],
+  [gridStrategy.name, gridStrategy],
 ]);
 
 /** Adds or replaces a strategy (the LLM layer adds `multi` and `grid`). */

@@ -1,7 +1,16 @@
 import type { ProviderEntry } from '../annotator-registry.js';
-import { createAnthropicAnnotator } from './anthropic-annotator.js';
-import { createGoogleAnnotator } from './google-annotator.js';
-import { createOpenAiAnnotator, createOpenAiCompatibleAnnotator } from './openai-annotator.js';
+import { anthropicProvider, createAnthropicAnnotator } from './anthropic-annotator.js';
+import { createGoogleAnnotator, googleProvider } from './google-annotator.js';
+import type { LlmProviderDefinition } from './llm-annotator.js';
+import { createOpenAiAnnotator, createOpenAiCompatibleAnnotator, openAiCompatibleProvider, openAiProvider } from './openai-annotator.js';
+
+/** Each LLM provider's definition (key variables, default detail …), by provider name. */
+export const LLM_PROVIDER_DEFINITIONS: Readonly<Record<string, LlmProviderDefinition>> = {
+  openai: openAiProvider,
+  anthropic: anthropicProvider,
+  google: googleProvider,
+  'openai-compatible': openAiCompatibleProvider,
+};
 
 /** The LLM providers of the registry, by the name before the colon of a model id. */
 export const LLM_PROVIDERS: ReadonlyArray<readonly [string, ProviderEntry]> = [

@@ -5,6 +5,8 @@ import { EXIT } from '../cli-io.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
 import { createInterruptController } from '../interrupt-controller.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { estimateRunCost } from '../../annotators/cost/estimate-run-cost.js';
+import { formatCostEstimate } from '../../annotators/cost/format-cost-estimate.js';
 import { EmolabelError } from '../../errors.js';
 import type { AnnotateOptions } from '../../pipeline/annotate.js';
 import { runAnnotation, type RunOutcome } from '../../runs/run-annotation.js';
@@ -32,6 +34,10 @@ export interface AnnotateFlags {
   readonly apiKeyEnv?: string;
   readonly prompt?: string;
   readonly detail?: string;
+  readonly imageSize?: number;
+  readonly maxImages?: number;
+  readonly priceTable?: string;
+  readonly dryRun?: boolean;
   readonly db: string;
   readonly resume?: string;
   /** False with --no-cache. */
@@ -52,7 +58,10 @@ export function annotateOptionsFromFlags(flags: AnnotateFlags, cwd: string): Ann
     clipFolders: flags.clipFolders,
     concurrency: flags.concurrency,
     saveFramesDir: flags.saveFrames && resolve(cwd, flags.saveFrames),
-    annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail },
+    annotatorSettings: {
+      baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail, imageSize: flags.imageSize,
+      maxImagesPerRequest: flags.maxImages, priceTable: flags.priceTable && resolve(cwd, flags.priceTable),
+    },
   };
 }
 
@@ -63,7 +72,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .argument('[inputs...]', 'image files, video files and folders (walked recursively)')
     .option('-o, --out <file>', 'write results to a .csv, .jsonl or .json file (default: print a table)')
     .option('-m, --model <id>', 'annotator, provider:model', 'local')
-    .option('-s, --strategy <name>', 'frame (majority vote) or mean (average probabilities)', 'frame')
+    .option('-s, --strategy <name>', 'frame (majority vote), mean (average probabilities), multi (all frames in one LLM request) or grid (frames tiled into one image)', 'frame')
     .option('-t, --taxonomy <name|file>', 'basic7, ternary, or a taxonomy .json file', 'basic7')
     .option('-f, --frames <n>', 'frames sampled evenly from each video or frame folder', integerOption(1), 8)
     .addOption(new Option('--faces <mode>', 'largest face per frame, all faces, or none (whole frames)').choices(['largest', 'all', 'none']).default('largest'))
@@ -77,6 +86,10 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--api-key-env <name>', "environment variable holding the API key (default: the provider's usual one)")
     .option('--prompt <mode>', 'LLM prompt mode: direct, au-cot or hint')
     .addOption(new Option('--detail <level>', 'LLM image detail').argParser(choiceOption(['low', 'high', 'auto'])))
+    .option('--image-size <px>', 'longest side of each image sent to an LLM (default 512)', integerOption(32))
+    .option('--max-images <n>', 'most images per LLM request, replacing the price table value (1: multi sends a grid)', integerOption(1))
+    .option('--price-table <file>', 'JSON price table whose entries replace the bundled ones')
+    .option('--dry-run', 'sample frames and crop faces, print estimated tokens and dollars per item and in total; send nothing')
     .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
     .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)')
     .option('--no-cache', 'send every request even when the same one was answered before')
@@ -87,6 +100,11 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
       }
       if (flags.out) outputFormatOf(flags.out);
       const taxonomy = resolveTaxonomy(flags.taxonomy);
+      if (flags.dryRun) {
+        const estimate = await estimateRunCost(inputs.map((input) => resolve(io.cwd, input)), { ...annotateOptionsFromFlags(flags, io.cwd), taxonomy });
+        io.stdout.write(formatCostEstimate(estimate));
+        return setExitCode(EXIT.ok);
+      }
       const progress = createProgressReporter(io, { quiet: flags.quiet });
       const interrupt = createInterruptController(io);
       const store = RunStore.open(resolve(io.cwd, flags.db));

@@ -1,0 +1,42 @@
+import type { RunCostEstimate } from './estimate-run-cost.js';
+
+function dollars(value: number | undefined): string {
+  if (value === undefined) return 'n/a';
+  return value >= 1 ? `$${value.toFixed(2)}` : `$${value.toFixed(value >= 0.01 ? 4 : 6)}`;
+}
+
+function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/**
+ * The dry run as text: one line per item, the total, and the cost per 1,000 clips.
+ * @example io.stdout.write(formatCostEstimate(await estimateRunCost(inputs, options)))
+ */
+export function formatCostEstimate(estimate: RunCostEstimate): string {
+  const header = ['item', 'requests', 'images', 'input tokens', 'output tokens', 'est. cost'];
+  const rows = estimate.items.map((item) =>
+    item.error === undefined
+      ? [item.id, String(item.requests), String(item.images), count(item.inputTokens), count(item.outputTokens), dollars(item.costUsd)]
+      : [item.id, '-', '-', '-', '-', `error: ${item.error}`],
+  );
+  const estimated = estimate.items.filter((item) => item.error === undefined).length;
+  const { total } = estimate;
+  rows.push([`total (${estimated} of ${estimate.items.length} items)`, String(total.requests), String(total.images), count(total.inputTokens), count(total.outputTokens), estimate.priced ? dollars(total.costUsd) : 'n/a']);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => Math.min(60, (row[column] ?? '').length))));
+  const line = (row: readonly string[]) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
+  const lines = [
+    `Dry run, no request sent: ${estimate.model}, strategy ${estimate.strategy}, prompt ${estimate.promptVersion}, ${estimate.frames} frames, detail ${estimate.detail}, images up to ${estimate.imageSize} px.`,
+    '',
+    line(header),
+    ...rows.slice(0, -1).map(line),
+    line(rows[rows.length - 1] ?? []),
+    '',
+  ];
+  if (estimate.priced) {
+    const checked = estimate.priceTableChecked ? ` (price table checked ${estimate.priceTableChecked}; prices change, check the provider's page)` : '';
+    lines.push(`About ${dollars(estimate.costPer1000Items)} per 1,000 clips at these prices${checked}. Output tokens are the prompt's typical answer length.`);
+  }
+  for (const warning of estimate.warnings) lines.push(`warning: ${warning}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,22 @@
+/** How frames are tiled into one grid image: cells of `cellSize` px, filled left to right, top to bottom. */
+export interface GridLayout {
+  readonly columns: number;
+  readonly rows: number;
+  readonly cellSize: number;
+  /** Size of the whole grid image, in pixels. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Side of one grid cell; 2x2 frames make a 512 px image, 3x3 a 768 px one. */
+export const DEFAULT_GRID_CELL_SIZE = 256;
+
+/**
+ * The most square grid that holds `frameCount` frames (columns before rows): 4 → 2x2, 6 → 3x2, 8 → 3x3.
+ * @example gridLayout(8) // { columns: 3, rows: 3, cellSize: 256, width: 768, height: 768 }
+ */
+export function gridLayout(frameCount: number, cellSize = DEFAULT_GRID_CELL_SIZE): GridLayout {
+  const columns = Math.max(1, Math.ceil(Math.sqrt(frameCount)));
+  const rows = Math.max(1, Math.ceil(frameCount / columns));
+  return { columns, rows, cellSize, width: columns * cellSize, height: rows * cellSize };
+}

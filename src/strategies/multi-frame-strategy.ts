@@ -1,0 +1,26 @@
+import { annotatorId } from '../annotators/annotator.js';
+import { gridLayout } from '../annotators/llm/grid-layout.js';
+import { annotateAsGrid, clipFromAnnotation } from './grid-strategy.js';
+import type { ClipAnnotation, Strategy, StrategyInput } from './strategy.js';
+
+/**
+ * `multi`: all sampled frames of the clip in one request, in order and numbered. An annotator that
+ * takes fewer images per request than the clip has gets them as one numbered grid, with a warning.
+ */
+export const multiFrameStrategy: Strategy = {
+  name: 'multi',
+  description: 'all sampled frames in one request, ordered and numbered (a grid for one-image models)',
+  async annotateClip(input: StrategyInput): Promise<ClipAnnotation> {
+    const { annotator } = input;
+    const frames = input.crops.map((crop) => crop.image);
+    if (frames.length > annotator.maxImagesPerRequest) {
+      const layout = gridLayout(frames.length);
+      const plural = annotator.maxImagesPerRequest === 1 ? 'image' : 'images';
+      return annotateAsGrid(input, [
+        `${annotatorId(annotator)} takes ${annotator.maxImagesPerRequest} ${plural} per request; sent the ${frames.length} frames as one ${layout.columns}x${layout.rows} grid`,
+      ]);
+    }
+    const annotation = await annotator.annotate({ images: frames, taxonomy: input.taxonomy, signal: input.signal, layout: { kind: 'frames' } });
+    return clipFromAnnotation(annotation, []);
+  },
+};
