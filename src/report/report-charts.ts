@@ -59,11 +59,11 @@ export function perClassBarsSpec(cells: readonly ReportCell[], labels: readonly 
     $schema: SCHEMA,
     title: `Per-class F1 (${cells[0]?.taxonomy ?? ''})`,
     data: { values },
-    width: { step: Math.max(4, Math.min(14, Math.floor(90 / Math.max(1, cells.length)))) },
+    width: { step: Math.max(5, Math.min(16, Math.floor(72 / Math.max(1, cells.length)))) },
     height: 220,
     mark: 'bar',
     encoding: {
-      x: { field: 'label', type: 'nominal', sort: [...labels], title: null, axis: { labelAngle: 0 } },
+      x: { field: 'label', type: 'nominal', sort: [...labels], title: null, axis: { labelAngle: -30 } },
       xOffset: { field: 'cell', type: 'nominal' },
       y: { field: 'f1', type: 'quantitative', title: 'F1', scale: { domain: [0, 1] } },
       color: { field: 'cell', type: 'nominal', title: 'cell', legend: { orient: 'bottom', columns: 2, labelLimit: 360 } },
@@ -92,7 +92,7 @@ export function costAccuracySpec(cells: readonly ReportCell[]): TopLevelSpec {
     width: 520,
     height: 300,
     encoding: {
-      x: { field: 'cost', type: 'quantitative', title: 'USD per 1,000 clips', scale: { type: 'symlog', zero: true } },
+      x: { field: 'cost', type: 'quantitative', title: 'USD per 1,000 clips', scale: { type: 'symlog', zero: true }, axis: { format: '~r' } },
       y: { field: 'accuracy', type: 'quantitative', title: 'accuracy (WAR)', scale: { domain: [0, 1] } },
     },
     layer: [

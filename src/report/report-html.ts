@@ -11,7 +11,7 @@ const STYLE = `
 body{font-family:Helvetica,Arial,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#222}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
 table{border-collapse:collapse;font-size:.85rem}th,td{padding:.3rem .6rem;border-bottom:1px solid #eee;text-align:right}
-th:first-child,td:first-child{text-align:left}th{background:#f5f5f5}td.best{font-weight:bold;color:#0a5}
+th:first-child,td:first-child,td.text{text-align:left}th{background:#f5f5f5}td.best{font-weight:bold;color:#0a5}
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}.note{color:#666;font-size:.85rem}
 dl{font-size:.9rem}dt{font-weight:bold;margin-top:.5rem}dd{margin-left:1rem}`;
 
@@ -49,8 +49,9 @@ function resultsTable(cells: readonly ReportCell[]): string {
     });
     const cost = cell.costPer1000 === null ? '–' : cell.costPer1000.toFixed(cell.costPer1000 < 1 ? 4 : 2);
     const latency = cell.latency === null ? '–' : (cell.latency.medianMs / 1000).toFixed(2);
-    const name = cell.model === undefined ? `<td colspan="3">${escapeHtml(cell.name)}</td>` : `<td>${escapeHtml(cell.model)}</td><td>${escapeHtml(cell.strategy ?? '–')}</td><td>${escapeHtml(cell.prompt ?? '–')}</td>`;
-    return `<tr>${name}<td>${escapeHtml(cell.taxonomy)}</td><td>${cell.items}</td><td>${cell.labelled}</td>${metrics.join('')}<td>${cost}</td><td>${latency}</td></tr>`;
+    const text = (value: string | undefined) => `<td class="text">${escapeHtml(value ?? '–')}</td>`;
+    const name = cell.model === undefined ? `<td colspan="3">${escapeHtml(cell.name)}</td>` : `${text(cell.model)}${text(cell.strategy)}${text(cell.prompt)}`;
+    return `<tr>${name}${text(cell.taxonomy)}<td>${cell.items}</td><td>${cell.labelled}</td>${metrics.join('')}<td>${cost}</td><td>${latency}</td></tr>`;
   });
   return `<table id="results-table"><thead><tr>${header.map((title) => `<th>${escapeHtml(title)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

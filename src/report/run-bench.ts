@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { type BenchCellPlan, type BenchMatrix, planBenchCells, selectBenchItems } from './bench-matrix.js';
@@ -8,6 +8,7 @@ import type { BenchReport, ReportCell } from './report-types.js';
 import { writeReport } from './write-report.js';
 import type { Annotator } from '../annotators/annotator.js';
 import { type AnnotatorSettings, createAnnotator } from '../annotators/annotator-registry.js';
+import { loadPrompt } from '../annotators/llm/prompt-file.js';
 import { countByLabel, normaliseDatasetLabels } from '../datasets/dataset-labels.js';
 import type { Dataset, DatasetItem } from '../datasets/dataset-loader.js';
 import { describeError } from '../errors.js';
@@ -105,6 +106,7 @@ async function runCell(context: CellContext, options: BenchOptions, makeAnnotato
     await writing;
     await annotator.close?.();
   }
+  await rm(manifest, { force: true });
   if (errors === pending.length) throw new Error(`every clip failed, e.g. ${firstError ?? 'unknown error'}; fix the cause and rerun to retry them`);
   return { reused: kept.length, ran: pending.length };
 }
@@ -113,7 +115,8 @@ async function runCell(context: CellContext, options: BenchOptions, makeAnnotato
  * Runs every cell of the matrix on the dataset and writes `report.json` and `report.html` to `outDir`.
  * Each cell's predictions go to `outDir/<cell>/predictions.csv` as they arrive; a rerun keeps the rows
  * already there (retrying `error` rows), so an interrupted bench resumes where it stopped.
- * Unknown strategies, taxonomies or models fail before anything runs; a cell that fails at run time is
+ * Unknown strategies, taxonomies, models or prompts, and annotators that are not ready (a missing API
+ * key), fail before anything runs; a cell that fails at run time is
  * listed in the report's `failures` and the others still run.
  */
 export async function runBench(options: BenchOptions): Promise<{ report: BenchReport; files: { json: string; html: string } }> {
@@ -121,13 +124,18 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   for (const strategy of options.strategies) getStrategy(strategy);
   const taxonomies = new Map(options.taxonomies.map((name) => [name, resolveTaxonomy(name)]));
   const normalised = new Map([...taxonomies].map(([name, taxonomy]) => [name, normaliseDatasetLabels(options.dataset, taxonomy)]));
-  const providers = new Map<string, string>();
+  const takesPrompt = new Map<string, boolean>();
   for (const model of options.models) {
     const probe = makeAnnotator(model, options.annotatorSettings ?? {});
-    providers.set(model, probe.provider);
-    await probe.close?.();
+    try {
+      probe.checkReady?.();
+      takesPrompt.set(model, probe.settingsIdentity === undefined ? probe.provider !== 'local' : 'prompt' in probe.settingsIdentity);
+    } finally {
+      await probe.close?.();
+    }
   }
-  const plans = planBenchCells(options, (model) => providers.get(model) !== 'local');
+  if ([...takesPrompt.values()].some(Boolean)) for (const prompt of options.prompts) loadPrompt(prompt);
+  const plans = planBenchCells(options, (model) => takesPrompt.get(model) ?? true);
   const selected = selectBenchItems(options.dataset.items, options.limit);
   const selectedPaths = new Set(selected.map((item) => item.path));
   await mkdir(options.outDir, { recursive: true });

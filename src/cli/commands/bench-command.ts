@@ -69,7 +69,7 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
         ...(flags.frames === undefined ? {} : { frames: flags.frames }),
         ...(flags.scene === undefined ? {} : { scene: flags.scene }),
         ...(flags.title === undefined ? {} : { title: flags.title }),
-        annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv },
+        annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, env: io.env },
         onCell: (event) => {
           const prefix = `[${event.index + 1}/${event.total}] ${event.cell.name}`;
           if (event.phase === 'start') log(`${prefix}: ${event.pending} clip(s)\n`);
@@ -80,7 +80,9 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
           }
         },
       });
-      io.stdout.write(`${report.cells.length} cell(s) scored${report.failures.length ? `, ${report.failures.length} failed` : ''}: ${relative(io.cwd, files.html) || files.html}, ${relative(io.cwd, files.json) || files.json}\n`);
+      const shown = (file: string) => (relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file));
+      const failed = report.failures.length > 0 ? `, ${report.failures.length} failed (${report.failures.map((failure) => failure.name).join(', ')})` : '';
+      io.stdout.write(`${report.cells.length} cell(s) scored${failed}: ${shown(files.html)}, ${shown(files.json)}\n`);
       setExitCode(report.failures.length > 0 ? EXIT.someItemsFailed : EXIT.ok);
     });
 };

@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { capturedIo } from './eval-captured-io.js';
+import { runCli } from '../../src/cli/main.js';
+import { buildFerv39k, byLabel } from '../datasets/faces-dev-layouts.js';
+import { loadFacesDev } from '../support/faces-dev.js';
+import { makeTempDir } from '../support/make-clips.js';
+
+const facesDev = loadFacesDev();
+const missing = 'missing' in facesDev ? facesDev.missing : undefined;
+if (missing) console.warn(`Skipping emolabel bench CLI tests: ${missing}`);
+const images = 'images' in facesDev ? facesDev.images : [];
+const temp = makeTempDir('emolabel-bench-cli-');
+afterAll(temp.cleanup);
+
+async function run(args: string[]) {
+  const io = capturedIo(temp.dir);
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe.skipIf(missing !== undefined)('emolabel bench with the local model', () => {
+  if (missing === undefined) {
+    for (const [label, group] of byLabel(images)) {
+      mkdirSync(join(temp.dir, 'faces', label), { recursive: true });
+      for (const image of group.slice(0, 2)) symlinkSync(image.path, join(temp.dir, 'faces', label, basename(image.path)));
+    }
+  }
+
+  it('runs the matrix on a folder per class, writes the report, and reuses predictions on rerun', async () => {
+    const args = ['bench', 'faces', '--strategies', 'frame,mean', '--prompts', 'direct,au-cot', '--taxonomies', 'basic7,ternary', '--limit', '7', '--out', 'out'];
+    const first = await run(args);
+    expect(first.err).toMatch(/^\[1\/4\] local__frame__-__basic7: 7 clip\(s\)\n\[1\/4\] local__frame__-__basic7: WAR \d\.\d{4}  UAR \d\.\d{4}  macro-F1 \d\.\d{4}\n/);
+    expect(first.code).toBe(0);
+    expect(first.out).toBe('4 cell(s) scored: out/report.html, out/report.json\n');
+    const report = JSON.parse(readFileSync(join(temp.dir, 'out', 'report.json'), 'utf8'));
+    expect(report.cells.map((cell: { name: string }) => cell.name)).toEqual([
+      'local__frame__-__basic7', 'local__frame__-__ternary', 'local__mean__-__basic7', 'local__mean__-__ternary',
+    ]);
+    expect(report.cells[0]).toMatchObject({ items: 7, labelled: 7, costUsd: 0, costPer1000: 0 });
+    expect(report.cells[0].latency.clips).toBe(7);
+    expect(report.cells[0].metrics.confusion.matrix.flat().reduce((sum: number, count: number) => sum + count, 0)).toBe(7);
+    const html = readFileSync(join(temp.dir, 'out', 'report.html'), 'utf8');
+    expect(html.match(/<svg/g)).toHaveLength(1 + 2 + 2 + 4);
+    expect(existsSync(join(temp.dir, 'out', 'local__mean__-__ternary', 'predictions.csv'))).toBe(true);
+
+    const scored = await run(['eval', '--pred', 'out/local__frame__-__basic7/predictions.csv', '--json']);
+    expect(JSON.parse(scored.out)).toMatchObject({ n: 7, accuracy: report.cells[0].metrics.accuracy, macroF1: report.cells[0].metrics.macroF1 });
+
+    const again = await run(args);
+    expect(again.code).toBe(0);
+    expect(again.err.match(/\(7 reused\)/g)).toHaveLength(4);
+  });
+
+  it('reads a FERV39k list for one scene from its frames root', async () => {
+    const clips = buildFerv39k(images.slice(0, 60), join(temp.dir, 'ferv', 'frames'), join(temp.dir, 'ferv', 'test_All.txt'));
+    const daily = clips.filter((clip) => clip.scene === 'DailyLife');
+    const result = await run(['bench', 'ferv/test_All.txt', '--scene', 'DailyLife', '--frames-root', 'ferv/frames', '--frames', '2', '--limit', '3', '--out', 'ferv-out', '-q']);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(temp.dir, 'ferv-out', 'report.json'), 'utf8'));
+    expect(report.source).toMatchObject({ kind: 'ferv39k', scene: 'DailyLife', items: Math.min(3, daily.length) });
+    const rows = readFileSync(join(temp.dir, 'ferv-out', 'local__frame__-__basic7', 'predictions.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows).toHaveLength(3);
+    expect(rows.every((row) => row.startsWith('DailyLife/') && /,(ok|no_face),/.test(row))).toBe(true);
+  });
+
+  it('fails before running for an unknown strategy or model, or a missing API key', async () => {
+    const strategy = await run(['bench', 'faces', '--strategies', 'frame,nonesuch', '--out', 'never']);
+    expect(strategy.code).toBe(2);
+    expect(strategy.err).toMatch(/^emolabel: Unknown strategy "nonesuch"\. Must be one of \[frame, mean/);
+    const model = await run(['bench', 'faces', '--models', 'local,acme:big', '--out', 'never']);
+    expect(model.code).toBe(2);
+    expect(model.err).toMatch(/^emolabel: Unknown model "acme:big"/);
+    const key = await run(['bench', 'faces', '--models', 'openai:gpt-4o-mini', '--api-key-env', 'EMOLABEL_TEST_UNSET_KEY', '--out', 'never']);
+    expect(key.code).toBe(1);
+    expect(key.err).toMatch(/API key not found: --api-key-env names EMOLABEL_TEST_UNSET_KEY/);
+    expect(existsSync(join(temp.dir, 'never'))).toBe(false);
+  });
+});
