@@ -73,7 +73,10 @@ async function annotateInScope(item: MediaItem, context: ItemContext): Promise<C
 function frameRecords(frames: readonly Frame[], track: FaceTrack): FrameRecord[] {
   return track.crops.map((crop) => {
     const frame = frames[crop.frameIndex];
-    return { index: crop.frameIndex, sourceIndex: frame?.sourceIndex ?? crop.frameIndex, timeSec: frame?.timeSec, file: frame?.file, box: crop.box };
+    return {
+      index: crop.frameIndex, sourceIndex: frame?.sourceIndex ?? crop.frameIndex, timeSec: frame?.timeSec, file: frame?.file,
+      width: frame?.image.width, height: frame?.image.height, box: crop.box,
+    };
   });
 }
 

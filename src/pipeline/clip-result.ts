@@ -15,6 +15,9 @@ export interface FrameRecord {
   readonly sourceIndex: number;
   readonly timeSec?: number;
   readonly file?: string;
+  /** Size of the decoded frame, in pixels (boxes are in these pixels). */
+  readonly width?: number;
+  readonly height?: number;
   readonly box?: FaceBox;
 }
 

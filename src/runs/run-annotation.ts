@@ -1,4 +1,4 @@
-import type { Annotator } from '../annotators/annotator.js';
+import { type Annotator, annotatorId } from '../annotators/annotator.js';
 import { createAnnotator } from '../annotators/annotator-registry.js';
 import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import { type AnnotateOptions, annotateItems, type AnnotateSummary, inputFailureResult, prepareAnnotation, summarise } from '../pipeline/annotate.js';
@@ -70,7 +70,7 @@ export async function runAnnotation(inputs: readonly string[], options: RunAnnot
   // A missing key or base URL fails here, before a run is recorded or any work is done.
   base.checkReady?.();
   const run = plan.existing ?? store.createRun({
-    fingerprint: plan.fingerprint, inputs: plan.inputs, options: { ...plan.stored }, model: plan.stored.model, strategy: plan.stored.strategy,
+    fingerprint: plan.fingerprint, inputs: plan.inputs, options: { ...plan.stored }, model: annotatorId(base), strategy: plan.stored.strategy,
     taxonomy: plan.stored.taxonomy, labels: [],
   });
   const runId = run.id;

@@ -1,0 +1,40 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option } from 'commander';
+import type { RegisterCommand } from '../main.js';
+import { DEFAULT_DB_PATH } from '../../store/open-database.js';
+import { RunStore } from '../../store/run-store.js';
+import { EXPORT_FORMATS, type ExportFormat, exportRun, findRun } from '../../runs/export-run.js';
+
+interface ExportFlags {
+  readonly db: string;
+  readonly format: ExportFormat;
+  readonly out?: string;
+  readonly mediaUrl?: string;
+}
+
+export const registerExportCommand: RegisterCommand = (program, io) => {
+  program
+    .command('export')
+    .description("Write a run's results as CSV, JSONL, JSON or Label Studio tasks.")
+    .argument('[run]', 'run id (default: the newest run)')
+    .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
+    .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('csv'))
+    .option('-o, --out <file>', 'write here instead of standard output')
+    .option('--media-url <prefix>', 'Label Studio: prefix for media paths (default: its local-files storage URL)')
+    .action((runId: string | undefined, flags: ExportFlags) => {
+      const store = RunStore.open(resolve(io.cwd, flags.db));
+      try {
+        const run = findRun(store, runId);
+        const text = exportRun(store, run, flags.format, { mediaUrlPrefix: flags.mediaUrl });
+        if (flags.out) {
+          writeFileSync(resolve(io.cwd, flags.out), text);
+          io.stderr.write(`exported ${run.id} (${run.done}/${run.total} items) as ${flags.format} → ${flags.out}\n`);
+        } else {
+          io.stdout.write(text);
+        }
+      } finally {
+        store.close();
+      }
+    });
+};

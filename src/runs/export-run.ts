@@ -1,0 +1,36 @@
+import { EmolabelError } from '../errors.js';
+import { toLabelStudioTasks } from '../output/label-studio-tasks.js';
+import { formatResults } from '../output/write-results.js';
+import type { ClipResult } from '../pipeline/clip-result.js';
+import type { RunRecord, RunStore } from '../store/run-store.js';
+
+export const EXPORT_FORMATS = ['csv', 'jsonl', 'json', 'label-studio'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  /** Prefix for media URLs in Label Studio tasks (default: its local-files storage URL). */
+  readonly mediaUrlPrefix?: string;
+  /** Rewrites results before they are written (the review layer uses it to apply reviewed labels). */
+  readonly transform?: (results: ClipResult[], run: RunRecord) => ClipResult[];
+}
+
+/** Finds a run by id, or the newest run when no id is given, with a message that says what to do. */
+export function findRun(store: RunStore, runId: string | undefined): RunRecord {
+  const run = runId ? store.getRun(runId) : store.latestRun();
+  if (!run) {
+    throw new EmolabelError('invalid_option', runId ? `No run "${runId}" in the store; list runs with \`emolabel runs\`.` : 'The store holds no runs yet; run `emolabel annotate` first (or pass --db).');
+  }
+  return run;
+}
+
+/** A run's results in an export format, as text. */
+export function exportRun(store: RunStore, run: RunRecord, format: ExportFormat, options: ExportOptions = {}): string {
+  const stored = store.getResults(run.id);
+  const results = options.transform ? options.transform(stored, run) : stored;
+  if (format === 'label-studio') {
+    const prefix = options.mediaUrlPrefix;
+    const tasks = toLabelStudioTasks(results, prefix === undefined ? {} : { mediaUrl: (path) => `${prefix}${encodeURI(path)}` });
+    return `${JSON.stringify(tasks, null, 2)}\n`;
+  }
+  return formatResults(results, format, run.labels);
+}

@@ -1,0 +1,40 @@
+/** Counts the resilient annotator keeps while it works, for the progress bar and the run summary. */
+export interface ResilienceStats {
+  /** Requests sent to the provider (every attempt, retries included). */
+  requests: number;
+  /** Attempts made again after a retryable failure. */
+  retries: number;
+  /** 429 answers that were rate limits (exhausted quotas are fatal and not counted here). */
+  rateLimited: number;
+  /** Attempts cut off by the per-request timeout. */
+  timeouts: number;
+  /** 5xx answers. */
+  serverErrors: number;
+  /** Connections refused, reset or closed mid-answer, and unreadable bodies: other retryable failures. */
+  otherRetryable: number;
+  /** Requests that ended `error` after their last attempt or on a failure no retry heals. */
+  failed: number;
+  /** Milliseconds spent waiting in backoff, summed over requests. */
+  backoffMs: number;
+}
+
+/** All counts at zero. */
+export function createResilienceStats(): ResilienceStats {
+  return { requests: 0, retries: 0, rateLimited: 0, timeouts: 0, serverErrors: 0, otherRetryable: 0, failed: 0, backoffMs: 0 };
+}
+
+/**
+ * `12 retries (5 rate-limited, 2 timed out, 3 server errors)`, or `` when nothing was retried: short
+ * enough for a progress bar.
+ */
+export function formatResilienceStats(stats: Readonly<ResilienceStats>): string {
+  if (stats.retries === 0 && stats.failed === 0) return '';
+  const causes = [
+    stats.rateLimited ? `${stats.rateLimited} rate-limited` : '',
+    stats.timeouts ? `${stats.timeouts} timed out` : '',
+    stats.serverErrors ? `${stats.serverErrors} server error${stats.serverErrors === 1 ? '' : 's'}` : '',
+    stats.otherRetryable ? `${stats.otherRetryable} connection or body error${stats.otherRetryable === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  const retries = `${stats.retries} ${stats.retries === 1 ? 'retry' : 'retries'}${causes.length ? ` (${causes.join(', ')})` : ''}`;
+  return stats.failed ? `${retries}, ${stats.failed} failed` : retries;
+}

@@ -1,0 +1,218 @@
+import { classifyFailure, type FailureClass } from './classify-failure.js';
+import { type Clock, systemClock, untilAborted } from './clock.js';
+import { FatalRunError } from './fatal-run-error.js';
+import { createResilienceStats, type ResilienceStats } from './resilience-stats.js';
+import { createRetryPolicy, type RetryOptions, type RetryPolicy } from './retry-policy.js';
+import { TokenBucket } from './token-bucket.js';
+import { createLearnedTokenEstimate, type EstimateTokens } from './token-estimate.js';
+import { type Annotation, type AnnotationRequest, type Annotator, annotatorId } from '../../annotators/annotator.js';
+import { describeError, EmolabelError } from '../../errors.js';
+
+/** A retry about to happen, for progress displays and logs. */
+export interface RetryEvent {
+  /** The attempt that failed (1 for the first). */
+  readonly attempt: number;
+  /** Milliseconds until the next attempt. */
+  readonly delayMs: number;
+  readonly failure: FailureClass;
+  readonly error: unknown;
+}
+
+/** How {@link createResilientAnnotator} limits, times and retries requests. */
+export interface ResilientAnnotatorOptions {
+  /** Requests per minute (`--rpm`). @default unlimited */
+  readonly rpm?: number;
+  /** Tokens per minute, input + output (`--tpm`). @default unlimited */
+  readonly tpm?: number;
+  /** Seconds of the per-minute limits that may be spent at once. @default 10 */
+  readonly burstSeconds?: number;
+  /** A limiter shared with other annotators on the same account; replaces `rpm`, `tpm`, `burstSeconds`. */
+  readonly bucket?: TokenBucket;
+  /** Tokens a request will use, taken from the `tpm` bucket before it is sent. @default learned from reported usage, 1,500 per image at first */
+  readonly estimateTokens?: EstimateTokens;
+  /** An attempt that takes longer is abandoned and retried (`--timeout`, in ms). @default 60000 */
+  readonly timeoutMs?: number;
+  /** Backoff and attempts (`--retries N` is `{ maxAttempts: N + 1 }`). @default see {@link RetryOptions} */
+  readonly retry?: RetryOptions;
+  /** @default systemClock */
+  readonly clock?: Clock;
+  /** Counts to update, e.g. one object shared with a progress bar. @default a fresh one, on `.stats` */
+  readonly stats?: ResilienceStats;
+  /** Called before each backoff wait. */
+  readonly onRetry?: (event: RetryEvent) => void;
+  /** Called once, when the first fatal failure stops the annotator (e.g. to abort the run's controller). */
+  readonly onFatal?: (error: FatalRunError) => void;
+}
+
+/** An annotator that rate-limits, times out and retries another; see {@link createResilientAnnotator}. */
+export interface ResilientAnnotator extends Annotator {
+  readonly stats: Readonly<ResilienceStats>;
+  readonly bucket: TokenBucket;
+  /** The fatal error that stopped this annotator, once one has. */
+  readonly fatalError: FatalRunError | undefined;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+function checkTimeout(timeoutMs: number): void {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new EmolabelError('invalid_option', `Expected \`timeoutMs\` to be a number of milliseconds above 0, got \`${timeoutMs}\` (${typeof timeoutMs}).`);
+  }
+}
+
+function countFailure(stats: ResilienceStats, failure: FailureClass): void {
+  if (failure.timedOut) stats.timeouts += 1;
+  else if (failure.rateLimited) stats.rateLimited += 1;
+  else if (failure.httpStatus !== undefined && failure.httpStatus >= 500) stats.serverErrors += 1;
+  else stats.otherRetryable += 1;
+}
+
+function historyText(history: ReadonlyMap<string, number>): string {
+  return [...history].map(([summary, count]) => `${count}× ${summary}`).join(', ');
+}
+
+function usedTokens(annotation: Annotation): number | undefined {
+  return annotation.usage && annotation.usage.inputTokens + annotation.usage.outputTokens;
+}
+
+type AttemptOutcome = { readonly annotation: Annotation } | { readonly error: unknown; readonly timedOut: boolean };
+
+/**
+ * Wraps an annotator so a run survives its provider: requests wait for the `rpm`/`tpm` token bucket,
+ * each attempt is cut off after `timeoutMs`, retryable failures (429, 5xx, timeouts, dropped
+ * connections) are tried again with exponential backoff and full jitter that never undercuts
+ * `Retry-After`, and a 429's `Retry-After` pauses every request on the bucket.
+ *
+ * Never throws for a retryable failure: after the last attempt it returns `{ status: 'error' }`
+ * saying what happened and how often. A failure no retry heals (401, 403, 404, exhausted quota,
+ * missing key) throws a {@link FatalRunError} at once; in-flight requests are aborted and every
+ * later call throws the same error without a request. Aborts pass through. Every returned
+ * annotation carries `attempts`.
+ * @example
+ * const annotator = createResilientAnnotator(createAnnotator('openai:gpt-4o-mini'), {
+ *   rpm: 500, tpm: 200_000, timeoutMs: 30_000, retry: { maxAttempts: 4 },
+ *   onFatal: () => controller.abort(),
+ * });
+ */
+export function createResilientAnnotator(inner: Annotator, options: ResilientAnnotatorOptions = {}): ResilientAnnotator {
+  const clock = options.clock ?? systemClock;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  checkTimeout(timeoutMs);
+  const policy: RetryPolicy = createRetryPolicy(options.retry);
+  const bucket = options.bucket ?? new TokenBucket({ requestsPerMinute: options.rpm, tokensPerMinute: options.tpm, burstSeconds: options.burstSeconds, clock });
+  const learned = createLearnedTokenEstimate();
+  const estimateTokens = options.estimateTokens ?? learned.estimate;
+  const stats = options.stats ?? createResilienceStats();
+  const id = annotatorId(inner);
+  const stop = new AbortController();
+  let fatalError: FatalRunError | undefined;
+
+  const stopWith = (reason: FatalRunError): FatalRunError => {
+    if (fatalError) return fatalError;
+    fatalError = reason;
+    stop.abort(reason);
+    options.onFatal?.(reason);
+    return reason;
+  };
+
+  /** What to throw when the caller aborted or a fatal failure stopped the annotator. */
+  const stopError = (request: AnnotationRequest, error: unknown): unknown => {
+    if (request.signal?.aborted) {
+      const reason: unknown = request.signal.reason;
+      if (reason instanceof EmolabelError) return reason;
+      return error instanceof EmolabelError && error.code === 'aborted' ? error : new EmolabelError('aborted', `The request to ${id} was aborted.`, { cause: reason });
+    }
+    return fatalError ?? error;
+  };
+
+  const attemptOnce = async (request: AnnotationRequest, runSignal: AbortSignal): Promise<AttemptOutcome> => {
+    const attempt = new AbortController();
+    const timer = new AbortController();
+    let timedOut = false;
+    clock.sleep(timeoutMs, timer.signal).then(
+      () => {
+        timedOut = true;
+        attempt.abort(new EmolabelError('provider_error', `${id} did not answer within ${timeoutMs} ms.`, { isRetryable: true }));
+      },
+      () => undefined,
+    );
+    const signal = AbortSignal.any([runSignal, attempt.signal]);
+    try {
+      return { annotation: await untilAborted(inner.annotate({ ...request, signal }), signal) };
+    } catch (error) {
+      return { error, timedOut };
+    } finally {
+      timer.abort();
+    }
+  };
+
+  const failed = (error: string, attempts: number): Annotation => {
+    stats.failed += 1;
+    return { status: 'error', error, attempts, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0 };
+  };
+
+  const annotate = async (request: AnnotationRequest): Promise<Annotation> => {
+    if (fatalError) throw fatalError;
+    const runSignal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
+    const estimate = Math.max(0, estimateTokens(request));
+    const history = new Map<string, number>();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await bucket.acquire(estimate, runSignal);
+      } catch (error) {
+        throw stopError(request, error);
+      }
+      stats.requests += 1;
+      const outcome = await attemptOnce(request, runSignal);
+      if ('annotation' in outcome) {
+        const actual = usedTokens(outcome.annotation);
+        bucket.settle(estimate, actual ?? estimate);
+        if (actual !== undefined) learned.learn(request, actual);
+        if (outcome.annotation.status === 'error') stats.failed += 1;
+        return { ...outcome.annotation, attempts: attempt };
+      }
+      if (runSignal.aborted) throw stopError(request, outcome.error);
+      const classified = classifyFailure(outcome.error);
+      const failure: FailureClass = outcome.timedOut ? { ...classified, kind: 'retryable', timedOut: true, rateLimited: false, summary: 'timeout' } : classified;
+      if (failure.kind === 'stop') throw outcome.error;
+      if (failure.kind === 'fatal') throw stopWith(new FatalRunError(failure.fatalReason ?? 'misconfigured', id, outcome.error));
+      history.set(failure.summary, (history.get(failure.summary) ?? 0) + 1);
+      const message = describeError(outcome.error);
+      if (failure.kind === 'item') return failed(attempt === 1 ? message : `Failed after ${attempt} attempts (${historyText(history)}); last: ${message}`, attempt);
+      countFailure(stats, failure);
+      // A 429 was turned away before any work: give its tokens back, and hold everyone for its Retry-After.
+      if (failure.rateLimited) bucket.settle(estimate, 0);
+      const retryAfterMs = failure.retryAfterMs;
+      if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
+        const wait = `${Math.round(retryAfterMs / 1000)} s`;
+        return failed(`${id} asked to wait ${wait} before trying again, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s limit; run again later. ${message}`, attempt);
+      }
+      if (failure.rateLimited && retryAfterMs !== undefined) bucket.pause(retryAfterMs);
+      if (attempt >= policy.maxAttempts) return failed(`Failed after ${attempt} attempts (${historyText(history)}); last: ${message}`, attempt);
+      const delayMs = policy.delayAfter(attempt, retryAfterMs);
+      stats.retries += 1;
+      stats.backoffMs += delayMs;
+      options.onRetry?.({ attempt, delayMs, failure, error: outcome.error });
+      try {
+        await clock.sleep(delayMs, runSignal);
+      } catch (error) {
+        throw stopError(request, error);
+      }
+    }
+  };
+
+  return {
+    ...inner,
+    provider: inner.provider,
+    modelId: inner.modelId,
+    maxImagesPerRequest: inner.maxImagesPerRequest,
+    checkReady: inner.checkReady && (() => inner.checkReady?.()),
+    close: inner.close && (() => inner.close?.() ?? Promise.resolve()),
+    annotate,
+    stats,
+    bucket,
+    get fatalError() {
+      return fatalError;
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Annotation, AnnotationRequest } from '../../src/annotators/annotator.js';
+import { EmolabelError } from '../../src/errors.js';
+import { ResponseStore } from '../../src/store/request-log.js';
+import { runAnnotation, type RunAnnotationOptions } from '../../src/runs/run-annotation.js';
+import { RunStore } from '../../src/store/run-store.js';
+import { demoFace } from '../support/demo-faces.js';
+import { loadFacesDev } from '../support/faces-dev.js';
+import { makeTempDir } from '../support/make-clips.js';
+import { MockAnnotator } from '../support/mock-annotator.js';
+
+const paid = (request: AnnotationRequest): Annotation => ({
+  // The label depends on the pixels, so a wrong cache hit would show up as a wrong label.
+  status: 'ok', label: request.images[0]!.data[0]! % 2 === 0 ? 'Happy' : 'Sad', confidence: 0.9,
+  usage: { inputTokens: 1000, outputTokens: 20 }, costUsd: 0.01,
+});
+
+describe('runAnnotation: a stored, resumable, cached run', () => {
+  const { dir, cleanup } = makeTempDir();
+  const images = join(dir, 'images');
+  const facesDev = loadFacesDev();
+  let store: RunStore;
+  beforeAll(() => {
+    mkdirSync(images);
+    // Six real, different face photos: faces-dev when present, else the demo photos.
+    const sources = 'images' in facesDev ? facesDev.images.slice(0, 6).map((image) => image.path) : ([1, 2, 3, 4, 5, 6] as const).map(demoFace);
+    sources.forEach((source, index) => copyFileSync(source, join(images, `face-${index}.jpg`)));
+    store = RunStore.open(join(dir, 'runs.db'));
+  });
+  afterAll(() => {
+    store.close();
+    cleanup();
+  });
+  const base = (annotator: MockAnnotator, extra: Partial<RunAnnotationOptions> = {}): RunAnnotationOptions => ({
+    store, annotator, model: 'mock:scripted', faces: 'none', concurrency: 1, ...extra,
+  });
+
+  it('stops on request, then the same call finishes only the remaining items', async () => {
+    const stop = new AbortController();
+    const first = new MockAnnotator([paid]);
+    let seen = 0;
+    const interrupted = await runAnnotation([images], base(first, {
+      stopSignal: stop.signal, onResult: () => (++seen === 2 ? stop.abort() : undefined),
+    }));
+    expect(interrupted.stopped?.reason).toBe('interrupted');
+    expect(interrupted.run).toMatchObject({ status: 'interrupted', done: 2, total: 6 });
+    expect(first.calls).toHaveLength(2);
+
+    const second = new MockAnnotator([paid]);
+    const finished = await runAnnotation([images], base(second));
+    expect(finished.resumed).toBe(true);
+    expect(finished.run.id).toBe(interrupted.run.id);
+    expect(second.calls).toHaveLength(4);
+    expect(finished.run).toMatchObject({ status: 'done', done: 6, total: 6 });
+    expect(finished.results.map((result) => result.id)).toEqual(['face-0', 'face-1', 'face-2', 'face-3', 'face-4', 'face-5']);
+    expect(finished.summary.costUsd).toBeCloseTo(0.06, 10);
+  });
+
+  it('answers a second identical run from the cache: zero requests, same labels, no cost', async () => {
+    const fresh = new MockAnnotator([paid]);
+    const again = await runAnnotation([images], base(fresh, { frames: 8 }));
+    expect(again.resumed).toBe(false);
+    expect(fresh.calls).toHaveLength(0);
+    expect(again.requests).toEqual({ sent: 0, cached: 6 });
+    expect(again.summary.costUsd).toBe(0);
+    const first = store.listRuns().find((run) => run.id !== again.run.id) ?? again.run;
+    expect(again.results.map((result) => result.label)).toEqual(store.getResults(first.id).map((result) => result.label));
+    expect(new ResponseStore(store.database).countRequests(again.run.id)).toEqual({ sent: 0, cached: 6 });
+  });
+
+  it('sends every request again with cache off', async () => {
+    const annotator = new MockAnnotator([paid]);
+    const outcome = await runAnnotation([images], base(annotator, { cache: false, frames: 7 }));
+    expect(annotator.calls).toHaveLength(6);
+    expect(outcome.requests).toEqual({ sent: 6, cached: 0 });
+  });
+
+  it('stops before passing --max-cost, and resumes with a higher budget', async () => {
+    const annotator = new MockAnnotator([paid]);
+    const capped = await runAnnotation([images], base(annotator, { cache: false, frames: 3, maxCostUsd: 0.035 }));
+    expect(capped.stopped?.reason).toBe('budget');
+    expect(capped.stopped?.message).toMatch(/Budget reached: \$0\.0300 spent of --max-cost \$0\.0350/);
+    expect(annotator.calls).toHaveLength(3);
+    expect(capped.run).toMatchObject({ status: 'stopped', done: 3 });
+
+    const more = new MockAnnotator([paid]);
+    const resumed = await runAnnotation([], base(more, { resume: capped.run.id, cache: false, maxCostUsd: 1 }));
+    expect(more.calls).toHaveLength(3);
+    expect(resumed.run).toMatchObject({ status: 'done', done: 6 });
+    expect(resumed.summary.costUsd).toBeCloseTo(0.06, 10);
+  });
+
+  it('stops at once on an error that cannot heal, keeping what was done', async () => {
+    let calls = 0;
+    const annotator = new MockAnnotator([(request) => {
+      calls += 1;
+      if (calls === 3) throw new EmolabelError('fatal_provider_error', 'mock answered HTTP 401: invalid key — set MOCK_API_KEY');
+      return paid(request);
+    }]);
+    const outcome = await runAnnotation([images], base(annotator, { cache: false, frames: 2 }));
+    expect(outcome.stopped).toEqual({ reason: 'fatal', message: 'mock answered HTTP 401: invalid key — set MOCK_API_KEY' });
+    expect(outcome.run).toMatchObject({ status: 'stopped', done: 2 });
+  });
+
+  it('fails before recording a run when the annotator is not ready', async () => {
+    const before = store.listRuns().length;
+    const annotator = Object.assign(new MockAnnotator([paid]), {
+      checkReady: () => {
+        throw new EmolabelError('missing_api_key', 'Set OPENAI_API_KEY to use openai:gpt-4o-mini.');
+      },
+    });
+    await expect(runAnnotation([images], base(annotator, { frames: 5 }))).rejects.toThrow('Set OPENAI_API_KEY');
+    expect(store.listRuns()).toHaveLength(before);
+  });
+});
