@@ -31,16 +31,6 @@ export function geminiContentParameters(request: LlmRequest): GenerateContentPar
   };
 }
 
-/** Gemini's error body is JSON in the message: `{"error":{"message":…}}`; keep the message. */
-function providerMessage(error: ApiError): string {
-  try {
-    const body = JSON.parse(error.message) as { error?: { message?: string } };
-    return body.error?.message ?? error.message;
-  } catch {
-    return error.message;
-  }
-}
-
 function readReply(response: GenerateContentResponse): LlmReply {
   const usage = {
     inputTokens: response.usageMetadata?.promptTokenCount ?? 0,
@@ -84,7 +74,7 @@ function createGoogleTransport(context: TransportContext): LlmTransport {
         if (signal.aborted) throw error;
         if (error instanceof ApiError) {
           throw httpFailureError({
-            modelId: context.displayId, status: error.status, message: providerMessage(error), retryAfterMs: parseRetryAfter(lastResponse?.headers, error.message),
+            modelId: context.displayId, status: error.status, message: error.message, retryAfterMs: parseRetryAfter(lastResponse?.headers, error.message),
             keyVariable: context.keyVariable, apiKey: context.apiKey, cause: error,
           });
         }

@@ -131,6 +131,10 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     provider: definition.provider,
     modelId,
     maxImagesPerRequest,
+    settingsIdentity: {
+      prompt: prompt.version, detail: settings.detail ?? definition.defaultDetail ?? 'auto', imageSize: settings.imageSize,
+      jpegQuality: settings.jpegQuality, maxOutputTokens: settings.maxOutputTokens, baseUrl: settings.baseUrl ?? null,
+    },
     checkReady: () => void ready(),
     async annotate(request: AnnotationRequest): Promise<Annotation> {
       const client = ready();

@@ -56,9 +56,25 @@ function advice(failure: HttpFailure): string {
   return 'see the provider message above.';
 }
 
+/**
+ * The provider's own sentence from an SDK error message: without the SDKs' leading status code, and
+ * taken out of a JSON error body (`{"error":{"message":…}}`) when that is all the message holds.
+ */
+export function providerMessageOf(raw: string): string {
+  const message = raw.replace(/^\d{3}\s+/, '').trim();
+  if (!message.startsWith('{')) return message;
+  try {
+    const body = JSON.parse(message) as { error?: { message?: unknown } | string; message?: unknown };
+    const inner = typeof body.error === 'object' ? body.error?.message : (body.error ?? body.message);
+    return typeof inner === 'string' && inner !== '' ? inner : message;
+  } catch {
+    return message;
+  }
+}
+
 /** An HTTP error from a provider as an `EmolabelError`, retryable for 408/409/429/5xx, key redacted. */
 export function httpFailureError(failure: HttpFailure): EmolabelError {
-  const providerMessage = redactSecret(failure.message.replace(/\s+/g, ' ').trim().slice(0, 300), failure.apiKey);
+  const providerMessage = redactSecret(providerMessageOf(failure.message).replace(/\s+/g, ' ').slice(0, 300), failure.apiKey);
   return new EmolabelError('provider_error', `${failure.modelId} answered HTTP ${failure.status}: ${providerMessage} — ${advice(failure)}`, {
     cause: failure.cause,
     isRetryable: isRetryableStatus(failure.status),
