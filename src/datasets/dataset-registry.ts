@@ -4,6 +4,7 @@ import { ferv39kLoader } from './ferv39k-loader.js';
 import { folderPerClassLoader } from './folder-per-class-loader.js';
 import { manifestLoader } from './manifest-loader.js';
 import { EmolabelError } from '../errors.js';
+import { normaliseBasicLabel } from '../taxonomy/basic-labels.js';
 
 const loaders = new Map<string, DatasetLoader>([
   [folderPerClassLoader.kind, folderPerClassLoader],
@@ -30,8 +31,9 @@ export function getDatasetLoader(kind: string): DatasetLoader {
 }
 
 /**
- * Guesses a dataset's kind from its path: a folder is `folder`; a CSV whose header has a `path`
- * column is `manifest`; any other file is a `ferv39k` split list.
+ * Guesses a dataset's kind from its path: a folder is `folder`; a file whose first line is a FERV39k
+ * entry (`…/<Scene>/<Emotion>/<clip> …`) is `ferv39k`; any other file is a `manifest` (whose loader
+ * explains what a manifest needs when it is not one).
  */
 export function detectDatasetKind(path: string): string {
   let isFolder: boolean;
@@ -41,7 +43,12 @@ export function detectDatasetKind(path: string): string {
     throw new EmolabelError('invalid_input', `Dataset ${path} does not exist or cannot be read: ${(error as Error).message}`, { cause: error, path });
   }
   if (isFolder) return 'folder';
-  const header = readFileSync(path, 'utf8').split(/\r?\n/, 1)[0] ?? '';
-  const columns = header.replace(/^\uFEFF/, '').split(',').map((column) => column.trim().toLowerCase());
-  return columns.includes('path') ? 'manifest' : 'ferv39k';
+  const lines = readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/, 3);
+  const columns = (lines[0] ?? '').split(',').map((column) => column.trim().toLowerCase());
+  if (columns.includes('path')) return 'manifest';
+  const looksLikeFerv = lines.slice(0, 2).some((line) => {
+    const segments = (line.trim().split(/[\s,]+/)[0] ?? '').split('/');
+    return segments.length >= 3 && normaliseBasicLabel(segments.at(-2) ?? '') !== undefined;
+  });
+  return looksLikeFerv ? 'ferv39k' : 'manifest';
 }

@@ -3,7 +3,7 @@ import { basename, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildFerv39k, buildFolderPerClass, byLabel } from './faces-dev-layouts.js';
 import { countByLabel, countOnDisk, normaliseDatasetLabels, writeTruthCsv } from '../../src/datasets/dataset-labels.js';
-import { getDatasetLoader, listDatasetLoaders } from '../../src/datasets/dataset-registry.js';
+import { detectDatasetKind, getDatasetLoader, listDatasetLoaders } from '../../src/datasets/dataset-registry.js';
 import { parseFerv39kList } from '../../src/datasets/ferv39k-loader.js';
 import { basic7, ternary } from '../../src/taxonomy/taxonomy.js';
 import { type LabelledImage, loadFacesDev } from '../support/faces-dev.js';
@@ -109,5 +109,25 @@ describe('dataset errors', () => {
     writeFileSync(odd, 'path,label\na.jpg,bored\n');
     const dataset = await getDatasetLoader('manifest').load(odd);
     expect(() => normaliseDatasetLabels(dataset, basic7)).toThrow(/labels that basic7 does not know: "bored" \(e\.g\. a\).*Valid labels: Angry, Disgust/);
+  });
+});
+
+describe('detectDatasetKind', () => {
+  it('tells a folder, a manifest and a FERV39k list apart', () => {
+    const files = makeTempDir('emolabel-detect-');
+    try {
+      const write = (name: string, text: string) => {
+        writeFileSync(join(files.dir, name), text);
+        return join(files.dir, name);
+      };
+      expect(detectDatasetKind(files.dir)).toBe('folder');
+      expect(detectDatasetKind(write('m.csv', 'path,label\na.jpg,Happy\n'))).toBe('manifest');
+      expect(detectDatasetKind(write('train_All.csv', 'Action/Sad/0010 Sad\n'))).toBe('ferv39k');
+      expect(detectDatasetKind(write('test.txt', 'path frames label\n/x/2_ClipsforFaceCrop/DailyLife/Happy/0001 16 3\n'))).toBe('ferv39k');
+      expect(detectDatasetKind(write('labels.csv', 'image,label\nimages/a.jpg,Happy\n'))).toBe('manifest');
+      expect(() => detectDatasetKind(join(files.dir, 'absent'))).toThrow(/Dataset .*absent does not exist or cannot be read/);
+    } finally {
+      files.cleanup();
+    }
   });
 });
