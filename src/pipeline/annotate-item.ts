@@ -10,7 +10,7 @@ import { encodeJpeg } from '../media/decode-image.js';
 import { loadFrames } from '../media/load-frames.js';
 import type { Frame, MediaItem } from '../media/media-item.js';
 import type { Strategy } from '../strategies/strategy.js';
-import type { Taxonomy } from '../taxonomy/taxonomy.js';
+import { normaliseLabel, type Taxonomy } from '../taxonomy/taxonomy.js';
 
 /** Everything needed to label one item; built once per run. */
 export interface ItemContext {
@@ -26,10 +26,15 @@ export interface ItemContext {
   readonly signal?: AbortSignal;
 }
 
+/** A manifest label in the taxonomy's canonical spelling (`happiness` → `Happy`), or as given when unknown. */
+function canonicalTruth(item: Pick<MediaItem, 'label'>, taxonomy: Taxonomy): string | undefined {
+  return item.label === undefined ? undefined : (normaliseLabel(item.label, taxonomy) ?? item.label);
+}
+
 /** The result row for an item that failed before any label (missing file, corrupt video …). */
 export function failedResult(item: Pick<MediaItem, 'id' | 'path' | 'kind' | 'label'>, context: Pick<ItemContext, 'annotator' | 'strategy' | 'taxonomy'>, error: string, durationMs = 0): ClipResult {
   return {
-    id: item.id, path: item.path, kind: item.kind, faceIndex: 0, truth: item.label, frameLabels: [], framesUsed: 0,
+    id: item.id, path: item.path, kind: item.kind, faceIndex: 0, truth: canonicalTruth(item, context.taxonomy), frameLabels: [], framesUsed: 0,
     faceFound: false, model: annotatorId(context.annotator), strategy: context.strategy.name, taxonomy: context.taxonomy.name,
     status: 'error', error, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, warnings: [], frames: [], durationMs,
   };
@@ -54,7 +59,7 @@ async function annotateInScope(item: MediaItem, context: ItemContext): Promise<C
       const clip = await context.strategy.annotateClip({ crops: track.crops, annotator: context.annotator, taxonomy: context.taxonomy, signal: context.signal });
       const status: ClipStatus = clip.status === 'ok' ? (track.faceFound ? 'ok' : 'no_face') : clip.status;
       results.push({
-        id: item.id, path: item.path, kind: item.kind, faceIndex: track.faceIndex, truth: item.label,
+        id: item.id, path: item.path, kind: item.kind, faceIndex: track.faceIndex, truth: canonicalTruth(item, context.taxonomy),
         label: clip.label, confidence: clip.confidence, distribution: clip.distribution, frameLabels: clip.frameLabels,
         framesUsed: track.crops.length, faceFound: track.faceFound, model: annotatorId(context.annotator),
         strategy: context.strategy.name, taxonomy: context.taxonomy.name, status, error: clip.error,

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotate } from '../../src/pipeline/annotate.js';
@@ -56,5 +56,19 @@ describe('annotate() end to end on real faces with the local model', () => {
   it('rejects options that make no sense before doing any work', async () => {
     await expect(annotate([join(dir, 'inputs')], { frames: 0 })).rejects.toThrow('Expected `frames` to be a whole number from 1 and up, got `0` (number).');
     await expect(annotate([join(dir, 'inputs')], { model: 'nope:model' })).rejects.toThrow(/Unknown model "nope:model"/);
+  });
+});
+
+describe('annotate() with a manifest', () => {
+  const { dir, cleanup } = makeTempDir();
+  afterAll(cleanup);
+
+  it('carries manifest labels into truth in canonical spelling, collapsed for ternary', async () => {
+    copyFileSync(demoFace(2), join(dir, 'a.jpg'));
+    copyFileSync(demoFace(3), join(dir, 'b.jpg'));
+    writeFileSync(join(dir, 'clips.csv'), 'path,label\na.jpg,happiness\nb.jpg,ANGRY\n');
+    const annotator = new MockAnnotator([{ status: 'ok', label: 'positive', confidence: 0.7 }]);
+    const { results } = await annotate([], { manifest: join(dir, 'clips.csv'), annotator, taxonomy: 'ternary', faces: 'none' });
+    expect(results.map((result) => [result.id, result.truth])).toEqual([['a', 'positive'], ['b', 'negative']]);
   });
 });
