@@ -1,6 +1,6 @@
 import { type ClassificationMetrics, computeClassificationMetrics, type LabelPair } from './classification-metrics.js';
 import { accuracyCoverageCurve, type CoveragePoint, type ScoredPrediction } from './confidence-coverage.js';
-import type { LabelTable } from './read-label-csv.js';
+import type { LabelRow, LabelTable } from './read-label-csv.js';
 import { EmolabelError } from '../errors.js';
 import type { Taxonomy } from '../taxonomy/taxonomy.js';
 
@@ -27,7 +27,8 @@ export interface Evaluation extends ClassificationMetrics {
 }
 
 /**
- * Matches predictions to gold labels by id and scores them.
+ * Matches predictions to gold labels by id (see `matchKey`), falling back to the `path` columns
+ * (resolved from each file's folder) for gold items whose id has no prediction, and scores them.
  * Throws when no prediction id matches a gold id, since that is almost always the wrong id column.
  */
 export function evaluatePredictions(predictions: LabelTable, truth: LabelTable, options: EvaluateOptions): Evaluation {
@@ -35,11 +36,11 @@ export function evaluatePredictions(predictions: LabelTable, truth: LabelTable, 
   const pairs: LabelPair[] = [];
   const scored: ScoredPrediction[] = [];
   const missingIds: string[] = [];
-  let matched = 0;
+  const matched = new Set<LabelRow>();
   for (const gold of truth.rows) {
     if (gold.label === undefined) continue;
-    const prediction = predictions.byKey.get(gold.key);
-    if (prediction !== undefined) matched += 1;
+    const prediction = predictions.byKey.get(gold.key) ?? (gold.pathKey === undefined ? undefined : predictions.byPath.get(gold.pathKey));
+    if (prediction !== undefined) matched.add(prediction);
     if (prediction?.label === undefined) {
       missingIds.push(gold.id);
       if (strict) pairs.push({ truth: gold.label, predicted: undefined });
@@ -48,17 +49,17 @@ export function evaluatePredictions(predictions: LabelTable, truth: LabelTable, 
     pairs.push({ truth: gold.label, predicted: prediction.label });
     if (prediction.confidence !== undefined) scored.push({ correct: prediction.label === gold.label, confidence: prediction.confidence });
   }
-  if (matched === 0 && truth.rows.length > 0 && predictions.rows.length > 0) {
+  if (matched.size === 0 && truth.rows.length > 0 && predictions.rows.length > 0) {
     const example = (table: LabelTable) => `"${table.rows[0]?.id}" (column ${table.idColumn})`;
     throw new EmolabelError(
       'invalid_input',
       `No id of the predictions ${predictions.file} matches an id of the truth ${truth.file}: e.g. ${example(predictions)} vs ${example(truth)}. ` +
-        'Make both files use the same ids (relative paths without extension), or pass --id-column to pick the column to match on.',
+        'Make both files use the same ids (relative paths without extension) or the same paths in a path column, or pass --id-column to pick the column to match on.',
       { path: predictions.file },
     );
   }
   const truthKeys = new Set(truth.rows.map((row) => row.key));
-  const extra = predictions.rows.filter((row) => !truthKeys.has(row.key)).length;
+  const extra = predictions.rows.filter((row) => !matched.has(row) && !truthKeys.has(row.key)).length;
   return {
     taxonomy: options.taxonomy.name,
     strict,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { EmolabelError } from '../errors.js';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../media/media-item.js';
@@ -16,6 +17,8 @@ export interface LabelRow {
   readonly confidence?: number;
   /** 1-based line number of the row in the file (the header is line 1). */
   readonly line: number;
+  /** The `path` cell resolved from the CSV's folder, when the file has a `path` column: the fallback match. */
+  readonly pathKey?: string;
   /** Cells of the columns asked for with `keepColumns`, by column name as asked (absent or empty cells left out). */
   readonly extra?: Readonly<Record<string, string>>;
 }
@@ -28,6 +31,8 @@ export interface LabelTable {
   readonly columns: readonly string[];
   readonly rows: readonly LabelRow[];
   readonly byKey: ReadonlyMap<string, LabelRow>;
+  /** Rows by {@link LabelRow.pathKey} (the first row of a repeated path). */
+  readonly byPath: ReadonlyMap<string, LabelRow>;
 }
 
 /** Options of {@link readLabelCsv}. */
@@ -86,7 +91,8 @@ function findColumn(columns: readonly string[], wanted: string): number {
 
 /**
  * Reads a CSV of item ids and labels: predictions (annotate's output or any other tool's) or gold labels.
- * Ids come from the `id` column, else the first column; labels from the `label` column.
+ * Ids come from the `id` column, else the first column; labels from the `label` column; a `path`
+ * column, when there is one, is kept (resolved from the CSV's folder) as a second way to match.
  * Throws on a missing column, a repeated id, or a label the taxonomy does not know (listing the valid ones).
  */
 export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelTable {
@@ -105,6 +111,9 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     });
   }
   const confidenceIndex = findColumn(columns, 'confidence');
+  const pathIndex = findColumn(columns, 'path');
+  const folder = dirname(resolve(file));
+  const byPath = new Map<string, LabelRow>();
   const kept = (options.keepColumns ?? []).map((name) => [name, findColumn(columns, name)] as const).filter(([, index]) => index >= 0);
   const rows: LabelRow[] = [];
   const byKey = new Map<string, LabelRow>();
@@ -126,6 +135,7 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     }
     const confidenceText = confidenceIndex < 0 ? '' : (record[confidenceIndex] ?? '');
     const confidence = confidenceText === '' ? Number.NaN : Number(confidenceText);
+    const pathCell = pathIndex < 0 ? '' : (record[pathIndex] ?? '');
     const extra = Object.fromEntries(kept.map(([name, index]) => [name, record[index] ?? '']).filter(([, value]) => value !== ''));
     const row: LabelRow = {
       id,
@@ -133,6 +143,7 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
       label,
       line,
       ...(Number.isFinite(confidence) ? { confidence } : {}),
+      ...(pathCell === '' ? {} : { pathKey: resolve(folder, pathCell) }),
       ...(kept.length > 0 ? { extra } : {}),
     };
     const previous = byKey.get(row.key);
@@ -144,6 +155,7 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
       );
     }
     byKey.set(row.key, row);
+    if (row.pathKey !== undefined && !byPath.has(row.pathKey)) byPath.set(row.pathKey, row);
     rows.push(row);
   });
   if (unknown.size > 0) {
@@ -155,7 +167,7 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
       { path: file },
     );
   }
-  return { file, idColumn: columns[idIndex] ?? '', labelColumn: columns[labelIndex] ?? labelColumn, columns, rows, byKey };
+  return { file, idColumn: columns[idIndex] ?? '', labelColumn: columns[labelIndex] ?? labelColumn, columns, rows, byKey, byPath };
 }
 
 /**
@@ -171,5 +183,5 @@ export function createLabelTable(source: string, entries: ReadonlyArray<{ id: st
     byKey.set(row.key, row);
     rows.push(row);
   });
-  return { file: source, idColumn: 'id', labelColumn: 'label', columns: ['id', 'label'], rows, byKey };
+  return { file: source, idColumn: 'id', labelColumn: 'label', columns: ['id', 'label'], rows, byKey, byPath: new Map() };
 }

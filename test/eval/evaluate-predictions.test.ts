@@ -91,6 +91,15 @@ describe('evaluatePredictions', () => {
     expect(json.accuracy).toBe(0.5);
   });
 
+  it('falls back to the path columns, resolved from each file, when ids differ', () => {
+    const gold = readLabelCsv(csv('path,label\nimgs/a.jpg,Happy\nimgs/b.jpg,Sad\n'), { taxonomy: basic7, role: 'truth', requireLabels: true });
+    const predicted = readLabelCsv(csv(`id,path,label\n../elsewhere/a,${join(folder, 'imgs', 'a.jpg')},Happy\nx/b,${join(folder, 'imgs', 'b.jpg')},Angry\nx/c,/nowhere/c.jpg,Sad\n`), {
+      taxonomy: basic7,
+      role: 'predictions',
+    });
+    expect(evaluatePredictions(predicted, gold, { taxonomy: basic7 })).toMatchObject({ n: 2, missing: 0, extra: 1, accuracy: 0.5 });
+  });
+
   it('fails when no id matches, showing an id of each file', () => {
     const predictions = readLabelCsv(csv('id,label\nclips/a,Happy\n'), { taxonomy: basic7, role: 'predictions' });
     expect(() => evaluatePredictions(predictions, truth(), { taxonomy: basic7 })).toThrow(/No id of the predictions .* "clips\/a" \(column id\) vs "a" \(column id\)/);
