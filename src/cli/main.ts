@@ -5,13 +5,14 @@ import { registerBenchCommand } from './commands/bench-command.js';
 import { registerDatasetCommand } from './commands/dataset-command.js';
 import { registerEvalCommand } from './commands/eval-command.js';
 import { registerExportCommand } from './commands/export-command.js';
+import { registerReviewCommand } from './commands/review-command.js';
 import { registerRunsCommand } from './commands/runs-command.js';
 import { EmolabelError } from '../errors.js';
 
 /** Each command file adds itself to the program and reports its exit code through `setExitCode`. */
 export type RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: number) => void) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerExportCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand];
+const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerExportCommand, registerReviewCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand];
 
 /**
  * Runs the emolabel CLI on `argv` (without `node` and the script) and resolves to the exit code.

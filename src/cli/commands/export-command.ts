@@ -5,12 +5,14 @@ import type { RegisterCommand } from '../main.js';
 import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';
 import { EXPORT_FORMATS, type ExportFormat, exportRun, findRun } from '../../runs/export-run.js';
+import { exportReviewedRun } from '../../review/export-reviewed.js';
 
 interface ExportFlags {
   readonly db: string;
   readonly format: ExportFormat;
   readonly out?: string;
   readonly mediaUrl?: string;
+  readonly reviewed?: boolean;
 }
 
 export const registerExportCommand: RegisterCommand = (program, io) => {
@@ -22,11 +24,14 @@ export const registerExportCommand: RegisterCommand = (program, io) => {
     .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('csv'))
     .option('-o, --out <file>', 'write here instead of standard output')
     .option('--media-url <prefix>', 'Label Studio: prefix for media paths (default: its local-files storage URL)')
+    .option('--reviewed', 'reviewed labels (emolabel review) win over model labels; each row says which (label_source)')
     .action((runId: string | undefined, flags: ExportFlags) => {
       const store = RunStore.open(resolve(io.cwd, flags.db));
       try {
         const run = findRun(store, runId);
-        const text = exportRun(store, run, flags.format, { mediaUrlPrefix: flags.mediaUrl });
+        const text = flags.reviewed
+          ? exportReviewedRun(store, run, flags.format, { mediaUrlPrefix: flags.mediaUrl })
+          : exportRun(store, run, flags.format, { mediaUrlPrefix: flags.mediaUrl });
         if (flags.out) {
           writeFileSync(resolve(io.cwd, flags.out), text);
           io.stderr.write(`exported ${run.id} (${run.done}/${run.total} items) as ${flags.format} → ${flags.out}\n`);

@@ -1,0 +1,70 @@
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import type { RegisterCommand } from '../main.js';
+import { EXIT } from '../cli-io.js';
+import { integerOption } from '../parse-option.js';
+import { resolveReviewRun } from '../../review/review-session.js';
+import { DEFAULT_REVIEW_PORT, startReviewServer } from '../../review/start-review-server.js';
+import { DEFAULT_DB_PATH } from '../../store/open-database.js';
+import { RunStore } from '../../store/run-store.js';
+
+/** Parsed flags of `emolabel review`. */
+export interface ReviewFlags {
+  readonly db: string;
+  readonly port: number;
+  readonly host: string;
+  readonly reviewer?: string;
+}
+
+/** The name recorded with decisions: `--reviewer`, else EMOLABEL_REVIEWER, else the login name. */
+export function defaultReviewer(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (flag?.trim()) return flag.trim();
+  if (env.EMOLABEL_REVIEWER?.trim()) return env.EMOLABEL_REVIEWER.trim();
+  try {
+    return userInfo().username || 'reviewer';
+  } catch {
+    return 'reviewer';
+  }
+}
+
+/** Resolves once SIGINT or SIGTERM arrives (Ctrl-C stops the server cleanly). */
+function untilStopped(): Promise<void> {
+  return new Promise((resolveStop) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveStop();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export const registerReviewCommand: RegisterCommand = (program, io, setExitCode) => {
+  program
+    .command('review')
+    .description('Serve a local web page to check and fix a run\'s labels, most likely wrong first; decisions are saved in the run store.')
+    .argument('[run]', 'run id or a unique prefix of one (default: the newest run)')
+    .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
+    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', integerOption(0), DEFAULT_REVIEW_PORT)
+    .option('--host <address>', 'interface to bind; anything but 127.0.0.1/localhost exposes the page to your network', '127.0.0.1')
+    .option('--reviewer <name>', 'name recorded with each decision (default: EMOLABEL_REVIEWER or your login name)')
+    .action(async (runId: string | undefined, flags: ReviewFlags) => {
+      const store = RunStore.open(resolve(io.cwd, flags.db));
+      try {
+        const run = resolveReviewRun(store, runId);
+        const reviewer = defaultReviewer(flags.reviewer, io.env);
+        const server = await startReviewServer({ store, runId: run.id, reviewer, host: flags.host, port: flags.port });
+        const stopped = untilStopped();
+        io.stdout.write(`Reviewing run ${run.id} (${run.total} items, ${run.model}) as ${reviewer}\n`);
+        io.stdout.write(`Open ${server.url}\n`);
+        io.stdout.write('Keys: 1-9 label, Enter accept, arrows move, u undo. Press Ctrl-C to stop.\n');
+        await stopped;
+        await server.close();
+        io.stderr.write('Review server stopped; decisions are in the run store.\n');
+        setExitCode(EXIT.ok);
+      } finally {
+        store.close();
+      }
+    });
+};

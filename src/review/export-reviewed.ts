@@ -1,0 +1,65 @@
+import { stringify } from 'csv-stringify/sync';
+import { applyReviews, type ReviewedResult, reviewColumns } from './apply-reviews.js';
+import { ReviewStore } from './review-store.js';
+import { type LabelStudioTask, toLabelStudioTasks } from '../output/label-studio-tasks.js';
+import { toCsvRow } from '../output/result-row.js';
+import { formatResults } from '../output/write-results.js';
+import type { ClipResult } from '../pipeline/clip-result.js';
+import type { ExportFormat } from '../runs/export-run.js';
+import type { RunRecord, RunStore } from '../store/run-store.js';
+
+/** Options of {@link exportReviewedRun}. */
+export interface ReviewedExportOptions {
+  /** Label Studio: prefix for media URLs (default: its local-files storage URL). */
+  readonly mediaUrlPrefix?: string;
+  /** Keep only reviewed rows. @default false */
+  readonly reviewedOnly?: boolean;
+}
+
+/** A Label Studio task whose reviewed faces come as a human annotation beside the model's prediction. */
+export interface ReviewedLabelStudioTask extends LabelStudioTask {
+  readonly annotations?: Array<{ created_at: string; ground_truth: boolean; result: Array<Record<string, unknown>> }>;
+}
+
+/**
+ * A run's results with reviewed labels winning over model labels, as text in an export format.
+ * Every row says which it holds: CSV gets `label_source` (`review` or `model`), `model_label`,
+ * `reviewer` and `reviewed_at` columns; JSON and JSONL the fields of {@link ReviewedResult}; Label
+ * Studio tasks keep the model's label as a prediction and carry the reviewer's as an annotation,
+ * with `label`, `label_source`, `reviewer` and `reviewed_at` in the task data.
+ */
+export function exportReviewedRun(store: RunStore, run: RunRecord, format: ExportFormat, options: ReviewedExportOptions = {}): string {
+  const stored = store.getResults(run.id);
+  const all = applyReviews(stored, new ReviewStore(store.database).getReviews(run.id));
+  const results = options.reviewedOnly ? all.filter((result) => result.labelSource === 'review') : all;
+  if (format === 'label-studio') return `${JSON.stringify(reviewedLabelStudioTasks(results, options.mediaUrlPrefix), null, 2)}\n`;
+  if (format !== 'csv') return formatResults(results, format, run.labels);
+  const includeFace = results.some((result) => result.faceIndex > 0);
+  const rows = results.map((result) => ({ ...toCsvRow(result, run.labels, includeFace), ...reviewColumns(result) }));
+  if (rows.length === 0) return stringify([], { header: true, columns: ['id', 'path', 'label', 'label_source', 'model_label', 'reviewer', 'reviewed_at'] });
+  return stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) });
+}
+
+function reviewedLabelStudioTasks(results: readonly ReviewedResult[], mediaUrlPrefix: string | undefined): ReviewedLabelStudioTask[] {
+  const options = mediaUrlPrefix === undefined ? {} : { mediaUrl: (path: string) => `${mediaUrlPrefix}${encodeURI(path)}` };
+  const byItem = new Map<string, ReviewedResult[]>();
+  for (const result of results) byItem.set(result.id, [...(byItem.get(result.id) ?? []), result]);
+  return [...byItem.values()].map((faces): ReviewedLabelStudioTask => {
+    const asModel = faces.map((face): ClipResult => ({ ...face, label: face.modelLabel, confidence: face.modelConfidence }));
+    const [task] = toLabelStudioTasks(asModel, options);
+    const first = faces[0];
+    if (!task || !first) throw new Error('unreachable: an item has at least one result');
+    const data = { ...task.data, label_source: first.labelSource, label: first.label ?? '' };
+    const reviewed = faces.filter((face) => face.labelSource === 'review');
+    if (reviewed.length === 0) return { ...task, data };
+    // The reviewer judged the clip (and its faces), not each frame: per-frame labels stay model-only.
+    const [human] = toLabelStudioTasks(reviewed, options);
+    const result = (human?.predictions[0]?.result ?? []).filter((entry) => entry.type !== 'timelinelabels');
+    const latest = reviewed.reduce((a, b) => ((a.reviewedAt ?? '') >= (b.reviewedAt ?? '') ? a : b));
+    return {
+      ...task,
+      data: { ...data, reviewer: latest.reviewer ?? '', reviewed_at: latest.reviewedAt ?? '' },
+      annotations: [{ created_at: latest.reviewedAt ?? '', ground_truth: false, result }],
+    };
+  });
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { originGuard } from './origin-guard.js';
+import { renderReviewPage } from './page/review-page.js';
+import type { ReviewAgreement } from './review-agreement.js';
+import { MediaUnavailableError, placeholderSvg, ReviewMedia } from './review-media.js';
+import type { ReviewQueueFilter } from './review-queue.js';
+import type { ReviewSession } from './review-session.js';
+import { EmolabelError } from '../errors.js';
+import type { ClipStatus } from '../pipeline/clip-result.js';
+
+/** Options of {@link createReviewApp}. */
+export interface ReviewAppOptions {
+  /** Name recorded with decisions when the page sends none. */
+  readonly reviewer: string;
+  /** `Host` values the app answers to; see {@link originGuard}. Unset: any. */
+  readonly allowedHosts?: readonly string[];
+}
+
+const STATUSES: readonly ClipStatus[] = ['ok', 'no_face', 'refused', 'error'];
+const REVIEWED = ['all', 'reviewed', 'unreviewed'] as const;
+
+/** The agreement as the page's header needs it (the confusion matrix stays on the server). */
+function progressOf(agreement: ReviewAgreement) {
+  const { metrics: _metrics, ...progress } = agreement;
+  return progress;
+}
+
+function parseFace(raw: string | undefined): number | undefined {
+  return raw !== undefined && /^\d{1,4}$/.test(raw) ? Number(raw) : undefined;
+}
+
+function parseFilter(context: Context): ReviewQueueFilter {
+  const label = context.req.query('label');
+  const status = context.req.query('status');
+  const reviewed = context.req.query('reviewed');
+  if (status !== undefined && !STATUSES.includes(status as ClipStatus)) throw new EmolabelError('invalid_input', `Expected status to be one of ${STATUSES.join(', ')}, got "${status}".`);
+  if (reviewed !== undefined && !(REVIEWED as readonly string[]).includes(reviewed)) throw new EmolabelError('invalid_input', `Expected reviewed to be one of ${REVIEWED.join(', ')}, got "${reviewed}".`);
+  return {
+    ...(label === undefined ? {} : { label }),
+    ...(status === undefined ? {} : { status: status as ClipStatus }),
+    ...(reviewed === undefined ? {} : { reviewed: reviewed as (typeof REVIEWED)[number] }),
+  };
+}
+
+function reviewerOf(body: Record<string, unknown>, fallback: string): string {
+  const name = typeof body.reviewer === 'string' ? body.reviewer.trim() : '';
+  return name !== '' && name.length <= 100 ? name : fallback;
+}
+
+async function jsonBody(context: Context): Promise<Record<string, unknown>> {
+  try {
+    const body: unknown = await context.req.json();
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
+  } catch {
+    // Reported below as the same invalid input.
+  }
+  throw new EmolabelError('invalid_input', 'Expected a JSON object in the request body.');
+}
+
+/**
+ * The review web app for one run: the page, its JSON API and its pictures. Testable without a
+ * socket through `app.request()`; `startReviewServer` serves it on a port.
+ *
+ * Routes: `GET /` page · `GET /api/run` · `GET /api/queue?label&status&reviewed` · `GET /api/item?item&face`
+ * · `GET /api/progress` · `POST /api/decisions {itemId, faceIndex, label, reviewer?}` · `POST /api/undo {reviewer?}`
+ * · `GET /media/frame?item&face&frame` · `GET /media/crop?item&face&frame`.
+ */
+export function createReviewApp(session: ReviewSession, options: ReviewAppOptions): Hono {
+  const app = new Hono();
+  const media = new ReviewMedia();
+  app.use('*', originGuard(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}));
+  app.use('*', async (context, next) => {
+    await next();
+    context.header('X-Content-Type-Options', 'nosniff');
+    context.header('Referrer-Policy', 'no-referrer');
+    context.header('Cache-Control', context.res.headers.get('Cache-Control') ?? 'no-store');
+    if (!context.res.headers.has('Content-Security-Policy')) context.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  });
+
+  app.get('/', (context) => {
+    const nonce = randomBytes(16).toString('base64');
+    context.header('Content-Security-Policy',
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
+    context.header('X-Frame-Options', 'DENY');
+    return context.html(renderReviewPage(nonce));
+  });
+  app.get('/api/run', (context) => context.json({ ...session.summary(), reviewer: options.reviewer }));
+  app.get('/api/progress', (context) => context.json(progressOf(session.agreement())));
+  app.get('/api/queue', (context) => {
+    const items = session.queue(parseFilter(context));
+    return context.json({ items, count: items.length });
+  });
+  app.get('/api/item', (context) => {
+    const item = context.req.query('item');
+    const face = parseFace(context.req.query('face'));
+    const detail = item === undefined || face === undefined ? undefined : session.detail(item, face);
+    return detail ? context.json(detail) : context.json({ error: `No item "${item ?? ''}" with face ${face ?? '?'} in this run.` }, 404);
+  });
+  app.post('/api/decisions', async (context) => {
+    const body = await jsonBody(context);
+    const faceIndex = typeof body.faceIndex === 'number' ? body.faceIndex : Number.NaN;
+    if (typeof body.itemId !== 'string' || typeof body.label !== 'string' || !Number.isInteger(faceIndex) || faceIndex < 0) {
+      throw new EmolabelError('invalid_input', 'Expected {"itemId": string, "faceIndex": whole number, "label": string}.');
+    }
+    const decision = session.decide(body.itemId, faceIndex, body.label, reviewerOf(body, options.reviewer));
+    return context.json({ decision, progress: progressOf(session.agreement()) });
+  });
+  app.post('/api/undo', async (context) => {
+    const body = await jsonBody(context);
+    const undone = session.undo(reviewerOf(body, options.reviewer));
+    return context.json({ undone: undone ?? null, progress: progressOf(session.agreement()) });
+  });
+  app.get('/media/:what{frame|crop}', async (context) => {
+    const item = context.req.query('item');
+    const face = parseFace(context.req.query('face'));
+    const frame = parseFace(context.req.query('frame'));
+    const result = item === undefined || face === undefined ? undefined : session.findResult(item, face);
+    try {
+      if (!result || frame === undefined) throw new MediaUnavailableError('not_in_run', 'no such item, face or frame in this run');
+      const jpeg = context.req.param('what') === 'crop' ? await media.cropJpeg(result, frame, session.faceMargin()) : await media.frameJpeg(result, frame);
+      return context.body(new Uint8Array(jpeg), 200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=300' });
+    } catch (error) {
+      if (!(error instanceof MediaUnavailableError)) throw error;
+      // The page keeps working when a file was deleted or is not an image: it gets a placeholder.
+      return context.body(placeholderSvg(error.problem), 404, { 'Content-Type': 'image/svg+xml', 'X-Emolabel-Media': error.problem });
+    }
+  });
+  app.notFound((context) => context.json({ error: `No route ${context.req.method} ${new URL(context.req.url).pathname}.` }, 404));
+  app.onError((error, context) => {
+    if (error instanceof EmolabelError && error.code === 'invalid_input') return context.json({ error: error.message }, 400);
+    return context.json({ error: error.message }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,85 @@
+import { isFrameMissing } from './review-media.js';
+import type { ReviewQueueItem } from './review-queue.js';
+import type { ActionUnitObservation, Usage } from '../annotators/annotator.js';
+import type { FaceBox } from '../faces/face-box.js';
+import type { ClipResult } from '../pipeline/clip-result.js';
+import type { Distribution } from '../taxonomy/taxonomy.js';
+
+/** One sampled frame as the page shows it. */
+export interface ReviewFrame {
+  /** Position in the result's frames: the `frame` parameter of the media URLs. */
+  readonly position: number;
+  readonly sourceIndex: number;
+  readonly timeSec?: number;
+  /** The face box in the frame's pixels (the frame URL serves that pixel space). */
+  readonly box?: FaceBox;
+  /** The label the model gave this frame, when the strategy labels frames. */
+  readonly label?: string;
+  readonly frameUrl: string;
+  readonly cropUrl?: string;
+  /** The file is gone: the page shows a placeholder. */
+  readonly missing: boolean;
+}
+
+/** Everything the page shows about one queue item. */
+export interface ReviewDetail extends ReviewQueueItem {
+  /** File name of the media (the full path stays on the server). */
+  readonly name: string;
+  readonly distribution?: Distribution;
+  readonly frames: readonly ReviewFrame[];
+  readonly rationale?: string;
+  readonly rawText?: string;
+  readonly actionUnits?: readonly ActionUnitObservation[];
+  readonly error?: string;
+  readonly usage: Usage;
+  readonly costUsd: number;
+  readonly model: string;
+  readonly strategy: string;
+  readonly promptVersion?: string;
+  readonly warnings: readonly string[];
+}
+
+/** Action units a result carries (LLM annotators with the `au-cot` prompt), when it carries them. */
+export function actionUnitsOf(result: ClipResult): readonly ActionUnitObservation[] | undefined {
+  const units = (result as ClipResult & { actionUnits?: unknown }).actionUnits;
+  if (!Array.isArray(units)) return undefined;
+  return units.filter((unit): unit is ActionUnitObservation => typeof unit === 'object' && unit !== null && typeof (unit as { unit?: unknown }).unit === 'string');
+}
+
+/** The media URL of a frame or crop of an item: addressed by item, face and frame position, never by path. */
+export function mediaUrl(what: 'frame' | 'crop', itemId: string, faceIndex: number, position: number): string {
+  const query = new URLSearchParams({ item: itemId, face: String(faceIndex), frame: String(position) });
+  return `/media/${what}?${query.toString()}`;
+}
+
+/** Builds the page's view of one result and its queue entry. */
+export function buildReviewDetail(result: ClipResult, entry: ReviewQueueItem): ReviewDetail {
+  const frames = result.frames.map((frame, position): ReviewFrame => {
+    const label = result.frameLabels[position];
+    return {
+      position, sourceIndex: frame.sourceIndex,
+      ...(frame.timeSec === undefined ? {} : { timeSec: frame.timeSec }),
+      ...(frame.box ? { box: frame.box, cropUrl: mediaUrl('crop', result.id, result.faceIndex, position) } : {}),
+      ...(label === undefined ? {} : { label }),
+      frameUrl: mediaUrl('frame', result.id, result.faceIndex, position),
+      missing: isFrameMissing(result, frame),
+    };
+  });
+  const actionUnits = actionUnitsOf(result);
+  return {
+    ...entry,
+    name: result.path.split(/[\\/]/).pop() ?? result.id,
+    frames,
+    usage: result.usage,
+    costUsd: result.costUsd,
+    model: result.model,
+    strategy: result.strategy,
+    warnings: result.warnings,
+    ...(result.distribution ? { distribution: result.distribution } : {}),
+    ...(result.rationale ? { rationale: result.rationale } : {}),
+    ...(result.rawText ? { rawText: result.rawText } : {}),
+    ...(actionUnits && actionUnits.length > 0 ? { actionUnits } : {}),
+    ...(result.error ? { error: result.error } : {}),
+    ...(result.promptVersion ? { promptVersion: result.promptVersion } : {}),
+  };
+}

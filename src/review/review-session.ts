@@ -1,0 +1,118 @@
+import { collectOtherOpinions } from './other-opinions.js';
+import { computeReviewAgreement, type ReviewAgreement } from './review-agreement.js';
+import { buildReviewDetail, type ReviewDetail } from './review-detail.js';
+import { buildReviewQueue, filterReviewQueue, type ReviewQueueFilter, type ReviewQueueItem } from './review-queue.js';
+import { type ReviewDecision, ReviewStore, type UndoOutcome } from './review-store.js';
+import { EmolabelError } from '../errors.js';
+import { DEFAULT_FACE_MARGIN } from '../faces/find-faces.js';
+import type { ClipResult } from '../pipeline/clip-result.js';
+import type { RunRecord, RunStore } from '../store/run-store.js';
+
+/** A run as the page's header shows it. */
+export interface ReviewRunSummary {
+  readonly id: string;
+  readonly model: string;
+  readonly strategy: string;
+  readonly taxonomy: string;
+  readonly labels: readonly string[];
+  readonly status: RunRecord['status'];
+  readonly createdAt: string;
+  readonly costUsd: number;
+}
+
+/**
+ * One run under review: reads results and decisions from the run store on every call (an annotate
+ * run may still be adding results), and writes decisions through {@link ReviewStore}.
+ */
+export class ReviewSession {
+  readonly reviews: ReviewStore;
+
+  constructor(readonly store: RunStore, readonly runId: string) {
+    this.reviews = new ReviewStore(store.database);
+    if (!store.getRun(runId)) throw new EmolabelError('invalid_input', `Run ${runId} is not in the run store.`);
+  }
+
+  run(): RunRecord {
+    const run = this.store.getRun(this.runId);
+    if (!run) throw new EmolabelError('invalid_input', `Run ${this.runId} is no longer in the run store.`);
+    return run;
+  }
+
+  summary(): ReviewRunSummary {
+    const run = this.run();
+    return {
+      id: run.id, model: run.model, strategy: run.strategy, taxonomy: run.taxonomy, labels: run.labels,
+      status: run.status, createdAt: run.createdAt, costUsd: run.costUsd,
+    };
+  }
+
+  /** Margin the run cut faces with, for crops that match what the model saw. */
+  faceMargin(): number {
+    const margin = this.run().options.faceMargin;
+    return typeof margin === 'number' && margin >= 0 ? margin : DEFAULT_FACE_MARGIN;
+  }
+
+  /** The queue, most likely wrong first, filtered. */
+  queue(filter: ReviewQueueFilter = {}): ReviewQueueItem[] {
+    const run = this.run();
+    const queue = buildReviewQueue(this.store.getResults(run.id), this.reviews.getReviews(run.id), collectOtherOpinions(this.store.database, run));
+    return filterReviewQueue(queue, filter);
+  }
+
+  /** One result of the run, or `undefined` when the run has no such item and face. */
+  findResult(itemId: string, faceIndex: number): ClipResult | undefined {
+    const row = this.store.database
+      .prepare('SELECT result FROM results WHERE run_id = ? AND item_id = ? AND face_index = ?')
+      .get(this.runId, itemId, faceIndex) as { result: string } | undefined;
+    return row && (JSON.parse(row.result) as ClipResult);
+  }
+
+  /** The page's view of one item, or `undefined` when the run has no such item and face. */
+  detail(itemId: string, faceIndex: number): ReviewDetail | undefined {
+    const result = this.findResult(itemId, faceIndex);
+    if (!result) return undefined;
+    const run = this.run();
+    const [entry] = buildReviewQueue([result], this.reviews.getReviews(run.id), collectOtherOpinions(this.store.database, run));
+    return entry && buildReviewDetail(result, entry);
+  }
+
+  agreement(): ReviewAgreement {
+    const run = this.run();
+    return computeReviewAgreement(this.store.getResults(run.id), this.reviews.getReviews(run.id), run.labels);
+  }
+
+  /** Saves a decision after checking that the item is in the run and the label in its taxonomy. */
+  decide(itemId: string, faceIndex: number, label: string, reviewer: string): ReviewDecision {
+    const run = this.run();
+    if (!run.labels.includes(label)) {
+      throw new EmolabelError('invalid_input', `Expected a label of the run's taxonomy (${run.labels.join(', ')}), got "${label}".`);
+    }
+    if (!this.findResult(itemId, faceIndex)) {
+      throw new EmolabelError('invalid_input', `Run ${run.id} has no item "${itemId}" with face ${faceIndex}.`);
+    }
+    return this.reviews.saveDecision(run.id, { itemId, faceIndex, label, reviewer });
+  }
+
+  undo(reviewer: string): UndoOutcome | undefined {
+    return this.reviews.undo(this.runId, reviewer);
+  }
+}
+
+/**
+ * Picks the run to review: `id` (or a unique prefix of one), else the newest run. Throws, naming the
+ * runs there are, when none matches.
+ */
+export function resolveReviewRun(store: RunStore, id: string | undefined): RunRecord {
+  if (id === undefined) {
+    const latest = store.latestRun();
+    if (!latest) throw new EmolabelError('invalid_input', 'The run store holds no runs yet; label something first with `emolabel annotate --db …`.');
+    return latest;
+  }
+  const exact = store.getRun(id);
+  if (exact) return exact;
+  const matches = store.listRuns(1000).filter((run) => run.id.startsWith(id));
+  if (matches.length === 1 && matches[0]) return matches[0];
+  const known = store.listRuns(5).map((run) => run.id).join(', ') || 'none';
+  const problem = matches.length > 1 ? `matches ${matches.length} runs` : 'is not in the run store';
+  throw new EmolabelError('invalid_input', `Run "${id}" ${problem}; newest runs: ${known}.`);
+}

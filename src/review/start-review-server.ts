@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createReviewApp } from './review-app.js';
+import { ReviewSession } from './review-session.js';
+import { EmolabelError } from '../errors.js';
+import type { RunStore } from '../store/run-store.js';
+
+/** The port `emolabel review` listens on unless `--port` says otherwise. */
+export const DEFAULT_REVIEW_PORT = 8790;
+
+/** Options of {@link startReviewServer}. */
+export interface ReviewServerOptions {
+  readonly store: RunStore;
+  readonly runId: string;
+  /** Name recorded with decisions when the page sends none. */
+  readonly reviewer: string;
+  /** Interface to bind. @default '127.0.0.1' */
+  readonly host?: string;
+  /** 0 picks a free port. @default DEFAULT_REVIEW_PORT */
+  readonly port?: number;
+}
+
+/** A running review server. */
+export interface ReviewServer {
+  /** `http://127.0.0.1:8790/`: what to open in a browser. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting connections and resolves once the server is closed. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Host headers a loopback server answers to: any loopback name with its port, nothing else. */
+function loopbackHosts(port: number): string[] {
+  return ['127.0.0.1', 'localhost', '[::1]'].map((name) => `${name}:${port}`);
+}
+
+/**
+ * Serves the review app for one run. Bound to 127.0.0.1 unless `host` says otherwise; on a loopback
+ * address the server also refuses other `Host` names (DNS rebinding).
+ * @example
+ * const server = await startReviewServer({ store: RunStore.open(), runId, reviewer: 'ana', port: 0 });
+ * console.log(server.url);
+ */
+export async function startReviewServer(options: ReviewServerOptions): Promise<ReviewServer> {
+  const host = options.host ?? '127.0.0.1';
+  const requestedPort = options.port ?? DEFAULT_REVIEW_PORT;
+  const session = new ReviewSession(options.store, options.runId);
+  // The app is made once the port is known (port 0 picks one), so it can check Host against it.
+  let fetchApp: ((request: Request) => Response | Promise<Response>) | undefined;
+  const server = serve({
+    fetch: (request) => fetchApp?.(request) ?? new Response('Starting', { status: 503 }),
+    hostname: host,
+    port: requestedPort,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? `port ${requestedPort} is in use; pick another with --port` : error.message;
+      reject(new EmolabelError('invalid_option', `Cannot serve the review page on ${host}:${requestedPort}: ${reason}.`, { cause: error }));
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const app = createReviewApp(session, { reviewer: options.reviewer, ...(LOOPBACK.has(host) ? { allowedHosts: loopbackHosts(port) } : {}) });
+  fetchApp = (request) => app.fetch(request);
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    url: `http://${shownHost}:${port}/`,
+    port,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }),
+  };
+}
