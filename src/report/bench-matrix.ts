@@ -18,11 +18,12 @@ export interface BenchCellPlan {
   readonly taxonomy: string;
 }
 
+/** A taxonomy `.json` or prompt `.md` file is named by its file name without extension. */
+const fileStem = (part: string): string => (/\.(json|md)$/i.test(part) ? (part.split(/[\\/]/).at(-1) ?? part).replace(/\.(json|md)$/i, '') : part);
+
 /** A cell's folder name: its coordinates joined by `__`, with characters unsafe in file names as `-`. */
 export function benchCellName(cell: Omit<BenchCellPlan, 'name'>): string {
-  return [cell.model, cell.strategy, cell.prompt, cell.taxonomy]
-    .map((part) => part.replace(/\.json$/i, '').split(/[\\/]/).at(-1)?.replace(/[^A-Za-z0-9._-]+/g, '-') ?? '-')
-    .join('__');
+  return [cell.model, cell.strategy, fileStem(cell.prompt), fileStem(cell.taxonomy)].map((part) => part.replace(/[^A-Za-z0-9._@-]+/g, '-')).join('__');
 }
 
 /**
@@ -34,14 +35,19 @@ export function planBenchCells(matrix: BenchMatrix, takesPrompt: (model: string)
     if (values.length === 0) throw new EmolabelError('invalid_option', `The bench needs at least one of ${dimension}; e.g. --${dimension} ${EXAMPLES[dimension]}.`);
   }
   const cells: BenchCellPlan[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   for (const model of matrix.models) {
     for (const strategy of matrix.strategies) {
       for (const prompt of takesPrompt(model) ? matrix.prompts : ['-']) {
         for (const taxonomy of matrix.taxonomies) {
           const name = benchCellName({ model, strategy, prompt, taxonomy });
-          if (seen.has(name)) continue;
-          seen.add(name);
+          const coordinates = JSON.stringify([model, strategy, prompt, taxonomy]);
+          const previous = seen.get(name);
+          if (previous === coordinates) continue;
+          if (previous !== undefined) {
+            throw new EmolabelError('invalid_option', `Two cells of the bench would share the folder "${name}" (${previous} and ${coordinates}); rename a taxonomy or prompt file.`);
+          }
+          seen.set(name, coordinates);
           cells.push({ name, model, strategy, prompt, taxonomy });
         }
       }

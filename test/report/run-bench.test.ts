@@ -55,6 +55,11 @@ describe('planBenchCells and selectBenchItems', () => {
     expect(cells.filter((cell) => cell.model === 'local')).toHaveLength(2 * 2);
     expect(cells[0]).toEqual({ name: 'local__frame__-__basic7', model: 'local', strategy: 'frame', prompt: '-', taxonomy: 'basic7' });
     expect(cells.map((cell) => cell.name)).toContain('openai-gpt-4o-mini__mean__au-cot__my-set');
+    const named = planBenchCells({ models: ['openrouter:meta/llama-3.2'], strategies: ['grid'], prompts: ['prompts/mine.md', 'direct@v1'], taxonomies: ['ternary'] }, () => true);
+    expect(named.map((cell) => cell.name)).toEqual(['openrouter-meta-llama-3.2__grid__mine__ternary', 'openrouter-meta-llama-3.2__grid__direct@v1__ternary']);
+    expect(() => planBenchCells({ models: ['local'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['a/set.json', 'b/set.json'] }, () => true)).toThrow(
+      /Two cells of the bench would share the folder "local__frame__direct__set"/,
+    );
     expect(() => planBenchCells({ models: ['local'], strategies: [], prompts: ['direct'], taxonomies: ['basic7'] }, () => true)).toThrow(
       'The bench needs at least one of strategies; e.g. --strategies frame.',
     );
