@@ -36,7 +36,7 @@ function error(status: number, type: string, text: string, headers: Record<strin
 }
 
 export interface FakeAnthropicOptions {
-  /** The key the server accepts as `x-api-key`. */
+  /** The key the server accepts as `x-api-key` or a Bearer token. */
   readonly apiKey?: string;
   readonly label?: string;
 }
@@ -49,7 +49,9 @@ export interface FakeAnthropicOptions {
 export async function startFakeAnthropicServer(options: FakeAnthropicOptions = {}): Promise<FakeServer & { url: string }> {
   const server = await startFakeHttpServer((request: RecordedRequest, mode: FakeMode): FakeResponse => {
     if (request.method !== 'POST' || request.path !== '/v1/messages') return error(404, 'not_found_error', `Not found: ${request.path}`);
-    if (options.apiKey !== undefined && request.headers['x-api-key'] !== options.apiKey) return error(401, 'authentication_error', 'invalid x-api-key');
+    // The SDK sends the key as `Authorization: Bearer …`; older clients as `x-api-key`.
+    const given = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer /, '');
+    if (options.apiKey !== undefined && given !== options.apiKey) return error(401, 'authentication_error', 'invalid x-api-key');
     const tool = (request.body as MessagesBody).tools?.[0];
     const toolUse = (input: unknown) => [{ type: 'tool_use', id: 'toolu_01FakeFake', name: tool?.name ?? 'record_emotion', input }];
     switch (mode) {

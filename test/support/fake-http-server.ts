@@ -69,10 +69,16 @@ async function elideImages(value: unknown, images: ReceivedImage[]): Promise<unk
     images.push(image);
     return `${dataUrl ? 'data:image/jpeg;base64,' : ''}<jpeg ${image.width}x${image.height} sha256:${image.sha}>`;
   }
-  if (Array.isArray(value)) return Promise.all(value.map((entry) => elideImages(entry, images)));
+  // One at a time, so `images` keeps the order of the body.
+  if (Array.isArray(value)) {
+    const elided: unknown[] = [];
+    for (const entry of value) elided.push(await elideImages(entry, images));
+    return elided;
+  }
   if (value !== null && typeof value === 'object') {
-    const entries = await Promise.all(Object.entries(value).map(async ([key, entry]) => [key, await elideImages(entry, images)] as const));
-    return Object.fromEntries(entries);
+    const elided: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(value)) elided[key] = await elideImages(entry, images);
+    return elided;
   }
   return value;
 }

@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Annotation, Annotator } from '../../src/annotators/annotator.js';
+import type { AnnotatorSettings } from '../../src/annotators/annotator-registry.js';
+import { costOfUsage, findModelPrice, loadPriceTable } from '../../src/annotators/cost/price-table.js';
+import { EmolabelError } from '../../src/errors.js';
+import { decodeImage } from '../../src/media/decode-image.js';
+import type { RgbImage } from '../../src/media/rgb-image.js';
+import { basic7, ternary } from '../../src/taxonomy/taxonomy.js';
+import { demoFace } from '../support/demo-faces.js';
+import { loadFacesDev } from '../support/faces-dev.js';
+import type { FakeServer, RecordedRequest } from '../support/fake-http-server.js';
+
+/** How to read what we sent from one provider's request body. */
+export interface WireReader {
+  temperature(body: unknown): unknown;
+  /** The labels the structured-output schema allows. */
+  schemaLabels(body: unknown): string[];
+  /** All text of the request (system and user), to check what the prompt said. */
+  text(body: unknown): string;
+}
+
+/** An annotator under contract; LLM subjects come with their fake server. */
+export interface ContractSubject {
+  readonly name: string;
+  create(settings?: AnnotatorSettings): Annotator;
+  /** For LLM providers: the fake server, its key variable, and how to read request bodies. */
+  readonly network?: {
+    readonly server: () => FakeServer;
+    readonly keyVariable: string;
+    readonly key: string;
+    readonly wire: WireReader;
+  };
+  /** Cases that do not apply, with the reason (hono's `skip`). */
+  readonly skip?: { readonly abort?: string; readonly network?: string };
+}
+
+/** Three real faces: faces-dev when present (350x350 crops), else the face-api demo photos. */
+export async function contractFaces(): Promise<RgbImage[]> {
+  const facesDev = loadFacesDev();
+  const paths = 'images' in facesDev
+    ? ['Happy', 'Sad', 'Surprise'].map((label) => facesDev.images.find((image) => image.label === label)?.path ?? '')
+    : [demoFace(1), demoFace(2), demoFace(3)];
+  return Promise.all(paths.map(async (path) => decodeImage(readFileSync(path), path)));
+}
+
+function expectValidAnnotation(annotation: Annotation, labels: readonly string[]): void {
+  expect(annotation.status).toBe('ok');
+  expect(labels).toContain(annotation.label);
+  expect(annotation.confidence).toBeGreaterThanOrEqual(0);
+  expect(annotation.confidence).toBeLessThanOrEqual(1);
+  if (annotation.distribution) {
+    for (const key of Object.keys(annotation.distribution)) expect(labels).toContain(key);
+    expect(Object.values(annotation.distribution).reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 3);
+  }
+  expect(Number.isInteger(annotation.usage?.inputTokens ?? 0)).toBe(true);
+  expect(annotation.usage?.outputTokens ?? 0).toBeGreaterThanOrEqual(0);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<EmolabelError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(EmolabelError);
+  return error as EmolabelError;
+}
+
+/** The contract every annotator meets, local model and each LLM provider alike. */
+export function runAnnotatorContract(subject: ContractSubject): void {
+  describe(`annotator contract: ${subject.name}`, () => {
+    let faces: RgbImage[] = [];
+    // The snapshot must not depend on whether faces-dev is on the machine: it uses the demo photos.
+    let demoPhotos: RgbImage[] = [];
+    beforeAll(async () => {
+      faces = await contractFaces();
+      demoPhotos = await Promise.all([demoFace(1), demoFace(2)].map(async (path) => decodeImage(readFileSync(path), path)));
+    });
+
+    it('labels a real face with a label of the taxonomy, a confidence and usage', async () => {
+      const annotation = await subject.create().annotate({ images: [faces[0]!], taxonomy: basic7 });
+      expectValidAnnotation(annotation, basic7.labels);
+    });
+
+    it('answers in the taxonomy it is given', async () => {
+      const annotation = await subject.create().annotate({ images: [faces[0]!], taxonomy: ternary });
+      expectValidAnnotation(annotation, ternary.labels);
+    });
+
+    it('takes as many images in one request as it says it takes', async () => {
+      const annotator = subject.create();
+      const images = faces.slice(0, Math.min(annotator.maxImagesPerRequest, faces.length));
+      expectValidAnnotation(await annotator.annotate({ images, taxonomy: basic7 }), basic7.labels);
+    });
+
+    it.skipIf(subject.skip?.abort !== undefined)(`stops an aborted request with code aborted${subject.skip?.abort ? ` (skipped: ${subject.skip.abort})` : ''}`, async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const error = await rejection(subject.create().annotate({ images: [faces[0]!], taxonomy: basic7, signal: controller.signal }));
+      expect(error.code).toBe('aborted');
+    });
+
+    const network = subject.network;
+    if (network === undefined) {
+      it.skip(`network cases (skipped: ${subject.skip?.network ?? 'no network'})`, () => undefined);
+      return;
+    }
+    const withKey = (settings: AnnotatorSettings = {}) => subject.create({ env: { [network.keyVariable]: network.key }, ...settings });
+    const last = (): RecordedRequest => network.server().requests.at(-1)!;
+    afterEach(() => {
+      network.server().requests.length = 0;
+    });
+
+    it('records the provider usage, its cost by the price table and the prompt version', async () => {
+      const annotator = withKey();
+      const annotation = await annotator.annotate({ images: [faces[0]!], taxonomy: basic7 });
+      expect(annotation.usage?.inputTokens).toBeGreaterThan(0);
+      const price = findModelPrice(loadPriceTable(), `${annotator.provider}:${annotator.modelId}`);
+      expect(annotation.costUsd).toBeCloseTo(price ? costOfUsage(price, annotation.usage!) : 0, 12);
+      expect(annotation.promptVersion).toBe('direct@v1');
+    });
+
+    it('sends each image as a JPEG scaled to the image size, at temperature 0, with the taxonomy in the schema', async () => {
+      await withKey({ imageSize: 200 }).annotate({ images: faces.slice(0, 2), taxonomy: ternary });
+      const request = last();
+      expect(request.images).toHaveLength(2);
+      for (const [index, image] of request.images.entries()) {
+        const face = faces[index]!;
+        const scale = Math.min(1, 200 / Math.max(face.width, face.height));
+        expect(Math.max(image.width, image.height)).toBeLessThanOrEqual(200);
+        expect(image.width).toBeCloseTo(face.width * scale, 0);
+      }
+      expect(network.wire.temperature(request.body)).toBe(0);
+      expect(network.wire.schemaLabels(request.body)).toEqual(['negative', 'neutral', 'positive']);
+      expect(network.wire.text(request.body)).toMatch(/Frame 1 of 2[\s\S]*Frame 2 of 2/);
+    });
+
+    it('sends the request body we expect (snapshot; images elided to size and hash)', async () => {
+      await withKey().annotate({ images: demoPhotos, taxonomy: basic7 });
+      expect(last().body).toMatchSnapshot();
+    });
+
+    it("turns the provider's refusal into status refused, keeping its words", async () => {
+      network.server().queue('refusal');
+      const annotation = await withKey().annotate({ images: [faces[0]!], taxonomy: basic7 });
+      expect(annotation).toMatchObject({ status: 'refused', promptVersion: 'direct@v1' });
+      expect(annotation.rawText).toMatch(/\w{3,}/);
+      expect(annotation.label).toBeUndefined();
+    });
+
+    it('turns a sentence instead of the schema into status refused', async () => {
+      network.server().queue('sentence');
+      const annotation = await withKey().annotate({ images: [faces[0]!], taxonomy: basic7 });
+      expect(annotation.status).toBe('refused');
+      expect(annotation.rawText).toMatch(/not able|can't|sorry/i);
+    });
+
+    it('repairs an answer that does not fit the schema with one text-only request', async () => {
+      network.server().queue('malformed-answer');
+      const annotation = await withKey().annotate({ images: [faces[0]!], taxonomy: basic7 });
+      expectValidAnnotation(annotation, basic7.labels);
+      const [first, repair] = network.server().requests;
+      expect(network.server().requests).toHaveLength(2);
+      expect(first!.images).toHaveLength(1);
+      expect(repair!.images).toHaveLength(0);
+      expect(network.wire.text(repair!.body)).toContain('could not be used');
+      expect(annotation.warnings?.join(' ')).toMatch(/repaired/);
+    });
+
+    it('gives status error with the raw text after a failed repair', async () => {
+      network.server().queue('malformed-answer', 'malformed-answer');
+      const annotation = await withKey().annotate({ images: [faces[0]!], taxonomy: basic7 });
+      expect(annotation.status).toBe('error');
+      expect(annotation.error).toMatch(/did not match the schema.*one repair attempt/);
+      expect(annotation.rawText).toContain('repair attempt');
+      expect(annotation.usage?.inputTokens).toBeGreaterThan(0);
+    });
+
+    it('throws a retryable provider_error carrying Retry-After on 429', async () => {
+      network.server().queue('rate-limit');
+      const error = await rejection(withKey().annotate({ images: [faces[0]!], taxonomy: basic7 }));
+      expect(error).toMatchObject({ code: 'provider_error', isRetryable: true, retryAfterMs: 7000 });
+      expect(error.message).toMatch(/HTTP 429/);
+    });
+
+    it('throws a retryable provider_error on a server error', async () => {
+      network.server().queue('server-error');
+      const error = await rejection(withKey().annotate({ images: [faces[0]!], taxonomy: basic7 }));
+      expect(error).toMatchObject({ code: 'provider_error', isRetryable: true });
+      expect(error.message).toMatch(/HTTP 5\d\d/);
+    });
+
+    it('throws a retryable provider_error for a body that is not JSON', async () => {
+      network.server().queue('malformed-body');
+      const error = await rejection(withKey().annotate({ images: [faces[0]!], taxonomy: basic7 }));
+      expect(error).toMatchObject({ code: 'provider_error', isRetryable: true });
+    });
+
+    it('times out a slow answer with a retryable error', async () => {
+      network.server().queue('slow');
+      const error = await rejection(withKey({ timeoutMs: 300 }).annotate({ images: [faces[0]!], taxonomy: basic7 }));
+      expect(error).toMatchObject({ code: 'provider_error', isRetryable: true });
+      expect(error.message).toMatch(/within 300 ms/);
+    });
+
+    it('fails a missing key before any request, naming the variable', async () => {
+      const annotator = subject.create({ env: {}, apiKeyEnv: 'EMOLABEL_TEST_UNSET_KEY' });
+      expect(() => annotator.checkReady?.()).toThrow(/EMOLABEL_TEST_UNSET_KEY/);
+      const error = await rejection(annotator.annotate({ images: [faces[0]!], taxonomy: basic7 }));
+      expect(error.code).toBe('missing_api_key');
+      expect(network.server().requests).toHaveLength(0);
+    });
+
+    it('never lets the key into results, errors or their causes', async () => {
+      const key = network.key;
+      const seen: string[] = [];
+      const annotator = withKey();
+      for (const mode of ['ok', 'refusal', 'malformed-answer', 'rate-limit', 'server-error'] as const) {
+        network.server().queue(mode);
+        await annotator.annotate({ images: [faces[0]!], taxonomy: basic7 }).then(
+          (annotation) => seen.push(JSON.stringify(annotation)),
+          (error: unknown) => seen.push(String(error), inspect(error, { depth: 8 })),
+        );
+      }
+      const wrongKey = subject.create({ env: { [network.keyVariable]: `${key}-wrong` } });
+      await wrongKey.annotate({ images: [faces[0]!], taxonomy: basic7 }).then(
+        (annotation) => seen.push(JSON.stringify(annotation)),
+        (error: unknown) => seen.push(String(error), inspect(error, { depth: 8 })),
+      );
+      expect(network.server().requests.some((request) => JSON.stringify(request.headers).includes(key))).toBe(true);
+      for (const text of seen) expect(text).not.toContain(key);
+    });
+  });
+}
