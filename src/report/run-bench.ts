@@ -11,7 +11,7 @@ import { type AnnotatorSettings, createAnnotator } from '../annotators/annotator
 import { loadPrompt } from '../annotators/llm/prompt-file.js';
 import { countByLabel, normaliseDatasetLabels } from '../datasets/dataset-labels.js';
 import type { Dataset, DatasetItem } from '../datasets/dataset-loader.js';
-import { describeError } from '../errors.js';
+import { describeError, EmolabelError } from '../errors.js';
 import { createLabelTable, matchKey } from '../eval/read-label-csv.js';
 import { annotate } from '../pipeline/annotate.js';
 import { getStrategy } from '../strategies/strategy-registry.js';
@@ -107,7 +107,9 @@ async function runCell(context: CellContext, options: BenchOptions, makeAnnotato
     await annotator.close?.();
   }
   await rm(manifest, { force: true });
-  if (errors === pending.length) throw new Error(`every clip failed, e.g. ${firstError ?? 'unknown error'}; fix the cause and rerun to retry them`);
+  if (errors === pending.length) {
+    throw new EmolabelError('provider_error', `every clip failed, e.g. ${firstError ?? 'unknown error'}; fix the cause and rerun to retry them`, { path: file });
+  }
   return { reused: kept.length, ran: pending.length };
 }
 
@@ -116,8 +118,8 @@ async function runCell(context: CellContext, options: BenchOptions, makeAnnotato
  * Each cell's predictions go to `outDir/<cell>/predictions.csv` as they arrive; a rerun keeps the rows
  * already there (retrying `error` rows), so an interrupted bench resumes where it stopped.
  * Unknown strategies, taxonomies, models or prompts, and annotators that are not ready (a missing API
- * key), fail before anything runs; a cell that fails at run time is
- * listed in the report's `failures` and the others still run.
+ * key), fail before anything runs; a cell that fails at run time is listed in the report's `failures`
+ * and the others still run.
  */
 export async function runBench(options: BenchOptions): Promise<{ report: BenchReport; files: { json: string; html: string } }> {
   const makeAnnotator = options.createAnnotator ?? createAnnotator;
