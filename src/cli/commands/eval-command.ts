@@ -73,7 +73,7 @@ export const registerEvalCommand: RegisterCommand = (program, io, setExitCode) =
         const truth = readTruth(flags, predFile, predictions.columns, taxonomy, io.cwd);
         return { file: predFile, truth, evaluation: evaluatePredictions(predictions, truth, { taxonomy, strict: flags.strict }) };
       });
-      const shown = (file: string) => relative(io.cwd, file) || file;
+      const shown = (file: string) => (relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file));
       if (flags.json) {
         const objects = evaluations.map(({ file, evaluation }) => (evaluations.length === 1 ? evaluationToJson(evaluation) : { predictions: shown(file), ...evaluationToJson(evaluation) }));
         io.stdout.write(`${JSON.stringify(evaluations.length === 1 ? objects[0] : objects, null, 2)}\n`);
