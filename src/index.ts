@@ -36,3 +36,4 @@ export { resolveFfmpeg, type FfmpegBinaries } from './media/ffmpeg-binaries.js';
 export { formatResults, outputFormatOf, writeResults, type OutputFormat } from './output/write-results.js';
 export { EmolabelError, type EmolabelErrorCode } from './errors.js';
 export { runCli } from './cli/main.js';
+export * from './public-exports/eval.js';
