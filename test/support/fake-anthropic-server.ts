@@ -7,15 +7,22 @@ interface MessagesBody {
   tools?: Array<{ name: string; input_schema?: unknown }>;
 }
 
-/** Claude's published image rule: width x height / 750 tokens (for images within 1568 px). */
+/** The tool-use system prompt Anthropic adds when `tool_choice` forces a tool (its documented count). */
+const TOOL_CHOICE_SYSTEM_TOKENS = 346;
+
+/**
+ * Input tokens as Claude bills them: text, tool definitions plus the tool-use system prompt, and
+ * images by the published rule, width x height / 750 (for images within 1568 px).
+ */
 function inputTokens(request: RecordedRequest): number {
   const body = request.body as MessagesBody;
-  let text = body.system ?? '';
+  let text = (body.system ?? '') + (body.tools ? JSON.stringify(body.tools) : '');
   for (const message of body.messages ?? []) {
     if (typeof message.content === 'string') text += message.content;
     else for (const block of message.content) if (block.type === 'text') text += block.text ?? '';
   }
-  return textTokens(text) + request.images.reduce((sum, image) => sum + Math.ceil((image.width * image.height) / 750), 0);
+  const toolPrompt = body.tools ? TOOL_CHOICE_SYSTEM_TOKENS : 0;
+  return textTokens(text) + toolPrompt + request.images.reduce((sum, image) => sum + Math.ceil((image.width * image.height) / 750), 0);
 }
 
 function message(request: RecordedRequest, content: unknown[], stopReason: string, outputText: string, stopDetails: unknown = null): FakeResponse {

@@ -9,7 +9,8 @@ interface GenerateBody {
 /** Gemini 2.x's published image rule: 258 tokens within 384 px, else 258 per 768 px tile; 64 at low resolution. */
 function usageOf(request: RecordedRequest, outputText: string) {
   const body = request.body as GenerateBody;
-  const text = [...(body.systemInstruction?.parts ?? []), ...(body.contents ?? []).flatMap((content) => content.parts ?? [])].map((part) => part.text ?? '').join('');
+  const schema = body.generationConfig?.responseJsonSchema ? JSON.stringify(body.generationConfig.responseJsonSchema) : '';
+  const text = schema + [...(body.systemInstruction?.parts ?? []), ...(body.contents ?? []).flatMap((content) => content.parts ?? [])].map((part) => part.text ?? '').join('');
   const low = body.generationConfig?.mediaResolution === 'MEDIA_RESOLUTION_LOW';
   const imageTokens = request.images.reduce(
     (sum, image) => sum + (low ? 64 : image.width <= 384 && image.height <= 384 ? 258 : Math.ceil(image.width / 768) * Math.ceil(image.height / 768) * 258),

@@ -25,7 +25,8 @@ export function gpt4oMiniImageTokens(image: ReceivedImage, detail: string | unde
 
 function usageOf(request: RecordedRequest, completionText: string) {
   const body = request.body as ChatBody;
-  let text = '';
+  // A structured-output schema is billed as input, like the prompt.
+  let text = body.response_format?.json_schema?.schema ? JSON.stringify(body.response_format.json_schema.schema) : '';
   let images = 0;
   let imageIndex = 0;
   for (const message of body.messages ?? []) {

@@ -67,7 +67,7 @@ export function estimateRequestCost(input: RequestCostInput): RequestCostEstimat
     const sent = fitInside(image.width, image.height, input.imageSize);
     return sum + imageTokens(rule, sent.width, sent.height, input.detail ?? 'auto') + IMAGE_OVERHEAD_TOKENS;
   }, 0);
-  const inputTokens = estimateTextTokens(text) + 2 * MESSAGE_OVERHEAD_TOKENS + imageTotal;
+  const inputTokens = estimateTextTokens(text) + 2 * MESSAGE_OVERHEAD_TOKENS + (input.price?.requestOverheadTokens ?? 0) + imageTotal;
   const outputTokens = input.prompt.expectedOutputTokens;
   return {
     inputTokens,

@@ -23,6 +23,8 @@ const modelPriceSchema = z.object({
   outputPerMillion: z.number().min(0),
   maxImagesPerRequest: z.number().int().positive().optional(),
   supportsTemperature: z.boolean().optional(),
+  /** Input tokens the provider adds to every request (Anthropic's tool-use system prompt). */
+  requestOverheadTokens: z.number().int().min(0).optional(),
   imageTokens: imageTokenRuleSchema,
 });
 

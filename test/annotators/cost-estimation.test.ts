@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnnotator } from '../../src/annotators/annotator-registry.js';
+import { estimateRequestCost } from '../../src/annotators/cost/estimate-request-cost.js';
+import { planRequests } from '../../src/annotators/cost/estimate-run-cost.js';
+import { fitInside, imageTokens } from '../../src/annotators/cost/image-tokens.js';
+import { costOfUsage, findModelPrice, loadPriceTable } from '../../src/annotators/cost/price-table.js';
+import { loadPrompt } from '../../src/annotators/llm/prompt-file.js';
+import { decodeImage } from '../../src/media/decode-image.js';
+import { basic7 } from '../../src/taxonomy/taxonomy.js';
+import { loadFacesDev } from '../support/faces-dev.js';
+import { startFakeAnthropicServer } from '../support/fake-anthropic-server.js';
+import { startFakeGoogleServer } from '../support/fake-google-server.js';
+import type { FakeServer } from '../support/fake-http-server.js';
+import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
+
+describe('image token rules, against the providers\' documented examples', () => {
+  const gpt4o = { rule: 'openai-tiles', baseTokens: 85, tileTokens: 170 } as const;
+  it('OpenAI tiles: 1024x1024 high is 765, 2048x4096 high is 1105, any size low is 85', () => {
+    expect(imageTokens(gpt4o, 1024, 1024, 'high')).toBe(765);
+    expect(imageTokens(gpt4o, 2048, 4096, 'high')).toBe(1105);
+    expect(imageTokens(gpt4o, 4096, 8192, 'low')).toBe(85);
+  });
+
+  it('counts auto as high, so an estimate never falls short', () => {
+    expect(imageTokens(gpt4o, 1024, 1024, 'auto')).toBe(imageTokens(gpt4o, 1024, 1024, 'high'));
+  });
+
+  it('OpenAI patches: 1024x1024 is 1024 patches, 1800x2400 is capped to 1452, times the model multiplier', () => {
+    const patches = { rule: 'patches', patchSize: 32, maxPatches: 1536, multiplier: 1 } as const;
+    expect(imageTokens(patches, 1024, 1024)).toBe(1024);
+    expect(imageTokens(patches, 1800, 2400)).toBe(1452);
+    expect(imageTokens({ ...patches, multiplier: 1.62 }, 1024, 1024)).toBe(Math.ceil(1024 * 1.62));
+    // A 160 px face crop is 25 patches: patch-billed models make small crops cheap.
+    expect(imageTokens({ ...patches, multiplier: 1.62 }, 160, 160)).toBe(41);
+  });
+
+  it('Anthropic: width x height / 750 after fitting 1568 px and 1.15 MP', () => {
+    const rule = { rule: 'anthropic-pixels', pixelsPerToken: 750, maxLongSide: 1568, maxPixels: 1_150_000 } as const;
+    expect(imageTokens(rule, 1000, 1000)).toBe(1334);
+    expect(imageTokens(rule, 200, 200)).toBe(54);
+    expect(imageTokens(rule, 4000, 3000)).toBeLessThanOrEqual(Math.ceil(1_150_000 / 750));
+  });
+
+  it('Gemini: 258 within 384 px, else 258 per 768 px tile; low resolution is a flat 64', () => {
+    const rule = { rule: 'gemini-tiles', tokensPerTile: 258, smallSide: 384, tileSize: 768, lowDetailTokens: 64 } as const;
+    expect(imageTokens(rule, 384, 300)).toBe(258);
+    expect(imageTokens(rule, 1000, 1000)).toBe(4 * 258);
+    expect(imageTokens(rule, 1000, 1000, 'low')).toBe(64);
+  });
+
+  it('fits images inside a box without enlarging them', () => {
+    expect(fitInside(1280, 720, 512)).toEqual({ width: 512, height: 288 });
+    expect(fitInside(100, 50, 512)).toEqual({ width: 100, height: 50 });
+  });
+});
+
+describe('price table', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'emolabel-prices-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('picks the most specific pattern: gpt-4o-mini is not priced as gpt-4o', () => {
+    const table = loadPriceTable();
+    expect(findModelPrice(table, 'openai:gpt-4o-mini-2024-07-18')?.inputPerMillion).toBe(0.15);
+    expect(findModelPrice(table, 'openai:gpt-4o-2024-08-06')?.inputPerMillion).toBe(2.5);
+    expect(findModelPrice(table, 'openai-compatible:llava:13b')?.maxImagesPerRequest).toBe(1);
+    expect(findModelPrice(table, 'openai:unknown-model')).toBeUndefined();
+  });
+
+  it('prices usage per million tokens', () => {
+    expect(costOfUsage({ inputPerMillion: 0.15, outputPerMillion: 0.6 }, { inputTokens: 1_000_000, outputTokens: 500_000 })).toBeCloseTo(0.45, 10);
+  });
+
+  it("lets a user's table replace entries and keeps the rest", () => {
+    const file = join(directory, 'prices.json');
+    writeFileSync(file, JSON.stringify({ models: { 'openai:gpt-4o-mini*': { inputPerMillion: 0.075, outputPerMillion: 0.3, imageTokens: { rule: 'flat', tokens: 100 } } } }));
+    const table = loadPriceTable(file);
+    expect(findModelPrice(table, 'openai:gpt-4o-mini')?.inputPerMillion).toBe(0.075);
+    expect(findModelPrice(table, 'anthropic:claude-haiku-4-5')?.inputPerMillion).toBe(1);
+  });
+
+  it('rejects a malformed table saying where and what is expected', () => {
+    const file = join(directory, 'bad.json');
+    writeFileSync(file, JSON.stringify({ models: { 'openai:x': { inputPerMillion: 'cheap', outputPerMillion: 1, imageTokens: { rule: 'flat', tokens: 1 } } } }));
+    expect(() => loadPriceTable(file)).toThrow(/bad\.json is not valid: models\.openai:x\.inputPerMillion.*Expected \{"models"/);
+  });
+});
+
+describe('request plans per strategy', () => {
+  const crops = Array.from({ length: 8 }, () => ({ width: 200, height: 240 }));
+  it('frame: one request per crop; multi: one request; grid: one tiled image', () => {
+    expect(planRequests('frame', crops, 50)).toHaveLength(8);
+    expect(planRequests('multi', crops, 50)).toEqual([{ images: crops, layout: { kind: 'frames' } }]);
+    expect(planRequests('grid', crops, 50)[0]?.images).toEqual([{ width: 768, height: 768 }]);
+  });
+
+  it('multi falls back to the grid for a model that takes fewer images than the clip has', () => {
+    expect(planRequests('multi', crops, 1)[0]).toMatchObject({ images: [{ width: 768, height: 768 }], layout: { kind: 'grid', columns: 3, rows: 3, frameCount: 8 } });
+  });
+});
+
+const facesDev = loadFacesDev();
+if (!('images' in facesDev)) console.warn(`skipping estimate-versus-usage checks on faces-dev: ${facesDev.missing}`);
+
+describe.skipIf(!('images' in facesDev))('estimates agree with the usage a provider reports, on real faces-dev crops', () => {
+  let openai: FakeServer & { url: string };
+  let anthropic: FakeServer & { url: string };
+  let google: FakeServer & { url: string };
+  beforeAll(async () => {
+    openai = await startFakeOpenAiServer();
+    anthropic = await startFakeAnthropicServer();
+    google = await startFakeGoogleServer();
+  });
+  afterAll(async () => {
+    await Promise.all([openai.close(), anthropic.close(), google.close()]);
+  });
+
+  const cases = [
+    { id: 'openai:gpt-4o-mini', server: () => openai, env: { OPENAI_API_KEY: 'sk-estimate' }, detail: 'low' as const },
+    { id: 'openai:gpt-4o-mini', server: () => openai, env: { OPENAI_API_KEY: 'sk-estimate' }, detail: 'high' as const },
+    { id: 'anthropic:claude-haiku-4-5', server: () => anthropic, env: { ANTHROPIC_API_KEY: 'sk-ant-estimate' }, detail: undefined },
+    { id: 'google:gemini-2.5-flash', server: () => google, env: { GEMINI_API_KEY: 'gk-estimate' }, detail: undefined },
+    { id: 'google:gemini-2.5-flash', server: () => google, env: { GEMINI_API_KEY: 'gk-estimate' }, detail: 'low' as const },
+  ];
+  for (const { id, server, env, detail } of cases) {
+    it(`${id}${detail ? ` detail ${detail}` : ''}: 4 faces in one request, estimate within 10% of reported input tokens`, async () => {
+      if (!('images' in facesDev)) return;
+      const faces = await Promise.all(facesDev.images.slice(0, 4).map(({ path }) => decodeImage(readFileSync(path), path)));
+      const annotator = createAnnotator(id, { baseUrl: server().url, env, detail });
+      const annotation = await annotator.annotate({ images: faces, taxonomy: basic7 });
+      const estimate = estimateRequestCost({
+        price: findModelPrice(loadPriceTable(), id), prompt: loadPrompt('direct'), taxonomy: basic7,
+        images: faces, imageSize: 512, detail: detail ?? 'auto',
+      });
+      const reported = annotation.usage?.inputTokens ?? 0;
+      expect(Math.abs(estimate.inputTokens - reported) / reported).toBeLessThan(0.1);
+      expect(estimate.costUsd).toBeGreaterThan(0);
+    });
+  }
+});
