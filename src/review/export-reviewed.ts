@@ -26,7 +26,8 @@ export interface ReviewedLabelStudioTask extends LabelStudioTask {
  * Every row says which it holds: CSV gets `label_source` (`review` or `model`), `model_label`,
  * `reviewer` and `reviewed_at` columns; JSON and JSONL the fields of {@link ReviewedResult}; Label
  * Studio tasks keep the model's label as a prediction and carry the reviewer's as an annotation,
- * with `label`, `label_source`, `reviewer` and `reviewed_at` in the task data.
+ * with `label`, `label_source` (`review`, `model`, or `mixed` when only some faces of an item were
+ * reviewed), `reviewer` and `reviewed_at` in the task data.
  */
 export function exportReviewedRun(store: RunStore, run: RunRecord, format: ExportFormat, options: ReviewedExportOptions = {}): string {
   const stored = store.getResults(run.id);
@@ -49,8 +50,9 @@ function reviewedLabelStudioTasks(results: readonly ReviewedResult[], mediaUrlPr
     const [task] = toLabelStudioTasks(asModel, options);
     const first = faces[0];
     if (!task || !first) throw new Error('unreachable: an item has at least one result');
-    const data = { ...task.data, label_source: first.labelSource, label: first.label ?? '' };
     const reviewed = faces.filter((face) => face.labelSource === 'review');
+    const source = reviewed.length === 0 ? 'model' : reviewed.length === faces.length ? 'review' : 'mixed';
+    const data = { ...task.data, label_source: source, label: first.label ?? '' };
     if (reviewed.length === 0) return { ...task, data };
     // The reviewer judged the clip (and its faces), not each frame: per-frame labels stay model-only.
     const [human] = toLabelStudioTasks(reviewed, options);
