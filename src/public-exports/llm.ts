@@ -1,0 +1,23 @@
+// Public API of the LLM annotators, the multi-frame strategies and cost estimation; re-exported from src/index.ts.
+export type { ActionUnitObservation, ImageLayout } from '../annotators/annotator.js';
+
+export { createOpenAiAnnotator, createOpenAiCompatibleAnnotator, openAiCompatibleProvider, openAiProvider } from '../annotators/llm/openai-annotator.js';
+export { anthropicProvider, createAnthropicAnnotator } from '../annotators/llm/anthropic-annotator.js';
+export { createGoogleAnnotator, googleProvider } from '../annotators/llm/google-annotator.js';
+export { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from '../annotators/llm/llm-annotator.js';
+export type { LlmImage, LlmPart, LlmReply, LlmRequest, LlmTransport } from '../annotators/llm/llm-request.js';
+export { type LlmAnnotatorSettings } from '../annotators/llm/llm-settings.js';
+export { annotationJsonSchema, createAnnotationSchema, type AnnotationFields, type AnnotationSchema } from '../annotators/llm/annotation-schema.js';
+export { loadPrompt, PROMPT_MODES, promptsDirectory, type PromptFile, type PromptMode } from '../annotators/llm/prompt-file.js';
+export { httpFailureError, connectionError, parseRetryAfter, type HttpFailure } from '../annotators/llm/provider-error.js';
+
+export { costOfUsage, findModelPrice, loadPriceTable, type ImageTokenRule, type ModelPrice, type PriceTable } from '../annotators/cost/price-table.js';
+export { imageTokens, type ImageDetail } from '../annotators/cost/image-tokens.js';
+export { estimateRequestCost, type ImageSize, type RequestCostEstimate, type RequestCostInput } from '../annotators/cost/estimate-request-cost.js';
+export { estimateRunCost, type ItemCostEstimate, type RunCostEstimate, type RunCostOptions } from '../annotators/cost/estimate-run-cost.js';
+export { formatCostEstimate } from '../annotators/cost/format-cost-estimate.js';
+
+export { multiFrameStrategy } from '../strategies/multi-frame-strategy.js';
+export { gridStrategy } from '../strategies/grid-strategy.js';
+export { tileFramesGrid } from '../strategies/tile-frames-grid.js';
+export { gridLayout, type GridLayout } from '../annotators/llm/grid-layout.js';
