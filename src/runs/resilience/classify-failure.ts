@@ -23,7 +23,7 @@ export interface FailureClass {
   /** A 429 that is a rate limit (not an exhausted quota). */
   readonly rateLimited: boolean;
   readonly timedOut: boolean;
-  /** `HTTP 429`, `timeout`, `connection lost`, `HTTP 400`, `error`: short, for counts in messages. */
+  /** `HTTP 429`, `timeout`, `connection failed`, `transient error`, `error`: short, for counts in messages. */
   readonly summary: string;
 }
 
@@ -120,7 +120,7 @@ export function classifyFailure(error: unknown): FailureClass {
   const retryAfterMs = emolabel?.retryAfterMs;
   const timedOut = httpStatus === undefined && isTimeout(chain);
   const dropped = httpStatus === undefined && !timedOut && isDroppedConnection(chain);
-  const summary = timedOut ? 'timeout' : httpStatus !== undefined ? `HTTP ${httpStatus}` : dropped ? 'connection lost' : 'error';
+  const summary = timedOut ? 'timeout' : httpStatus !== undefined ? `HTTP ${httpStatus}` : dropped ? 'connection failed' : emolabel?.isRetryable ? 'transient error' : 'error';
   const base = { httpStatus, retryAfterMs, timedOut, summary, rateLimited: false };
   if (emolabel?.code === 'aborted' || emolabel?.code === 'budget_exceeded') return { ...base, kind: 'stop' };
   const fatalReason = fatalReasonOf(error, httpStatus);

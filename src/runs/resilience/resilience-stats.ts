@@ -1,4 +1,7 @@
-/** Counts the resilient annotator keeps while it works, for the progress bar and the run summary. */
+/**
+ * Counts the resilient annotator keeps while it works, for the progress bar and the run summary.
+ * `rateLimited`, `timeouts`, `serverErrors` and `otherRetryable` count failed attempts by cause.
+ */
 export interface ResilienceStats {
   /** Requests sent to the provider (every attempt, retries included). */
   requests: number;
@@ -12,7 +15,7 @@ export interface ResilienceStats {
   serverErrors: number;
   /** Connections refused, reset or closed mid-answer, and unreadable bodies: other retryable failures. */
   otherRetryable: number;
-  /** Requests that ended `error` after their last attempt or on a failure no retry heals. */
+  /** Requests that ended `error`: after their last attempt, on a failure of the request itself, or an answer the annotator could not use. */
   failed: number;
   /** Milliseconds spent waiting in backoff, summed over requests. */
   backoffMs: number;

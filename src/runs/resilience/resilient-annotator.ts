@@ -132,7 +132,7 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
     clock.sleep(timeoutMs, timer.signal).then(
       () => {
         timedOut = true;
-        attempt.abort(new EmolabelError('provider_error', `${id} did not answer within ${timeoutMs} ms.`, { isRetryable: true }));
+        attempt.abort(new EmolabelError('provider_error', `${id} did not answer within ${timeoutMs} ms; raise --timeout for slow models.`, { isRetryable: true }));
       },
       () => undefined,
     );

@@ -58,13 +58,13 @@ describe('classifyFailure', () => {
     for (const status of [500, 502, 503, 529, 408, 409]) expect(classifyFailure(http(status, 'try later')).kind).toBe('retryable');
     expect(classifyFailure(http(500, 'x')).rateLimited).toBe(false);
     const refused = connectionError('openai:gpt-4o-mini', 'http://127.0.0.1:1/v1', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
-    expect(classifyFailure(refused)).toMatchObject({ kind: 'retryable', summary: 'connection lost' });
+    expect(classifyFailure(refused)).toMatchObject({ kind: 'retryable', summary: 'connection failed' });
   });
 
   it('a body cut off mid-answer is retryable even when wrapped as a non-retryable error', () => {
     const cutOff = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
     const wrapped = new EmolabelError('provider_error', 'The request to openai:x failed: terminated', { cause: cutOff });
-    expect(classifyFailure(wrapped)).toMatchObject({ kind: 'retryable', summary: 'connection lost' });
+    expect(classifyFailure(wrapped)).toMatchObject({ kind: 'retryable', summary: 'connection failed' });
   });
 
   it('timeouts are retryable and counted as timeouts', () => {
