@@ -67,8 +67,10 @@ function countFailure(stats: ResilienceStats, failure: FailureClass): void {
   else stats.otherRetryable += 1;
 }
 
-function historyText(history: ReadonlyMap<string, number>): string {
-  return [...history].map(([summary, count]) => `${count}× ${summary}`).join(', ');
+/** `Failed after 3 attempts (2× HTTP 500, 1× timeout)`. */
+function failedAfter(attempts: number, history: ReadonlyMap<string, number>): string {
+  const causes = [...history].map(([summary, count]) => `${count}× ${summary}`).join(', ');
+  return `Failed after ${attempts} attempt${attempts === 1 ? '' : 's'} (${causes})`;
 }
 
 function usedTokens(annotation: Annotation): number | undefined {
@@ -140,7 +142,8 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
     try {
       return { annotation: await untilAborted(inner.annotate({ ...request, signal }), signal) };
     } catch (error) {
-      return { error, timedOut };
+      // A timed-out annotator may throw its own abort error; report the timeout instead.
+      return timedOut ? { error: attempt.signal.reason, timedOut } : { error, timedOut };
     } finally {
       timer.abort();
     }
@@ -178,7 +181,7 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
       if (failure.kind === 'fatal') throw stopWith(new FatalRunError(failure.fatalReason ?? 'misconfigured', id, outcome.error));
       history.set(failure.summary, (history.get(failure.summary) ?? 0) + 1);
       const message = describeError(outcome.error);
-      if (failure.kind === 'item') return failed(attempt === 1 ? message : `Failed after ${attempt} attempts (${historyText(history)}); last: ${message}`, attempt);
+      if (failure.kind === 'item') return failed(attempt === 1 ? message : `${failedAfter(attempt, history)}; last: ${message}`, attempt);
       countFailure(stats, failure);
       // A 429 was turned away before any work: give its tokens back, and hold everyone for its Retry-After.
       if (failure.rateLimited) bucket.settle(estimate, 0);
@@ -188,7 +191,7 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
         return failed(`${id} asked to wait ${wait} before trying again, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s limit; run again later. ${message}`, attempt);
       }
       if (failure.rateLimited && retryAfterMs !== undefined) bucket.pause(retryAfterMs);
-      if (attempt >= policy.maxAttempts) return failed(`Failed after ${attempt} attempts (${historyText(history)}); last: ${message}`, attempt);
+      if (attempt >= policy.maxAttempts) return failed(`${failedAfter(attempt, history)}; last: ${message}`, attempt);
       const delayMs = policy.delayAfter(attempt, retryAfterMs);
       stats.retries += 1;
       stats.backoffMs += delayMs;

@@ -114,6 +114,23 @@ describe('createResilientAnnotator', () => {
     expect(annotator.stats).toMatchObject({ timeouts: 1, retries: 1 });
   });
 
+  it('an annotator that never answers ends in an error naming the timeout', async () => {
+    const inner: Annotator = {
+      provider: 'mock', modelId: 'hang', maxImagesPerRequest: 1,
+      // Like the LLM annotators: gives up with its own abort error once its signal aborts.
+      annotate: (given) => new Promise<Annotation>((_, reject) => given.signal?.addEventListener('abort', () => reject(new EmolabelError('aborted', 'aborted')))),
+    };
+    const { clock, annotator } = wrap(inner, { timeoutMs: 300, retry: { maxAttempts: 2 } });
+    const annotation = await clock.runUntilSettled(annotator.annotate(request));
+    expect(annotation).toMatchObject({ status: 'error', attempts: 2 });
+    expect(annotation.error).toBe('Failed after 2 attempts (2× timeout); last: mock:hang did not answer within 300 ms; raise --timeout for slow models.');
+  });
+
+  it('with a single attempt allowed, says so in the singular', async () => {
+    const { annotator } = wrap(new MockAnnotator([fail(http(502))]), { retry: { maxAttempts: 1 } });
+    expect((await annotator.annotate(request)).error).toMatch(/^Failed after 1 attempt \(1× HTTP 502\); last: /);
+  });
+
   it('a fatal failure throws after exactly one request, stops in-flight work and every later call', async () => {
     const onFatal = vi.fn();
     const signals: AbortSignal[] = [];
