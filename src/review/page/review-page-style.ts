@@ -2,6 +2,7 @@
 export const REVIEW_PAGE_STYLE = `
 :root { --line: #d1d5db; --muted: #6b7280; --accent: #2563eb; --ok: #15803d; --warn: #b45309; --bad: #b91c1c; --bg: #f9fafb; }
 * { box-sizing: border-box; }
+figure { margin: 0; }
 body { margin: 0; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111827; background: var(--bg);
   display: grid; grid-template-rows: auto 1fr auto; height: 100vh; }
 header { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; padding: 8px 16px; background: #fff; border-bottom: 1px solid var(--line); }
