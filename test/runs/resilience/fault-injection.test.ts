@@ -5,18 +5,18 @@ import type { Annotation, Annotator } from '../../../src/annotators/annotator.js
 import { createAnnotator } from '../../../src/annotators/annotator-registry.js';
 import { decodeImage } from '../../../src/media/decode-image.js';
 import type { RgbImage } from '../../../src/media/rgb-image.js';
-import { type Clock, systemClock } from '../../../src/runs/resilience/clock.js';
 import { FatalRunError } from '../../../src/runs/resilience/fatal-run-error.js';
-import { createResilientAnnotator, type ResilientAnnotatorOptions } from '../../../src/runs/resilience/resilient-annotator.js';
+import { createResilientAnnotator, type ResilientAnnotatorOptions, type RetryEvent } from '../../../src/runs/resilience/resilient-annotator.js';
 import { basic7 } from '../../../src/taxonomy/taxonomy.js';
 import { loadFacesDev } from '../../support/faces-dev.js';
-import { everyFaultFirst, type Fault, type FaultyOpenAiServer, hashToUnit, seededFaults, startFaultyOpenAiServer } from '../../support/faulty-openai-server.js';
+import { everyFaultFirst, type Fault, type FaultyOpenAiServer, seededFaults, startFaultyOpenAiServer } from '../../support/faulty-openai-server.js';
 
 const facesDev = loadFacesDev();
 const ITEM_COUNT = 36;
 const MAX_ATTEMPTS = 4;
 const RETRY_AFTER_SECONDS = 0.05;
-const TIMEOUT_MS = 300;
+// Short, yet well above a healthy local answer even on a loaded CI machine.
+const TIMEOUT_MS = 500;
 // Each image-bearing request's fault; the rest (55%) answer ok.
 const SHARES: Partial<Record<Fault, number>> = {
   'rate-limit': 0.15, 'server-error': 0.08, hang: 0.05, reset: 0.04, disconnect: 0.05, 'garbage-body': 0.04, 'garbage-answer': 0.04,
@@ -38,12 +38,7 @@ function realAnnotator(url: string): Annotator {
   return createAnnotator('openai-compatible:any', { baseUrl: url, timeoutMs: 10_000, env: {} });
 }
 
-/** The real clock, keeping every sleep asked for (backoff and timeouts). */
-function recordingClock(sleeps: number[]): Clock {
-  return { now: () => systemClock.now(), sleep: (ms, signal) => (sleeps.push(ms), systemClock.sleep(ms, signal)) };
-}
-
-const retry: ResilientAnnotatorOptions['retry'] = { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 10, maxDelayMs: 80, random: () => hashToUnit(String(Math.random())) };
+const retry: ResilientAnnotatorOptions['retry'] = { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 10, maxDelayMs: 80 };
 
 const skipReason = 'missing' in facesDev ? ` (skipped: needs real face crops; ${facesDev.missing})` : '';
 
@@ -52,8 +47,8 @@ describe.skipIf('missing' in facesDev)(`fault injection against a faulty OpenAI-
     server = await startFaultyOpenAiServer({ chooseFault: everyFaultFirst(Object.keys(SHARES) as Fault[], seededFaults('emolabel-faults-1', SHARES)), retryAfterSeconds: RETRY_AFTER_SECONDS });
     const crops = await loadCrops(ITEM_COUNT);
     expect(crops).toHaveLength(ITEM_COUNT);
-    const sleeps: number[] = [];
-    const annotator = createResilientAnnotator(realAnnotator(server.url), { timeoutMs: TIMEOUT_MS, retry, clock: recordingClock(sleeps) });
+    const retries: RetryEvent[] = [];
+    const annotator = createResilientAnnotator(realAnnotator(server.url), { timeoutMs: TIMEOUT_MS, retry, onRetry: (event) => retries.push(event) });
     const queue = new PQueue({ concurrency: 6 });
     const annotations: Annotation[] = await Promise.all(crops.map((crop) => queue.add(() => annotator.annotate({ images: [crop], taxonomy: basic7 }))));
 
@@ -97,13 +92,16 @@ describe.skipIf('missing' in facesDev)(`fault injection against a faulty OpenAI-
       checked += 1;
     }
     expect(checked).toBeGreaterThan(0);
-    expect(sleeps.filter((ms) => ms >= retryAfterMs).length).toBeGreaterThanOrEqual(checked);
+    const rateLimitedRetries = retries.filter((event) => event.failure.rateLimited);
+    expect(rateLimitedRetries.length).toBeGreaterThanOrEqual(checked);
+    for (const event of rateLimitedRetries) expect(event.delayMs).toBeGreaterThanOrEqual(retryAfterMs);
 
     // The stats count what the server did.
     const failedAttempts = imageRequests.filter((request) => request.fault !== 'ok' && request.fault !== 'garbage-answer').length;
     expect(annotator.stats.requests).toBe(imageRequests.length);
     expect(annotator.stats.rateLimited).toBe(imageRequests.filter((request) => request.fault === 'rate-limit').length);
-    expect(annotator.stats.timeouts).toBe(imageRequests.filter((request) => request.fault === 'hang').length);
+    // Every hang timed out (a slow healthy answer on a loaded machine may add one).
+    expect(annotator.stats.timeouts).toBeGreaterThanOrEqual(imageRequests.filter((request) => request.fault === 'hang').length);
     expect(annotator.stats.serverErrors).toBe(imageRequests.filter((request) => request.fault === 'server-error').length);
     expect(annotator.stats.retries + annotator.stats.failed).toBeGreaterThanOrEqual(failedAttempts);
   }, 60_000);
