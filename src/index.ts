@@ -37,3 +37,4 @@ export { formatResults, outputFormatOf, writeResults, type OutputFormat } from '
 export { EmolabelError, type EmolabelErrorCode } from './errors.js';
 export { runCli } from './cli/main.js';
 export * from './public-exports/eval.js';
+export * from './public-exports/resilience.js';

@@ -10,12 +10,24 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-export function createProgressReporter(io: CliIo, options: { quiet?: boolean; intervalMs?: number } = {}): ProgressReporter {
+export interface ProgressOptions {
+  readonly quiet?: boolean;
+  /** A line is printed at most this often when stderr is not a terminal. @default 5000 */
+  readonly intervalMs?: number;
+  /** Extra state appended to the line, e.g. retries; empty when there is nothing to say. */
+  readonly detail?: () => string;
+}
+
+export function createProgressReporter(io: CliIo, options: ProgressOptions = {}): ProgressReporter {
   let failures = 0;
   let costUsd = 0;
   let tokens = 0;
   let total = 0;
   if (options.quiet) return { start() {}, update() {}, stop() {} };
+  const detail = () => {
+    const text = options.detail?.() ?? '';
+    return text ? ` | ${text}` : '';
+  };
   const tally = (results: readonly ClipResult[]) => {
     failures += results.filter(isFailure).length;
     costUsd += results.reduce((sum, result) => sum + result.costUsd, 0);
@@ -24,13 +36,13 @@ export function createProgressReporter(io: CliIo, options: { quiet?: boolean; in
   if (io.stderr.isTTY) {
     const bar = new SingleBar({
       stream: io.stderr as NodeJS.WriteStream,
-      format: 'annotating |{bar}| {value}/{total} items | {rate}/s | ETA {eta_formatted} | {tokens} tok | ${cost} | {failures} failed',
+      format: 'annotating |{bar}| {value}/{total} items | {rate}/s | ETA {eta_formatted} | {tokens} tok | ${cost} | {failures} failed{detail}',
       hideCursor: true,
       etaBuffer: 20,
     });
     const started = Date.now();
     const payload = (done: number) => ({
-      failures, tokens, cost: costUsd.toFixed(4), rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2),
+      failures, tokens, cost: costUsd.toFixed(4), detail: detail(), rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2),
     });
     return {
       start: (count, done = 0) => bar.start(count, done, payload(done)),
@@ -49,7 +61,7 @@ export function createProgressReporter(io: CliIo, options: { quiet?: boolean; in
     const seconds = (Date.now() - started) / 1000;
     const rate = (done - doneAtStart) / Math.max(0.001, seconds);
     const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-    io.stderr.write(`annotating: ${done}/${total} items, ${rate.toFixed(2)}/s, ETA ${eta}s, ${tokens} tokens, $${costUsd.toFixed(4)}, ${failures} failed\n`);
+    io.stderr.write(`annotating: ${done}/${total} items, ${rate.toFixed(2)}/s, ETA ${eta}s, ${tokens} tokens, $${costUsd.toFixed(4)}, ${failures} failed${detail().replace(' |', ',')}\n`);
   };
   return {
     start(count, done = 0) {

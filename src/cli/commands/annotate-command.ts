@@ -5,6 +5,8 @@ import { EXIT } from '../cli-io.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
 import { createInterruptController } from '../interrupt-controller.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { createResilientAnnotator } from '../../runs/resilience/resilient-annotator.js';
+import { createResilienceStats, formatResilienceStats } from '../../runs/resilience/resilience-stats.js';
 import { estimateRunCost } from '../../annotators/cost/estimate-run-cost.js';
 import { formatCostEstimate } from '../../annotators/cost/format-cost-estimate.js';
 import { EmolabelError } from '../../errors.js';
@@ -28,6 +30,7 @@ export interface AnnotateFlags {
   readonly manifest?: string;
   readonly clipFolders?: boolean;
   readonly concurrency: number;
+  readonly workers?: number;
   readonly saveFrames?: string;
   readonly quiet?: boolean;
   readonly baseUrl?: string;
@@ -43,6 +46,11 @@ export interface AnnotateFlags {
   /** False with --no-cache. */
   readonly cache: boolean;
   readonly maxCost?: number;
+  readonly rpm?: number;
+  readonly tpm?: number;
+  /** Seconds. */
+  readonly timeout: number;
+  readonly retries: number;
 }
 
 /** Maps CLI flags onto library options (paths resolved against the working directory). */
@@ -57,10 +65,13 @@ export function annotateOptionsFromFlags(flags: AnnotateFlags, cwd: string): Ann
     manifest: flags.manifest && resolve(cwd, flags.manifest),
     clipFolders: flags.clipFolders,
     concurrency: flags.concurrency,
+    workers: flags.workers,
     saveFramesDir: flags.saveFrames && resolve(cwd, flags.saveFrames),
     annotatorSettings: {
       baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail, imageSize: flags.imageSize,
       maxImagesPerRequest: flags.maxImages, priceTable: flags.priceTable && resolve(cwd, flags.priceTable),
+      // A little above the resilient wrapper's timeout, so the wrapper decides and retries.
+      timeoutMs: flags.timeout * 1000 + 5000,
     },
   };
 }
@@ -80,6 +91,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--manifest <csv>', 'a CSV with columns path and optional label (paths relative to the CSV)')
     .option('--clip-folders', 'treat every folder of images as one clip (FERV39k layout)')
     .option('-c, --concurrency <n>', 'items processed at once', integerOption(1), 2)
+    .option('--workers <n>', 'worker threads for decoding, face detection and the local model; 1: main thread only (default: one per core up to --concurrency for the local model, 1 for LLMs)', integerOption(1))
     .option('--save-frames <dir>', 'also write the sampled frames and face crops as JPEG here')
     .option('-q, --quiet', 'no progress output')
     .option('--base-url <url>', 'endpoint of an OpenAI-compatible server (Ollama, vLLM, LM Studio …)')
@@ -94,6 +106,10 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)')
     .option('--no-cache', 'send every request even when the same one was answered before')
     .option('--max-cost <usd>', 'stop before the run would cost more than this many dollars', numberOption(0))
+    .option('--rpm <n>', 'requests per minute the provider allows (no limit by default)', numberOption(0.001))
+    .option('--tpm <n>', 'tokens per minute the provider allows, input + output (no limit by default)', numberOption(1))
+    .option('--timeout <seconds>', 'abandon and retry a request that takes longer', numberOption(0.001), 60)
+    .option('--retries <n>', 'tries after the first for a request that failed in a way that can heal', integerOption(0), 4)
     .action(async (inputs: string[], flags: AnnotateFlags) => {
       if (inputs.length === 0 && !flags.manifest && !flags.resume) {
         throw new EmolabelError('invalid_option', 'Give at least one input path, or --manifest <csv>. Example: emolabel annotate clips/ --out labels.csv');
@@ -105,7 +121,8 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         io.stdout.write(formatCostEstimate(estimate));
         return setExitCode(EXIT.ok);
       }
-      const progress = createProgressReporter(io, { quiet: flags.quiet });
+      const resilienceStats = createResilienceStats();
+      const progress = createProgressReporter(io, { quiet: flags.quiet, detail: () => formatResilienceStats(resilienceStats) });
       const interrupt = createInterruptController(io);
       const store = RunStore.open(resolve(io.cwd, flags.db));
       let outcome: RunOutcome;
@@ -117,6 +134,9 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
           resume: flags.resume,
           cache: flags.cache,
           maxCostUsd: flags.maxCost,
+          wrapAnnotator: (annotator) => annotator.provider === 'local' ? annotator : createResilientAnnotator(annotator, {
+            rpm: flags.rpm, tpm: flags.tpm, timeoutMs: flags.timeout * 1000, retry: { maxAttempts: flags.retries + 1 }, stats: resilienceStats,
+          }),
           stopSignal: interrupt.signal,
           onRunStart: (run, { total, done, resumed }) => {
             if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${total} items${resumed ? `, ${done} already done` : ''}\n`);
