@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClipResult, ClipStatus, FrameRecord } from './clip-result.js';
 import { withItemScope } from './item-scope.js';
+import type { ItemWorkers } from './workers/item-worker-pool.js';
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
 import { describeError, isRunStoppingError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
@@ -24,6 +25,25 @@ export interface ItemContext {
   /** Write sampled frames and face crops as JPEG under this folder, one subfolder per item. */
   readonly saveFramesDir?: string;
   readonly signal?: AbortSignal;
+  /** Worker threads that run the CPU-heavy part of each item (whole items for the local model); absent: all runs here. */
+  readonly workers?: ItemWorkers;
+}
+
+/** An item's sampled frames and the face tracks found in them. */
+export interface ItemFaces {
+  readonly frames: Frame[];
+  readonly tracks: FaceTrack[];
+}
+
+/** The CPU-heavy first half of an item: decodes its frames, finds and crops the faces, and saves them when asked. */
+export async function extractItemFaces(
+  item: MediaItem,
+  context: Pick<ItemContext, 'frameCount' | 'detector' | 'faceMode' | 'faceMargin' | 'saveFramesDir' | 'signal'>,
+): Promise<ItemFaces> {
+  const frames = await loadFrames(item, context.frameCount, context.signal);
+  const tracks = await findFaces(frames, context.detector, { mode: context.faceMode, margin: context.faceMargin });
+  if (context.saveFramesDir) await saveFrames(join(context.saveFramesDir, item.id), frames, tracks);
+  return { frames, tracks };
 }
 
 /** A manifest label in the taxonomy's canonical spelling (`happiness` → `Happy`), or as given when unknown. */
@@ -51,9 +71,8 @@ export function annotateItem(item: MediaItem, context: ItemContext): Promise<Cli
 async function annotateInScope(item: MediaItem, context: ItemContext): Promise<ClipResult[]> {
   const started = performance.now();
   try {
-    const frames = await loadFrames(item, context.frameCount, context.signal);
-    const tracks = await findFaces(frames, context.detector, { mode: context.faceMode, margin: context.faceMargin });
-    if (context.saveFramesDir) await saveFrames(join(context.saveFramesDir, item.id), frames, tracks);
+    if (context.workers?.annotateItem) return await context.workers.annotateItem(item, context.signal);
+    const { frames, tracks } = await (context.workers ? context.workers.extractFaces(item, context.signal) : extractItemFaces(item, context));
     const results: ClipResult[] = [];
     for (const track of tracks) {
       const clip = await context.strategy.annotateClip({ crops: track.crops, annotator: context.annotator, taxonomy: context.taxonomy, signal: context.signal });

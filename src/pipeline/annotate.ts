@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { annotateItem, failedResult, type ItemContext } from './annotate-item.js';
 import { type ClipResult, isFailure } from './clip-result.js';
+import { startItemWorkers } from './workers/plan-item-workers.js';
 import type { Annotator } from '../annotators/annotator.js';
 import { type AnnotatorSettings, createAnnotator } from '../annotators/annotator-registry.js';
 import { EmolabelError } from '../errors.js';
@@ -38,6 +39,13 @@ export interface AnnotateOptions {
   readonly clipFolders?: boolean;
   /** Items processed at once. @default 2 */
   readonly concurrency?: number;
+  /**
+   * Worker threads for the CPU-bound work (decode, face detection, the local model), one model each;
+   * `1` runs everything on the main thread. With the bundled local model whole items run on the
+   * workers; with other annotators only frames and face crops are made there.
+   * @default min(concurrency, cores) for the local model; 1 for other annotators
+   */
+  readonly workers?: number;
   /** Write the sampled frames and face crops as JPEG under this folder. */
   readonly saveFramesDir?: string;
   /** Replaces the bundled face detector. */
@@ -80,7 +88,7 @@ export interface PreparedAnnotation {
   readonly context: ItemContext;
   readonly items: readonly MediaItem[];
   readonly failures: readonly InputFailure[];
-  /** Closes the annotator when this job created it. */
+  /** Stops the worker threads, and closes the annotator when this job created it. */
   close(): Promise<void>;
 }
 
@@ -89,6 +97,7 @@ export async function prepareAnnotation(inputs: string | readonly string[], opti
   const frameCount = options.frames ?? DEFAULT_FRAME_COUNT;
   checkPositiveInteger('frames', frameCount);
   checkPositiveInteger('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY);
+  if (options.workers !== undefined) checkPositiveInteger('workers', options.workers);
   const taxonomy = typeof options.taxonomy === 'object' ? options.taxonomy : resolveTaxonomy(options.taxonomy ?? 'basic7');
   const strategy = getStrategy(options.strategy ?? 'frame');
   const annotator = options.annotator ?? createAnnotator(options.model ?? 'local', options.annotatorSettings);
@@ -99,15 +108,20 @@ export async function prepareAnnotation(inputs: string | readonly string[], opti
   if (discovered.items.length === 0 && discovered.failures.length === 0) {
     throw new EmolabelError('invalid_input', 'No images, videos or frame folders found in the inputs; check the paths (use --clip-folders for folders of frames).');
   }
+  const workers = startItemWorkers({
+    workers: options.workers, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, annotator, strategy, taxonomy, customDetector: options.detector !== undefined,
+    frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir,
+  });
   const context: ItemContext = {
     annotator, strategy, taxonomy, frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir, signal: options.signal,
-    detector: faceMode === 'none' ? undefined : (options.detector ?? createTinyFaceDetector()),
+    detector: faceMode === 'none' ? undefined : (options.detector ?? createTinyFaceDetector()), workers,
   };
   return {
     context,
     items: discovered.items,
     failures: discovered.failures,
     close: async () => {
+      await workers?.close();
       if (!options.annotator) await annotator.close?.();
     },
   };

@@ -115,6 +115,8 @@ export async function runAnnotation(inputs: readonly string[], options: RunAnnot
     const code = (error as EmolabelError).code;
     stopped = { reason: code === 'budget_exceeded' ? 'budget' : code === 'aborted' ? 'interrupted' : 'fatal', message: describeError(error) };
   } finally {
+    // Stops the worker threads; the annotator is closed below when this run made it.
+    await prepared.close();
     if (!options.annotator) await base.close?.();
   }
   store.setStatus(runId, stopped ? (stopped.reason === 'interrupted' ? 'interrupted' : 'stopped') : 'done', stopped?.message);

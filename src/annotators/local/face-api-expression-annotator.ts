@@ -25,12 +25,14 @@ export async function classifyBasicExpression(image: RgbImage): Promise<Record<B
   }
 }
 
+const bundledAnnotators = new WeakSet<Annotator>();
+
 /**
  * The bundled local annotator: face-api's expression net, offline, no key. Each image is classified
  * on its own; a request with several images gets the mean of their distributions.
  */
 export function createFaceApiExpressionAnnotator(): Annotator {
-  return {
+  const annotator: Annotator = {
     provider: 'local',
     modelId: 'face-api',
     maxImagesPerRequest: 1,
@@ -45,4 +47,14 @@ export function createFaceApiExpressionAnnotator(): Annotator {
       return { status: 'ok', label, confidence, distribution, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0 };
     },
   };
+  bundledAnnotators.add(annotator);
+  return annotator;
+}
+
+/**
+ * Whether `annotator` is the bundled local annotator itself, not a wrapper around it: then a worker
+ * thread can build an identical one and label whole items there.
+ */
+export function isBundledLocalAnnotator(annotator: Annotator): boolean {
+  return bundledAnnotators.has(annotator);
 }
