@@ -47,6 +47,8 @@ export interface FaultyOpenAiOptions {
   readonly chooseFault?: (context: FaultContext) => Fault;
   /** `Retry-After` of `rate-limit` answers, in seconds. @default 0.05 */
   readonly retryAfterSeconds?: number;
+  /** Milliseconds every answer waits before it is sent, like a real model thinking. @default 0 */
+  readonly answerDelayMs?: number;
 }
 
 export interface FaultyOpenAiServer {
@@ -185,6 +187,9 @@ export async function startFaultyOpenAiServer(options: FaultyOpenAiOptions = {})
     const fault = imageKey === undefined ? 'ok' : (options.chooseFault?.(context) ?? 'ok');
     const logged: FaultyRequest = { ...context, fault, arrivedAt: performance.now() };
     requests.push(logged);
+    if (options.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs));
+    // A client that went away while we waited gets no answer (it crashed or gave up).
+    if (incoming.socket.destroyed) return;
     if (fault !== 'hang') logged.answeredAt = performance.now();
     answer(outgoing, fault, body, retryAfterSeconds);
   });
