@@ -16,6 +16,7 @@ export { imageTokens, type ImageDetail } from '../annotators/cost/image-tokens.j
 export { estimateRequestCost, type ImageSize, type RequestCostEstimate, type RequestCostInput } from '../annotators/cost/estimate-request-cost.js';
 export { estimateRunCost, type ItemCostEstimate, type RunCostEstimate, type RunCostOptions } from '../annotators/cost/estimate-run-cost.js';
 export { formatCostEstimate } from '../annotators/cost/format-cost-estimate.js';
+export { createRequestCostEstimator } from '../annotators/cost/request-cost-estimator.js';
 
 export { multiFrameStrategy } from '../strategies/multi-frame-strategy.js';
 export { gridStrategy } from '../strategies/grid-strategy.js';

@@ -140,3 +140,17 @@ describe.skipIf(!('images' in facesDev))('estimates agree with the usage a provi
     });
   }
 });
+
+describe('createRequestCostEstimator (for budget guards)', () => {
+  it('prices a request before it is sent, and gives nothing for the local model or unpriced models', async () => {
+    const { createRequestCostEstimator } = await import('../../src/annotators/cost/request-cost-estimator.js');
+    const estimate = createRequestCostEstimator('openai:gpt-4o-mini', { detail: 'low' });
+    const face = { data: Buffer.alloc(300 * 300 * 3), width: 300, height: 300 };
+    // Four images at low detail: 4 x 2,833 tokens at $0.15 per million, plus the prompt and answer.
+    const cost = estimate?.({ images: [face, face, face, face], taxonomy: basic7 }) ?? 0;
+    expect(cost).toBeGreaterThan((4 * 2833 * 0.15) / 1e6);
+    expect(cost).toBeLessThan((4 * 2833 * 0.15) / 1e6 + 0.0003);
+    expect(createRequestCostEstimator('local')).toBeUndefined();
+    expect(createRequestCostEstimator('openai:my-fine-tune')).toBeUndefined();
+  });
+});
