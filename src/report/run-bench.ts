@@ -1,19 +1,19 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { type BenchCellPlan, type BenchMatrix, planBenchCells, selectBenchItems } from './bench-matrix.js';
-import { appendPredictions, benchPredictionRow, readKeptPredictions, writePredictions } from './bench-predictions.js';
+import { isForeignPredictions } from './bench-predictions.js';
 import { buildReportCell } from './build-report-cell.js';
 import type { BenchReport, ReportCell } from './report-types.js';
+import { type BenchCellRun, runBenchCell } from './run-bench-cell.js';
 import { writeReport } from './write-report.js';
 import type { Annotator } from '../annotators/annotator.js';
 import { type AnnotatorSettings, createAnnotator } from '../annotators/annotator-registry.js';
 import { loadPrompt } from '../annotators/llm/prompt-file.js';
 import { countByLabel, normaliseDatasetLabels } from '../datasets/dataset-labels.js';
-import type { Dataset, DatasetItem } from '../datasets/dataset-loader.js';
-import { describeError, EmolabelError } from '../errors.js';
-import { createLabelTable, matchKey } from '../eval/read-label-csv.js';
-import { annotate } from '../pipeline/annotate.js';
+import type { Dataset } from '../datasets/dataset-loader.js';
+import { describeError } from '../errors.js';
+import { createLabelTable } from '../eval/read-label-csv.js';
+import { RunStore } from '../store/run-store.js';
 import { getStrategy } from '../strategies/strategy-registry.js';
 import { resolveTaxonomy } from '../taxonomy/load-taxonomy.js';
 import type { Taxonomy } from '../taxonomy/taxonomy.js';
@@ -23,9 +23,13 @@ export interface BenchCellEvent {
   readonly cell: BenchCellPlan;
   readonly index: number;
   readonly total: number;
-  /** `start`: about to label `pending` clips; `done`: scored; `failed`: could not run (see `error`). */
-  readonly phase: 'start' | 'done' | 'failed';
+  /**
+   * `start`: about to label `pending` clips; `done`: scored; `failed`: could not run (see `error`);
+   * `interrupted`: stopped by the stop signal after some clips (see `error`), resumed by the next identical bench.
+   */
+  readonly phase: 'start' | 'done' | 'failed' | 'interrupted';
   readonly pending?: number;
+  /** Clips labelled without a request sent now: done by an earlier bench, or answered from the response cache. */
   readonly reused?: number;
   readonly error?: string;
   /** The scored cell, on `done`. */
@@ -36,8 +40,15 @@ export interface BenchCellEvent {
 export interface BenchOptions extends BenchMatrix {
   /** The dataset, as a loader returned it (labels in any spelling). */
   readonly dataset: Dataset;
-  /** Folder for `report.json`, `report.html` and one `<cell>/predictions.csv` per cell. */
+  /** Folder for `report.json`, `report.html`, the default run store and one `<cell>/predictions.csv` per cell. */
   readonly outDir: string;
+  /**
+   * The run store file: each cell is one run in it, resumed and answered from its response cache
+   * by an identical bench. @default `<outDir>/bench.db`
+   */
+  readonly db?: string;
+  /** An open run store to use instead of `db` (left open). */
+  readonly store?: RunStore;
   /** Label only this many clips, drawn round-robin across labels. */
   readonly limit?: number;
   /** FERV39k scene the dataset was filtered to, for the report. */
@@ -51,77 +62,43 @@ export interface BenchOptions extends BenchMatrix {
   /** Builds annotators instead of the registry (tests, custom models). */
   readonly createAnnotator?: (model: string, settings: AnnotatorSettings) => Annotator;
   readonly title?: string;
+  /** Once aborted, no new clip or cell starts; clips in progress finish and are saved, and the report lists what is done. */
+  readonly stopSignal?: AbortSignal;
+  /** Aborts requests in flight too; the bench then stops as with `stopSignal`. */
   readonly signal?: AbortSignal;
   readonly onCell?: (event: BenchCellEvent) => void;
   readonly onProgress?: (cell: BenchCellPlan, done: number, total: number) => void;
 }
 
-interface CellContext {
-  readonly plan: BenchCellPlan;
-  readonly taxonomy: Taxonomy;
-  readonly items: readonly DatasetItem[];
-  readonly file: string;
+/** What {@link runBench} wrote, and whether a stop signal cut it short. */
+export interface BenchResult {
+  readonly report: BenchReport;
+  readonly files: { json: string; html: string };
+  /** The run store the cells ran in. */
+  readonly db: string;
+  /** True when the bench was stopped before every cell finished; the same bench again resumes it. */
+  readonly interrupted: boolean;
 }
 
-async function runCell(context: CellContext, options: BenchOptions, makeAnnotator: (model: string, settings: AnnotatorSettings) => Annotator): Promise<{ reused: number; ran: number }> {
-  const { plan, items, file } = context;
-  const existing = readKeptPredictions(file);
-  if (existing !== undefined && !existing.columns.includes('status')) return { reused: existing.rows.length, ran: 0 };
-  const kept = existing?.rows ?? [];
-  const done = new Set(kept.map((row) => matchKey(row.id ?? '')));
-  const pending = items.filter((item) => !done.has(matchKey(item.id)));
-  if (pending.length === 0) return { reused: kept.length, ran: 0 };
-  await writePredictions(file, kept);
-  const manifest = join(options.outDir, plan.name, 'pending-manifest.csv');
-  await writeFile(manifest, stringify(pending.map((item) => [item.path, item.label]), { header: true, columns: ['path', 'label'] }));
-  const byPath = new Map(pending.map((item) => [item.path, item]));
-  const settings: AnnotatorSettings = { ...options.annotatorSettings, ...(plan.prompt === '-' ? {} : { prompt: plan.prompt }) };
-  const annotator = makeAnnotator(plan.model, settings);
-  let writing = Promise.resolve();
-  let errors = 0;
-  let firstError: string | undefined;
-  try {
-    await annotate([], {
-      manifest,
-      annotator,
-      strategy: plan.strategy,
-      taxonomy: context.taxonomy,
-      ...(options.frames === undefined ? {} : { frames: options.frames }),
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      onResult: (results, progress) => {
-        const rows = results.flatMap((result) => {
-          const item = byPath.get(result.path);
-          if (result.status === 'error') {
-            errors += 1;
-            firstError ??= result.error;
-          }
-          return item === undefined ? [] : [benchPredictionRow(item, item.label, result)];
-        });
-        writing = writing.then(() => appendPredictions(file, rows));
-        options.onProgress?.(plan, progress.done, progress.total);
-      },
-    });
-  } finally {
-    await writing;
-    await annotator.close?.();
-  }
-  await rm(manifest, { force: true });
-  if (errors === pending.length) {
-    throw new EmolabelError('provider_error', `every clip failed, e.g. ${firstError ?? 'unknown error'}; fix the cause and rerun to retry them`, { path: file });
-  }
-  return { reused: kept.length, ran: pending.length };
+/** The settings stored with a run (and in its fingerprint): everything but the environment, which holds secrets. */
+function storableSettings(settings: AnnotatorSettings): AnnotatorSettings {
+  return Object.fromEntries(Object.entries(settings).filter(([key, value]) => key !== 'env' && value !== undefined));
 }
+
+const RESUME_HINT = 'run the same bench again to resume';
 
 /**
  * Runs every cell of the matrix on the dataset and writes `report.json` and `report.html` to `outDir`.
- * Each cell's predictions go to `outDir/<cell>/predictions.csv` as they arrive; a rerun keeps the rows
- * already there (retrying `error` rows), so an interrupted bench resumes where it stopped.
+ * Each cell is one run in the run store (`db`, default `outDir/bench.db`): the same bench again reuses
+ * finished cells, resumes unfinished ones and answers repeated requests from the response cache; a
+ * finished cell with `error` clips is run again (only those clips reach the annotator). Each cell's
+ * results are exported to `outDir/<cell>/predictions.csv` when it ends or stops. Cost and latency count
+ * cached answers at what they cost and took when sent.
  * Unknown strategies, taxonomies, models or prompts, and annotators that are not ready (a missing API
  * key), fail before anything runs; a cell that fails at run time is listed in the report's `failures`
- * and the others still run.
+ * and the others still run. On a stop signal, the report lists the cells done and the rest as failures.
  */
-export async function runBench(options: BenchOptions): Promise<{ report: BenchReport; files: { json: string; html: string } }> {
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const makeAnnotator = options.createAnnotator ?? createAnnotator;
   for (const strategy of options.strategies) getStrategy(strategy);
   const taxonomies = new Map(options.taxonomies.map((name) => [name, resolveTaxonomy(name)]));
@@ -141,29 +118,70 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   const selected = selectBenchItems(options.dataset.items, options.limit);
   const selectedPaths = new Set(selected.map((item) => item.path));
   await mkdir(options.outDir, { recursive: true });
+  const db = options.store === undefined ? resolve(options.db ?? join(options.outDir, 'bench.db')) : options.store.database.name;
+  const store = options.store ?? RunStore.open(db);
+  const stopped = () => options.stopSignal?.aborted === true || options.signal?.aborted === true;
 
   const cells: ReportCell[] = [];
   const failures: Array<{ name: string; error: string }> = [];
-  for (const [index, plan] of plans.entries()) {
-    const taxonomy = taxonomies.get(plan.taxonomy) as Taxonomy;
-    const items = (normalised.get(plan.taxonomy)?.items ?? []).filter((item) => selectedPaths.has(item.path));
-    const file = join(options.outDir, plan.name, 'predictions.csv');
-    const event = { cell: plan, index, total: plans.length };
-    try {
-      options.onCell?.({ ...event, phase: 'start', pending: items.length });
-      const { reused } = await runCell({ plan, taxonomy, items, file }, options, makeAnnotator);
-      const truth = createLabelTable(`${options.dataset.source} (${plan.taxonomy})`, items);
-      const result = buildReportCell({
-        name: plan.name, predictionsFile: file, truth, taxonomy, model: plan.model, strategy: plan.strategy, prompt: plan.prompt,
-        reportDir: options.outDir, reused: reused > 0, strict: true,
-      });
-      cells.push(result);
-      options.onCell?.({ ...event, phase: 'done', reused, result });
-    } catch (error) {
-      options.signal?.throwIfAborted();
-      failures.push({ name: plan.name, error: describeError(error) });
-      options.onCell?.({ ...event, phase: 'failed', error: describeError(error) });
+  let interrupted = false;
+  try {
+    for (const [index, plan] of plans.entries()) {
+      const event = { cell: plan, index, total: plans.length };
+      if (interrupted || stopped()) {
+        interrupted = true;
+        failures.push({ name: plan.name, error: `not run: the bench was interrupted; ${RESUME_HINT}` });
+        continue;
+      }
+      const taxonomy = taxonomies.get(plan.taxonomy) as Taxonomy;
+      const items = (normalised.get(plan.taxonomy)?.items ?? []).filter((item) => selectedPaths.has(item.path));
+      const cellDir = join(options.outDir, plan.name);
+      const file = join(cellDir, 'predictions.csv');
+      try {
+        options.onCell?.({ ...event, phase: 'start', pending: items.length });
+        let ran: BenchCellRun | undefined;
+        if (isForeignPredictions(file) !== true) {
+          const settings: AnnotatorSettings = { ...options.annotatorSettings, ...(plan.prompt === '-' ? {} : { prompt: plan.prompt }) };
+          const annotator = makeAnnotator(plan.model, settings);
+          try {
+            ran = await runBenchCell({
+              store, plan, taxonomy, items, cellDir, annotator, annotatorSettings: storableSettings(settings),
+              ...(options.frames === undefined ? {} : { frames: options.frames }),
+              ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+              ...(options.stopSignal === undefined ? {} : { stopSignal: options.stopSignal }),
+              ...(options.signal === undefined ? {} : { signal: options.signal }),
+              onProgress: (done, total) => options.onProgress?.(plan, done, total),
+            });
+          } finally {
+            await annotator.close?.();
+          }
+          if (ran.stopped) {
+            interrupted = true;
+            const error = `interrupted after ${ran.run.done} of ${ran.run.total} clips (run ${ran.run.id}); ${RESUME_HINT}`;
+            failures.push({ name: plan.name, error });
+            options.onCell?.({ ...event, phase: 'interrupted', error, reused: ran.reused });
+            continue;
+          }
+        }
+        const reused = ran?.reused ?? items.length;
+        const truth = createLabelTable(`${options.dataset.source} (${plan.taxonomy})`, items);
+        const scored = buildReportCell({
+          name: plan.name, predictionsFile: file, truth, taxonomy, model: plan.model, strategy: plan.strategy, prompt: plan.prompt,
+          reportDir: options.outDir, reused: reused > 0, strict: true,
+        });
+        // Cost from the request log: answers from the cache count at what they cost when sent.
+        const result: ReportCell = ran === undefined ? scored : { ...scored, costUsd: ran.cost.usd, costPer1000: scored.items === 0 ? null : (ran.cost.usd / scored.items) * 1000 };
+        cells.push(result);
+        options.onCell?.({ ...event, phase: 'done', reused, result });
+      } catch (error) {
+        if (stopped()) interrupted = true;
+        const message = stopped() ? `interrupted: ${describeError(error)}; ${RESUME_HINT}` : describeError(error);
+        failures.push({ name: plan.name, error: message });
+        options.onCell?.({ ...event, phase: stopped() ? 'interrupted' : 'failed', error: message });
+      }
     }
+  } finally {
+    if (options.store === undefined) store.close();
   }
 
   const perLabel = Object.fromEntries(
@@ -184,5 +202,5 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
     cells,
     failures,
   };
-  return { report, files: await writeReport(options.outDir, report) };
+  return { report, files: await writeReport(options.outDir, report), db, interrupted };
 }

@@ -20,6 +20,21 @@ export interface LoggedRequest {
   readonly durationMs: number;
 }
 
+/** What requests cost: dollars and tokens. */
+export interface RequestCost {
+  readonly usd: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/** One item's requests: what they cost and how long they took when they were sent. */
+export interface ItemRequestCost extends RequestCost {
+  /** Requests logged for the item, sent or answered from the cache. */
+  readonly requests: number;
+  /** Sum of the requests' durations when sent (a cached answer counts the request that first got it); absent when none is known. */
+  readonly durationMs?: number;
+}
+
 /**
  * The response cache and the request log, written together: a response counts as done only once
  * this transaction commits, so a crash never leaves a paid answer unrecorded and unreused.
@@ -64,4 +79,51 @@ export class ResponseStore {
       .get(runId) as { sent: number | null; cached: number | null };
     return { sent: row.sent ?? 0, cached: row.cached ?? 0 };
   }
+
+  /**
+   * A run's requests per item id, valued at what they cost when sent: a request the cache answered
+   * counts the cost, tokens and duration of the cached answer (from the request that got it), so a
+   * cached rerun does not look cheaper or faster than the run that paid.
+   */
+  listItemCosts(runId: string): Map<string, ItemRequestCost> {
+    const rows = this.database.prepare(ITEM_COSTS_SQL).all(runId, runId) as Array<{
+      item_id: string | null; requests: number; usd: number | null; input_tokens: number | null; output_tokens: number | null; duration_ms: number | null; timed: number;
+    }>;
+    return new Map(rows.map((row) => [row.item_id ?? '', {
+      requests: row.requests, usd: row.usd ?? 0, inputTokens: row.input_tokens ?? 0, outputTokens: row.output_tokens ?? 0,
+      ...(row.timed > 0 ? { durationMs: row.duration_ms ?? 0 } : {}),
+    }]));
+  }
+
+  /** The total of {@link listItemCosts}: what the run's answers cost, cached ones at their original price. */
+  listCost(runId: string): RequestCost {
+    let usd = 0;
+    let inputTokens = 0;
+    let outputTokens = 0;
+    for (const item of this.listItemCosts(runId).values()) {
+      usd += item.usd;
+      inputTokens += item.inputTokens;
+      outputTokens += item.outputTokens;
+    }
+    return { usd, inputTokens, outputTokens };
+  }
 }
+
+/** Per item of a run: sent requests at their logged cost and duration, cached ones at the cached answer's cost and the duration of the request that got it. */
+const ITEM_COSTS_SQL = `
+  WITH sent AS (
+    SELECT cache_key, duration_ms FROM requests WHERE id IN (
+      SELECT MAX(id) FROM requests
+      WHERE from_cache = 0 AND cache_key IN (SELECT cache_key FROM requests WHERE run_id = ? AND from_cache = 1)
+      GROUP BY cache_key))
+  SELECT r.item_id, COUNT(*) AS requests,
+    SUM(CASE WHEN r.from_cache = 1 THEN COALESCE(json_extract(c.annotation, '$.costUsd'), 0) ELSE r.cost_usd END) AS usd,
+    SUM(CASE WHEN r.from_cache = 1 THEN COALESCE(json_extract(c.annotation, '$.usage.inputTokens'), 0) ELSE r.input_tokens END) AS input_tokens,
+    SUM(CASE WHEN r.from_cache = 1 THEN COALESCE(json_extract(c.annotation, '$.usage.outputTokens'), 0) ELSE r.output_tokens END) AS output_tokens,
+    SUM(CASE WHEN r.from_cache = 1 THEN COALESCE(sent.duration_ms, 0) ELSE r.duration_ms END) AS duration_ms,
+    SUM(r.from_cache = 0 OR sent.duration_ms IS NOT NULL) AS timed
+  FROM requests r
+  LEFT JOIN response_cache c ON r.from_cache = 1 AND c.cache_key = r.cache_key
+  LEFT JOIN sent ON r.from_cache = 1 AND sent.cache_key = r.cache_key
+  WHERE r.run_id = ?
+  GROUP BY r.item_id`;

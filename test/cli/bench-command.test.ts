@@ -20,6 +20,21 @@ async function run(args: string[]) {
   return { code, out: io.out(), err: io.err() };
 }
 
+/** Runs the CLI and presses Ctrl-C once, when stderr first shows `when`. */
+async function runInterrupted(args: string[], when: RegExp) {
+  const io = capturedIo(temp.dir);
+  let press: (() => void) | undefined;
+  const code = await runCli(args, {
+    ...io,
+    stderr: { write: (text: string) => (io.stderr.write(text), when.test(text) ? press?.() : undefined) },
+    onInterrupt: (handler) => {
+      press = handler;
+      return () => (press = undefined);
+    },
+  });
+  return { code, out: io.out(), err: io.err() };
+}
+
 describe.skipIf(missing !== undefined)('emolabel bench with the local model', () => {
   if (missing === undefined) {
     for (const [label, group] of byLabel(images)) {
@@ -51,6 +66,30 @@ describe.skipIf(missing !== undefined)('emolabel bench with the local model', ()
     const again = await run(args);
     expect(again.code).toBe(0);
     expect(again.err.match(/\(7 reused\)/g)).toHaveLength(4);
+  });
+
+  it('stops on Ctrl-C with exit 130 after saving what is done, and the same command resumes from the store given by --db', async () => {
+    const args = ['bench', 'faces', '--strategies', 'frame', '--taxonomies', 'basic7,ternary', '--limit', '7', '--out', 'out-ctrl-c', '--db', 'runs/shared.db'];
+    const cut = await runInterrupted(args, /^\[2\/2\] .*: 7 clip\(s\)/);
+    expect(cut.code).toBe(130);
+    expect(cut.err).toContain('emolabel: stopping');
+    expect(cut.err).toContain('[2/2] local__frame__-__ternary: interrupted after 0 of 7 clips');
+    expect(cut.err).toMatch(/emolabel: bench interrupted; run the same command again to resume/);
+    expect(cut.out).toBe('1 cell(s) scored before the interruption: out-ctrl-c/report.html, out-ctrl-c/report.json\n');
+    expect(existsSync(join(temp.dir, 'runs', 'shared.db'))).toBe(true);
+    expect(existsSync(join(temp.dir, 'out-ctrl-c', 'bench.db'))).toBe(false);
+    const partial = JSON.parse(readFileSync(join(temp.dir, 'out-ctrl-c', 'report.json'), 'utf8'));
+    expect(partial.cells.map((cell: { name: string }) => cell.name)).toEqual(['local__frame__-__basic7']);
+
+    const resumed = await run(args);
+    expect(resumed.code).toBe(0);
+    expect(resumed.err).toMatch(/\[1\/2\] local__frame__-__basic7: WAR .*\(7 reused\)\n/);
+    expect(resumed.err).not.toMatch(/\[2\/2\] .*reused/);
+    const report = JSON.parse(readFileSync(join(temp.dir, 'out-ctrl-c', 'report.json'), 'utf8'));
+    expect(report.cells.map((cell: { name: string; labelled: number }) => [cell.name, cell.labelled])).toEqual([['local__frame__-__basic7', 7], ['local__frame__-__ternary', 7]]);
+    const runs = await run(['runs', '--db', 'runs/shared.db', '--json']);
+    expect(runs.code).toBe(0);
+    expect(JSON.parse(runs.out).map((stored: { status: string; done: number }) => [stored.status, stored.done])).toEqual([['done', 7], ['done', 7]]);
   });
 
   it('reads a FERV39k list for one scene from its frames root', async () => {

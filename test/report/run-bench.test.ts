@@ -5,7 +5,9 @@ import type { Annotation, AnnotationRequest } from '../../src/annotators/annotat
 import type { AnnotatorSettings } from '../../src/annotators/annotator-registry.js';
 import { getDatasetLoader } from '../../src/datasets/dataset-registry.js';
 import { planBenchCells, selectBenchItems } from '../../src/report/bench-matrix.js';
-import { runBench } from '../../src/report/run-bench.js';
+import { type BenchCellEvent, runBench } from '../../src/report/run-bench.js';
+import { ResponseStore } from '../../src/store/request-log.js';
+import { RunStore } from '../../src/store/run-store.js';
 import { byLabel } from '../datasets/faces-dev-layouts.js';
 import { loadFacesDev } from '../support/faces-dev.js';
 import { makeTempDir } from '../support/make-clips.js';
@@ -27,11 +29,14 @@ function smallFolderPerClass(root: string, perLabel: number): string {
   return root;
 }
 
-/** Annotators that always answer Happy (positive in ternary), $0.001 a request; counts requests and prompts. */
+/**
+ * Annotators that always answer Happy (positive in ternary), $0.001 a request; counts requests and prompts.
+ * Like the LLM annotators, the prompt is part of their identity, so cells with different prompts do not share cached answers.
+ */
 function happyFactory(calls: { count: number; prompts: unknown[] }, status: Annotation['status'] = 'ok') {
   return (model: string, settings: AnnotatorSettings) => {
     calls.prompts.push(settings.prompt);
-    return new MockAnnotator(
+    const annotator = new MockAnnotator(
       [
         (request: AnnotationRequest): Annotation => {
           calls.count += 1;
@@ -41,6 +46,7 @@ function happyFactory(calls: { count: number; prompts: unknown[] }, status: Anno
       ],
       model,
     );
+    return Object.assign(annotator, { settingsIdentity: { prompt: settings.prompt } });
   };
 }
 
@@ -125,6 +131,82 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     expect(fixed.report.failures).toEqual([]);
     expect(fixed.report.cells[0]).toMatchObject({ items: 7, labelled: 7, reused: false });
     expect(calls.count).toBe(14);
+  });
+
+  it('answers a second identical bench without a request, at the same cost per 1,000 clips, also from another folder sharing the store', async () => {
+    const dataset = await getDatasetLoader('folder').load(root);
+    const outDir = join(temp.dir, 'out-cached');
+    const matrix = { models: ['mock:happy'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['basic7', 'ternary'], limit: 7 };
+    const calls = { count: 0, prompts: [] as unknown[] };
+    const first = await runBench({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls) });
+    expect(calls.count).toBe(2 * 7);
+    expect(first.db).toBe(join(outDir, 'bench.db'));
+    expect(first.report.cells.map((cell) => cell.costPer1000)).toEqual([expect.closeTo(1, 10), expect.closeTo(1, 10)]);
+
+    const events: BenchCellEvent[] = [];
+    const again = await runBench({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls), onCell: (event) => events.push(event) });
+    expect(calls.count).toBe(2 * 7);
+    expect(events.filter((event) => event.phase === 'done').map((event) => event.reused)).toEqual([7, 7]);
+    expect(again.report.cells.map((cell) => [cell.costPer1000, cell.metrics.accuracy, cell.latency])).toEqual(first.report.cells.map((cell) => [cell.costPer1000, cell.metrics.accuracy, cell.latency]));
+
+    // Another output folder on the same store: new runs (another manifest), every answer from the response cache.
+    const elsewhere = await runBench({ dataset, outDir: join(temp.dir, 'out-cached-2'), db: first.db, ...matrix, createAnnotator: happyFactory(calls) });
+    expect(calls.count).toBe(2 * 7);
+    expect(elsewhere.report.cells.map((cell) => [cell.costPer1000, cell.metrics.accuracy, cell.latency?.medianMs])).toEqual(
+      first.report.cells.map((cell) => [cell.costPer1000, cell.metrics.accuracy, cell.latency?.medianMs]),
+    );
+    const csv = readFileSync(join(temp.dir, 'out-cached-2', 'mock-happy__frame__direct__basic7', 'predictions.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(csv.map((line) => line.split(',').slice(6, 7).concat(line.split(',').slice(8, 10)))).toEqual(Array(7).fill(['0.001', '100', '5']));
+    const store = RunStore.open(first.db);
+    try {
+      const runs = store.listRuns();
+      expect(runs).toHaveLength(4);
+      const responses = new ResponseStore(store.database);
+      const byCache = runs.filter((run) => responses.countRequests(run.id).sent === 0);
+      expect(byCache.map((run) => responses.countRequests(run.id))).toEqual([{ sent: 0, cached: 7 }, { sent: 0, cached: 7 }]);
+      for (const run of byCache) {
+        expect(run.costUsd).toBe(0);
+        expect(responses.listCost(run.id)).toEqual({ usd: expect.closeTo(0.007, 12), inputTokens: 700, outputTokens: 35 });
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('stops on the stop signal, writes what is done, and the same bench then labels only the missing clips', async () => {
+    const dataset = await getDatasetLoader('folder').load(root);
+    const outDir = join(temp.dir, 'out-interrupted');
+    const matrix = { models: ['mock:happy'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['basic7', 'ternary'], limit: 7, concurrency: 1 };
+    const calls = { count: 0, prompts: [] as unknown[] };
+    const stop = new AbortController();
+    const cut = await runBench({
+      dataset, outDir, ...matrix, createAnnotator: happyFactory(calls), stopSignal: stop.signal,
+      onProgress: (_cell, done) => (done === 3 ? stop.abort() : undefined),
+    });
+    expect(cut.interrupted).toBe(true);
+    expect(calls.count).toBe(3);
+    expect(cut.report.cells).toEqual([]);
+    expect(cut.report.failures).toEqual([
+      { name: 'mock-happy__frame__direct__basic7', error: expect.stringMatching(/^interrupted after 3 of 7 clips \(run r[\w-]+\); run the same bench again to resume$/) },
+      { name: 'mock-happy__frame__direct__ternary', error: 'not run: the bench was interrupted; run the same bench again to resume' },
+    ]);
+    const partial = readFileSync(join(outDir, 'mock-happy__frame__direct__basic7', 'predictions.csv'), 'utf8').trim().split('\n');
+    expect(partial).toHaveLength(1 + 3);
+
+    const events: BenchCellEvent[] = [];
+    const resumed = await runBench({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls), onCell: (event) => events.push(event) });
+    expect(resumed.interrupted).toBe(false);
+    expect(calls.count).toBe(3 + 4 + 7);
+    expect(events.filter((event) => event.phase === 'done').map((event) => event.reused)).toEqual([3, 0]);
+    expect(resumed.report.failures).toEqual([]);
+    expect(resumed.report.cells.map((cell) => [cell.items, cell.labelled, cell.reused])).toEqual([[7, 7, true], [7, 7, false]]);
+    expect(resumed.report.cells.map((cell) => cell.costPer1000)).toEqual([expect.closeTo(1, 10), expect.closeTo(1, 10)]);
+    expect(resumed.report.cells[0]?.metrics.accuracy).toBeCloseTo(1 / 7, 12);
+    const html = readFileSync(resumed.files.html, 'utf8');
+    const sections = [...html.matchAll(/<section id="([^"]+)">/g)].map((match) => match[1]);
+    expect(sections).toEqual(['results', 'cost-accuracy', 'coverage', 'per-class', 'confusion', 'gold', 'definitions']);
+    expect(html.match(/<svg/g)).toHaveLength(1 + 2 + 2 + 2);
+    expect(JSON.parse(readFileSync(resumed.files.json, 'utf8')).cells).toHaveLength(2);
   });
 
   it('rejects unknown strategies, taxonomies and models before running anything', async () => {

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import type { RegisterCommand } from '../main.js';
 import { EXIT } from '../cli-io.js';
+import { createInterruptController } from '../interrupt-controller.js';
 import { integerOption } from '../parse-option.js';
 import { datasetLoadOptions } from './dataset-command.js';
 import { detectDatasetKind, getDatasetLoader } from '../../datasets/dataset-registry.js';
@@ -24,6 +25,8 @@ export interface BenchFlags {
   readonly apiKeyEnv?: string;
   readonly title?: string;
   readonly quiet?: boolean;
+  /** The run store; default `<out>/bench.db`. */
+  readonly db?: string;
 }
 
 /** `a, b,,c` → `['a', 'b', 'c']`. */
@@ -36,7 +39,8 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
     .command('bench')
     .description('Run a matrix of models × strategies × prompts × taxonomies on a labelled dataset; write report.json and a self-contained report.html.')
     .argument('<dataset>', 'a folder per class, a path,label manifest CSV, or a FERV39k split list')
-    .requiredOption('-o, --out <dir>', 'output folder: report.json, report.html and <cell>/predictions.csv (reused on rerun)')
+    .requiredOption('-o, --out <dir>', 'output folder: report.json, report.html, bench.db and <cell>/predictions.csv')
+    .option('--db <path>', 'run store (SQLite) holding one run per cell and the response cache (default: <out>/bench.db; .emolabel/emolabel.db shares the cache with annotate)')
     .option('--models <ids>', 'comma-separated annotators, provider:model', 'local')
     .option('--strategies <names>', 'comma-separated strategies (frame, mean, multi, grid …)', 'frame')
     .option('--prompts <modes>', 'comma-separated LLM prompt modes (direct, au-cot …); the local model ignores them', 'direct')
@@ -57,9 +61,12 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
       const dataset = await getDatasetLoader(kind).load(path, datasetLoadOptions(kind, flags, io.cwd));
       const outDir = resolve(io.cwd, flags.out);
       const log = (text: string) => (flags.quiet ? undefined : io.stderr.write(text));
-      const { report, files } = await runBench({
+      const interrupt = createInterruptController(io);
+      const bench = runBench({
         dataset,
         outDir,
+        ...(flags.db === undefined ? {} : { db: resolve(io.cwd, flags.db) }),
+        stopSignal: interrupt.signal,
         models: listOption(flags.models),
         strategies: listOption(flags.strategies),
         prompts: listOption(flags.prompts),
@@ -74,13 +81,20 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
           const prefix = `[${event.index + 1}/${event.total}] ${event.cell.name}`;
           if (event.phase === 'start') log(`${prefix}: ${event.pending} clip(s)\n`);
           else if (event.phase === 'failed') log(`${prefix}: failed: ${event.error}\n`);
+          else if (event.phase === 'interrupted') log(`${prefix}: ${event.error}\n`);
           else {
             const cell = event.result;
             log(`${prefix}: WAR ${formatMetric(cell?.metrics.accuracy)}  UAR ${formatMetric(cell?.metrics.balancedAccuracy)}  macro-F1 ${formatMetric(cell?.metrics.macroF1)}${event.reused ? `  (${event.reused} reused)` : ''}\n`);
           }
         },
-      });
+      }).finally(interrupt.dispose);
+      const { report, files, interrupted } = await bench;
       const shown = (file: string) => (relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file));
+      if (interrupted) {
+        io.stdout.write(`${report.cells.length} cell(s) scored before the interruption: ${shown(files.html)}, ${shown(files.json)}\n`);
+        io.stderr.write('emolabel: bench interrupted; run the same command again to resume (finished cells are reused, the rest pick up where they stopped).\n');
+        return setExitCode(EXIT.interrupted);
+      }
       const failed = report.failures.length > 0 ? `, ${report.failures.length} failed (${report.failures.map((failure) => failure.name).join(', ')})` : '';
       io.stdout.write(`${report.cells.length} cell(s) scored${failed}: ${shown(files.html)}, ${shown(files.json)}\n`);
       setExitCode(report.failures.length > 0 ? EXIT.someItemsFailed : EXIT.ok);
