@@ -13,6 +13,11 @@ const facesDev = loadFacesDev();
 const skip = !('images' in facesDev);
 if (skip) console.warn(`skipping crash-safety tests: ${facesDev.missing}`);
 const ITEMS = 18;
+/**
+ * An answer the server sent this shortly before a kill may not have been read and stored by the
+ * child yet (the unavoidable window of any crash); generous, since CI machines are loaded.
+ */
+const ANSWER_IN_TRANSIT_MS = 300;
 /** tsx's loader by absolute URL: the child runs in a temporary folder where `tsx` does not resolve. */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
@@ -32,12 +37,12 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 
 async function waitFor(condition: () => boolean, what: string): Promise<void> {
   for (let waited = 0; !condition(); waited += 10) {
-    if (waited > 30_000) throw new Error(`timed out waiting for ${what}`);
+    if (waited > 90_000) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
-describe.skipIf(skip)('runs survive SIGKILL and Ctrl-C (child process against a fake provider)', () => {
+describe.skipIf(skip)('runs survive SIGKILL and Ctrl-C (child process against a fake provider)', { timeout: 240_000 }, () => {
   const { dir, cleanup } = makeTempDir();
   let server: FaultyOpenAiServer;
   beforeAll(async () => {
@@ -85,7 +90,7 @@ describe.skipIf(skip)('runs survive SIGKILL and Ctrl-C (child process against a 
     expect(byImage.size).toBe(ITEMS);
     for (const requests of byImage.values()) {
       for (const earlier of requests.slice(0, -1)) {
-        const answeredJustBeforeAKill = earlier.answeredAt !== undefined && kills.some((kill) => kill >= earlier.answeredAt! && kill - earlier.answeredAt! < 50);
+        const answeredJustBeforeAKill = earlier.answeredAt !== undefined && kills.some((kill) => kill >= earlier.answeredAt! && kill - earlier.answeredAt! < ANSWER_IN_TRANSIT_MS);
         expect(earlier.answeredAt === undefined || answeredJustBeforeAKill).toBe(true);
       }
     }
