@@ -48,8 +48,9 @@ function stopReviewCli(server: RunningServer): Promise<number | null> {
 }
 
 const POLL = { timeout: 20_000 };
-const idle = (page: Page) => page.waitForFunction(() => document.body.dataset.pending === '0');
-const current = (page: Page) => page.evaluate(() => document.body.dataset.current ?? '');
+/** Waits until every key press and click has been saved (the page counts its pending actions). */
+const idle = (page: Page) => page.locator('body[data-pending="0"]').waitFor();
+const current = (page: Page) => page.locator('body').getAttribute('data-current').then((key) => key ?? '');
 const reviewedRows = (page: Page) => page.locator('[data-testid=queue-item].reviewed').count();
 
 describe.skipIf(!hasChromium)('review page in a real browser (Chromium)', () => {
@@ -137,7 +138,7 @@ describe.skipIf(!hasChromium)('review page in a real browser (Chromium)', () => 
     await page.locator('[data-testid=queue-item][data-key="clip#0"]').click();
     await idle(page);
     await expect.poll(() => page.locator('[data-testid=face-box]').count(), POLL).toBe(4);
-    await expect.poll(() => page.locator('[data-testid=crop] img').evaluateAll((images) => images.filter((image) => (image as HTMLImageElement).naturalWidth > 0).length), POLL).toBe(4);
+    await expect.poll(() => page.locator('[data-testid=crop] img').evaluateAll((images) => images.filter((image) => Number(Reflect.get(image, 'naturalWidth')) > 0).length), POLL).toBe(4);
     mkdirSync(dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath });
     console.log(`review page screenshot: ${screenshotPath}`);

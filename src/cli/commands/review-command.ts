@@ -8,6 +8,8 @@ import { DEFAULT_REVIEW_PORT, startReviewServer } from '../../review/start-revie
 import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
 /** Parsed flags of `emolabel review`. */
 export interface ReviewFlags {
   readonly db: string;
@@ -59,6 +61,7 @@ export const registerReviewCommand: RegisterCommand = (program, io, setExitCode)
         io.stdout.write(`Reviewing run ${run.id} (${run.total} items, ${run.model}) as ${reviewer}\n`);
         io.stdout.write(`Open ${server.url}\n`);
         io.stdout.write('Keys: 1-9 label, Enter accept, arrows move, u undo. Press Ctrl-C to stop.\n');
+        if (!LOOPBACK_HOSTS.has(flags.host)) io.stderr.write(`warning: --host ${flags.host} makes the page reachable from your network; it has no login.\n`);
         await stopped;
         await server.close();
         io.stderr.write('Review server stopped; decisions are in the run store.\n');

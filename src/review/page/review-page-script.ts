@@ -77,7 +77,7 @@ function queueRow(item, position) {
   var why = item.priority.reasons.map(function (reason) { return reason.text; }).join('; ');
   var row = el('li', { 'data-key': item.key, 'data-testid': 'queue-item', className: item.review ? 'reviewed' : '' },
     [bar, el('span', { className: 'id', text: item.itemId + (item.faceIndex ? ' \u00b7 face ' + item.faceIndex : '') }), el('span', { className: 'labels', text: labels }), el('span', { className: 'why', text: why || 'likely right' })]);
-  row.addEventListener('click', function () { select(position); });
+  row.addEventListener('click', function () { enqueue(function () { return select(position); }); });
   return row;
 }
 function renderQueue() {
