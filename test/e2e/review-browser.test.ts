@@ -53,15 +53,20 @@ const idle = (page: Page) => page.locator('body[data-pending="0"]').waitFor();
 const current = (page: Page) => page.locator('body').getAttribute('data-current').then((key) => key ?? '');
 const reviewedRows = (page: Page) => page.locator('[data-testid=queue-item].reviewed').count();
 
-describe.skipIf(!hasChromium)('review page in a real browser (Chromium)', () => {
-  const { dir, cleanup } = makeTempDir('emolabel-review-e2e-');
-  const db = join(dir, 'emolabel.db');
+const title = hasChromium ? 'review page in a real browser (Chromium)' : `review page in a real browser: skipped, no Chromium at ${CHROMIUM}`;
+
+describe.skipIf(!hasChromium)(title, () => {
+  let dir = '';
+  let db = '';
+  let cleanup = () => {};
   let runId: string;
   let results: ClipResult[];
   let context: BrowserContext;
   let server: RunningServer | undefined;
 
   beforeAll(async () => {
+    ({ dir, cleanup } = makeTempDir('emolabel-review-e2e-'));
+    db = join(dir, 'emolabel.db');
     const inputs = await makeReviewInputs(dir);
     copyFileSync(demoFace(4), join(inputs.root, 'gone.jpg'));
     ({ runId, results } = await makeReviewRun(db, inputs));

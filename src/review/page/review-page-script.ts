@@ -252,6 +252,8 @@ function loadQueue() {
 document.addEventListener('keydown', function (event) {
   var target = event.target;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
+  // A held key repeats: moving may repeat, deciding may not.
+  if (event.repeat && event.key.indexOf('Arrow') !== 0) return;
   if (target && (target.tagName === 'SELECT' || target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) { if (event.key === 'Escape') target.blur(); return; }
   if (/^[1-9]$/.test(event.key)) { var label = state.labels[Number(event.key) - 1]; if (label) decide(label); }
   else if (event.key === 'Enter') acceptModel();
