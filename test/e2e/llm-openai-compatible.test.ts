@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -69,6 +69,28 @@ describe('emolabel annotate with an OpenAI-compatible server (Ollama, vLLM …) 
       const text = JSON.stringify(request.body);
       expect(text).toMatch(/Frame 1 of 4.*Frame 2 of 4.*Frame 3 of 4.*Frame 4 of 4/);
       expect(request.headers.authorization ?? '').not.toMatch(/sk-/);
+    }
+  });
+
+  it('keeps the key out of the results, the run store and the output, though every request carries it', async () => {
+    const key = 'sk-proj-e2e-SECRET-4f9a8b7c6d5e';
+    const keyed = await startFakeOpenAiServer({ apiKey: key });
+    vi.stubEnv('OPENAI_API_KEY', key);
+    try {
+      keyed.queue('ok', 'refusal', 'malformed-answer');
+      const io = captureIo(dir);
+      await runCli(['annotate', 'clips', '--model', 'openai:gpt-4o-mini', '--base-url', keyed.url, '--strategy', 'grid', '--frames', '4', '--db', 'keyed.db', '--out', 'keyed.jsonl'], io);
+      expect(keyed.requests.length).toBeGreaterThanOrEqual(3);
+      expect(keyed.requests.every((request) => request.headers.authorization === `Bearer ${key}`)).toBe(true);
+      // The store is SQLite, perhaps with a write-ahead log beside it: read every file of it.
+      const storeFiles = readdirSync(dir).filter((file) => file.startsWith('keyed.db'));
+      const written = ['keyed.jsonl', ...storeFiles].map((file) => readFileSync(join(dir, file)).toString('latin1'));
+      expect(written[0]).toMatch(/"status":"refused"/);
+      expect(written.slice(1).join('')).toContain("I'm sorry, I can't help with identifying");
+      for (const text of [...written, io.out(), io.err()]) expect(text).not.toContain(key);
+    } finally {
+      vi.unstubAllEnvs();
+      await keyed.close();
     }
   });
 
