@@ -105,7 +105,7 @@ export class ReviewSession {
 export function resolveReviewRun(store: RunStore, id: string | undefined): RunRecord {
   if (id === undefined) {
     const latest = store.latestRun();
-    if (!latest) throw new EmolabelError('invalid_input', 'The run store holds no runs yet; label something first with `emolabel annotate --db …`.');
+    if (!latest) throw new EmolabelError('invalid_input', 'The run store holds no runs yet; label something first with `emolabel annotate`.');
     return latest;
   }
   const exact = store.getRun(id);
