@@ -38,3 +38,4 @@ export { EmolabelError, type EmolabelErrorCode } from './errors.js';
 export { runCli } from './cli/main.js';
 export * from './public-exports/eval.js';
 export * from './public-exports/resilience.js';
+export * from './public-exports/llm.js';

@@ -1,5 +1,6 @@
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
 import { createAnnotator } from '../annotators/annotator-registry.js';
+import { createRequestCostEstimator } from '../annotators/cost/request-cost-estimator.js';
 import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import { type AnnotateOptions, annotateItems, type AnnotateSummary, inputFailureResult, prepareAnnotation, summarise } from '../pipeline/annotate.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
@@ -17,7 +18,7 @@ export interface RunAnnotationOptions extends AnnotateOptions {
   readonly cache?: boolean;
   /** Stop before the run's total cost would pass this many dollars. */
   readonly maxCostUsd?: number;
-  /** Price-table estimate of a request, for the budget. */
+  /** Estimate of a request's cost, for the budget. @default the price table's, for LLM annotators */
   readonly estimateCostUsd?: BudgetOptions['estimateCostUsd'];
   /** Wraps the provider annotator (rate limits, retries, timeouts); applied closest to the provider. */
   readonly wrapAnnotator?: (annotator: Annotator) => Annotator;
@@ -81,7 +82,8 @@ export async function runAnnotation(inputs: readonly string[], options: RunAnnot
   const paid = base.provider !== 'local';
   let annotator = options.wrapAnnotator ? options.wrapAnnotator(base) : base;
   if (options.maxCostUsd !== undefined) {
-    annotator = createBudgetGuard(annotator, { maxCostUsd: options.maxCostUsd, spentUsd: store.getRun(runId)?.costUsd ?? 0, estimateCostUsd: options.estimateCostUsd });
+    const estimateCostUsd = options.estimateCostUsd ?? createRequestCostEstimator(plan.stored.model, plan.stored.annotatorSettings);
+    annotator = createBudgetGuard(annotator, { maxCostUsd: options.maxCostUsd, spentUsd: store.getRun(runId)?.costUsd ?? 0, estimateCostUsd });
   }
   // The local model is free and fast: its answers are neither cached nor logged request by request.
   if (paid) annotator = createRecordingAnnotator(annotator, { runId, responses, useCache: options.cache !== false, stats });

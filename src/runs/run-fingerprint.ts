@@ -32,7 +32,8 @@ export function storedRunOptions(options: AnnotateOptions): StoredRunOptions {
     faceMargin: options.faceMargin,
     manifest: options.manifest,
     clipFolders: options.clipFolders || undefined,
-    annotatorSettings: options.annotatorSettings && compact({ ...options.annotatorSettings }),
+    // `env` may carry API keys (tests pass it): never stored, never part of the fingerprint.
+    annotatorSettings: options.annotatorSettings && compact({ ...options.annotatorSettings, env: undefined }),
   });
 }
 

@@ -12,7 +12,7 @@ describe('local annotator on real faces', () => {
   const annotator = createAnnotator('local');
 
   it('resolves "local" to the bundled face-api model', () => {
-    expect(annotator).toMatchObject({ provider: 'local', modelId: 'face-api', maxImagesPerRequest: 1 });
+    expect(annotator).toMatchObject({ provider: 'local', modelId: 'face-api', maxImagesPerRequest: 64 });
   });
 
   it.skipIf(!('images' in facesDev))('labels faces-dev far above chance, with a distribution over the seven classes', async () => {
@@ -46,5 +46,22 @@ describe('local annotator on real faces', () => {
       if (annotation.label === 'positive') positive += 1;
     }
     expect(positive).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('local annotator with several images', () => {
+  it('averages the distributions of the images of one request, and refuses a grid', async () => {
+    const annotator = createAnnotator('local');
+    const { demoFace } = await import('../support/demo-faces.js');
+    const first = await decodeImage(readFileSync(demoFace(2)), 'sample2');
+    const second = await decodeImage(readFileSync(demoFace(3)), 'sample3');
+    const one = await annotator.annotate({ images: [first], taxonomy: basic7 });
+    const other = await annotator.annotate({ images: [second], taxonomy: basic7 });
+    const both = await annotator.annotate({ images: [first, second], taxonomy: basic7 });
+    for (const label of basic7.labels) {
+      expect(both.distribution?.[label]).toBeCloseTo(((one.distribution?.[label] ?? 0) + (other.distribution?.[label] ?? 0)) / 2, 6);
+    }
+    const grid = await annotator.annotate({ images: [first], taxonomy: basic7, layout: { kind: 'grid', columns: 2, rows: 1, frameCount: 2 } });
+    expect(grid).toMatchObject({ status: 'error', error: expect.stringMatching(/use --strategy frame, mean or multi/) });
   });
 });

@@ -29,14 +29,18 @@ const bundledAnnotators = new WeakSet<Annotator>();
 
 /**
  * The bundled local annotator: face-api's expression net, offline, no key. Each image is classified
- * on its own; a request with several images gets the mean of their distributions.
+ * on its own; a request with several images gets the mean of their distributions (so `multi` works
+ * like `mean`). A grid of frames is not a face: grid requests end `error` with what to use instead.
  */
 export function createFaceApiExpressionAnnotator(): Annotator {
   const annotator: Annotator = {
     provider: 'local',
     modelId: 'face-api',
-    maxImagesPerRequest: 1,
+    maxImagesPerRequest: 64,
     async annotate(request: AnnotationRequest): Promise<Annotation> {
+      if (request.layout?.kind === 'grid') {
+        return { status: 'error', error: 'the local model labels single faces, not a grid of frames; use --strategy frame, mean or multi with it' };
+      }
       const sums = Object.fromEntries(BASIC_LABELS.map((label) => [label, 0])) as Record<BasicLabel, number>;
       for (const image of request.images) {
         const distribution = await classifyBasicExpression(image);

@@ -5,6 +5,7 @@ import { EXIT } from '../cli-io.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
 import { createInterruptController } from '../interrupt-controller.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { createAnnotator } from '../../annotators/annotator-registry.js';
 import { createResilientAnnotator } from '../../runs/resilience/resilient-annotator.js';
 import { createResilienceStats, formatResilienceStats } from '../../runs/resilience/resilience-stats.js';
 import { estimateRunCost } from '../../annotators/cost/estimate-run-cost.js';
@@ -121,6 +122,9 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         io.stdout.write(formatCostEstimate(estimate));
         return setExitCode(EXIT.ok);
       }
+      const options = annotateOptionsFromFlags(flags, io.cwd);
+      // A missing key or base URL fails here, before the store is opened or any work is done.
+      if (!flags.resume) createAnnotator(flags.model, options.annotatorSettings).checkReady?.();
       const resilienceStats = createResilienceStats();
       const progress = createProgressReporter(io, { quiet: flags.quiet, detail: () => formatResilienceStats(resilienceStats) });
       const interrupt = createInterruptController(io);
@@ -128,7 +132,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
       let outcome: RunOutcome;
       try {
         outcome = await runAnnotation(inputs.map((input) => resolve(io.cwd, input)), {
-          ...annotateOptionsFromFlags(flags, io.cwd),
+          ...options,
           taxonomy: flags.resume ? undefined : taxonomy,
           store,
           resume: flags.resume,
