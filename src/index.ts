@@ -39,3 +39,4 @@ export { runCli } from './cli/main.js';
 export * from './public-exports/eval.js';
 export * from './public-exports/resilience.js';
 export * from './public-exports/llm.js';
+export * from './public-exports/review.js';

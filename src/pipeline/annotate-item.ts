@@ -82,7 +82,9 @@ async function annotateInScope(item: MediaItem, context: ItemContext): Promise<C
         label: clip.label, confidence: clip.confidence, distribution: clip.distribution, frameLabels: clip.frameLabels,
         framesUsed: track.crops.length, faceFound: track.faceFound, model: annotatorId(context.annotator),
         strategy: context.strategy.name, taxonomy: context.taxonomy.name, status, error: clip.error,
-        rationale: clip.rationale, rawText: clip.rawText, usage: clip.usage, costUsd: clip.costUsd,
+        rationale: clip.rationale, rawText: clip.rawText,
+        actionUnits: clip.annotations.find((annotation) => annotation.label === clip.label && annotation.actionUnits?.length)?.actionUnits,
+        usage: clip.usage, costUsd: clip.costUsd,
         promptVersion: clip.promptVersion, warnings: clip.warnings, frames: frameRecords(frames, track),
         durationMs: Math.round(performance.now() - started),
       });

@@ -1,4 +1,4 @@
-import type { Usage } from '../annotators/annotator.js';
+import type { ActionUnitObservation, Usage } from '../annotators/annotator.js';
 import type { FaceBox } from '../faces/face-box.js';
 import type { MediaKind } from '../media/media-item.js';
 import type { Distribution } from '../taxonomy/taxonomy.js';
@@ -46,6 +46,8 @@ export interface ClipResult {
   readonly status: ClipStatus;
   readonly error?: string;
   readonly rationale?: string;
+  /** Facial action units the model reported for the chosen label (`au-cot` prompt). */
+  readonly actionUnits?: readonly ActionUnitObservation[];
   readonly rawText?: string;
   readonly usage: Usage;
   readonly costUsd: number;
