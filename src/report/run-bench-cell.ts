@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { BenchCellPlan } from './bench-matrix.js';
 import { benchPredictionRow, writePredictions } from './bench-predictions.js';
 import type { Annotator } from '../annotators/annotator.js';
+import { wrapAnnotator } from '../annotators/wrap-annotator.js';
 import type { AnnotatorSettings } from '../annotators/annotator-registry.js';
 import type { DatasetItem } from '../datasets/dataset-loader.js';
 import { EmolabelError } from '../errors.js';
@@ -77,18 +78,10 @@ function findCleanFinishedRun(store: RunStore, fingerprint: string): RunRecord |
 
 /** Counts the items whose requests reach the provider (wrapped inside the response cache, so cached answers are not seen). */
 function countSentItems(annotator: Annotator, sent: Set<string>): Annotator {
-  return {
-    provider: annotator.provider,
-    modelId: annotator.modelId,
-    maxImagesPerRequest: annotator.maxImagesPerRequest,
-    settingsIdentity: annotator.settingsIdentity,
-    checkReady: annotator.checkReady?.bind(annotator),
-    close: annotator.close?.bind(annotator),
-    annotate(request) {
-      sent.add(currentItemId() ?? '');
-      return annotator.annotate(request);
-    },
-  };
+  return wrapAnnotator(annotator, (request) => {
+    sent.add(currentItemId() ?? '');
+    return annotator.annotate(request);
+  });
 }
 
 /** Writes the cell's `predictions.csv` under the dataset's ids, with each clip's cost and time as sent. */

@@ -1,4 +1,5 @@
 import type { Annotation, AnnotationRequest, Annotator } from '../annotators/annotator.js';
+import { wrapAnnotator } from '../annotators/wrap-annotator.js';
 import { EmolabelError } from '../errors.js';
 
 export interface BudgetOptions {
@@ -33,34 +34,26 @@ export function createBudgetGuard(inner: Annotator, options: BudgetOptions): Ann
     if (fromPrices !== undefined) return fromPrices;
     return paidImages === 0 ? 0 : (paidUsd / paidImages) * request.images.length;
   };
-  return {
-    provider: inner.provider,
-    modelId: inner.modelId,
-    maxImagesPerRequest: inner.maxImagesPerRequest,
-    settingsIdentity: inner.settingsIdentity,
-    checkReady: inner.checkReady?.bind(inner),
-    close: inner.close?.bind(inner),
-    budget: () => ({ spentUsd, reservedUsd, maxCostUsd: options.maxCostUsd }),
-    async annotate(request: AnnotationRequest): Promise<Annotation> {
-      const expected = estimate(request);
-      if (spentUsd + reservedUsd + expected > options.maxCostUsd || spentUsd >= options.maxCostUsd) {
-        throw new EmolabelError(
-          'budget_exceeded',
-          `Budget reached: $${spentUsd.toFixed(4)} spent of --max-cost $${options.maxCostUsd.toFixed(4)}, and the next request ` +
-            `(about $${expected.toFixed(4)}) would pass it. Resume with a higher --max-cost to finish the run.`,
-        );
-      }
-      reservedUsd += expected;
-      try {
-        const annotation = await inner.annotate(request);
-        const actual = annotation.costUsd ?? expected;
-        spentUsd += actual;
-        paidUsd += actual;
-        paidImages += request.images.length;
-        return annotation;
-      } finally {
-        reservedUsd -= expected;
-      }
-    },
-  };
+  const guarded = wrapAnnotator(inner, async (request: AnnotationRequest): Promise<Annotation> => {
+    const expected = estimate(request);
+    if (spentUsd + reservedUsd + expected > options.maxCostUsd || spentUsd >= options.maxCostUsd) {
+      throw new EmolabelError(
+        'budget_exceeded',
+        `Budget reached: $${spentUsd.toFixed(4)} spent of --max-cost $${options.maxCostUsd.toFixed(4)}, and the next request ` +
+          `(about $${expected.toFixed(4)}) would pass it. Resume with a higher --max-cost to finish the run.`,
+      );
+    }
+    reservedUsd += expected;
+    try {
+      const annotation = await inner.annotate(request);
+      const actual = annotation.costUsd ?? expected;
+      spentUsd += actual;
+      paidUsd += actual;
+      paidImages += request.images.length;
+      return annotation;
+    } finally {
+      reservedUsd -= expected;
+    }
+  });
+  return Object.assign(guarded, { budget: (): BudgetState => ({ spentUsd, reservedUsd, maxCostUsd: options.maxCostUsd }) });
 }

@@ -1,4 +1,5 @@
 import type { Annotation, AnnotationRequest, Annotator } from '../annotators/annotator.js';
+import { wrapAnnotator } from '../annotators/wrap-annotator.js';
 import { currentItemId } from '../pipeline/item-scope.js';
 import type { ResponseStore } from '../store/request-log.js';
 import { identifyRequest } from './request-identity.js';
@@ -21,32 +22,24 @@ export interface RecordingOptions {
  */
 export function createRecordingAnnotator(inner: Annotator, options: RecordingOptions): Annotator {
   const parameters = { ...inner.settingsIdentity, ...options.parameters };
-  return {
-    provider: inner.provider,
-    modelId: inner.modelId,
-    maxImagesPerRequest: inner.maxImagesPerRequest,
-    settingsIdentity: inner.settingsIdentity,
-    checkReady: inner.checkReady?.bind(inner),
-    close: inner.close?.bind(inner),
-    async annotate(request: AnnotationRequest): Promise<Annotation> {
-      const { cacheKey, summary } = identifyRequest(inner, request, parameters);
-      const startedAt = new Date().toISOString();
-      const itemId = currentItemId();
-      if (options.useCache !== false) {
-        const cached = options.responses.cached(cacheKey);
-        if (cached !== undefined) {
-          options.responses.record({ runId: options.runId, itemId, cacheKey, request: summary, annotation: cached, fromCache: true, startedAt, durationMs: 0 });
-          if (options.stats) options.stats.cached += 1;
-          // A cached answer costs nothing this time.
-          return { ...cached, costUsd: 0, usage: { inputTokens: 0, outputTokens: 0 }, cached: true };
-        }
+  return wrapAnnotator(inner, async (request: AnnotationRequest): Promise<Annotation> => {
+    const { cacheKey, summary } = identifyRequest(inner, request, parameters);
+    const startedAt = new Date().toISOString();
+    const itemId = currentItemId();
+    if (options.useCache !== false) {
+      const cached = options.responses.cached(cacheKey);
+      if (cached !== undefined) {
+        options.responses.record({ runId: options.runId, itemId, cacheKey, request: summary, annotation: cached, fromCache: true, startedAt, durationMs: 0 });
+        if (options.stats) options.stats.cached += 1;
+        // A cached answer costs nothing this time.
+        return { ...cached, costUsd: 0, usage: { inputTokens: 0, outputTokens: 0 }, cached: true };
       }
-      const started = performance.now();
-      const annotation = await inner.annotate(request);
-      const durationMs = Math.round(performance.now() - started);
-      options.responses.record({ runId: options.runId, itemId, cacheKey, request: summary, annotation, fromCache: false, startedAt, durationMs });
-      if (options.stats) options.stats.sent += 1;
-      return annotation;
-    },
-  };
+    }
+    const started = performance.now();
+    const annotation = await inner.annotate(request);
+    const durationMs = Math.round(performance.now() - started);
+    options.responses.record({ runId: options.runId, itemId, cacheKey, request: summary, annotation, fromCache: false, startedAt, durationMs });
+    if (options.stats) options.stats.sent += 1;
+    return annotation;
+  });
 }
