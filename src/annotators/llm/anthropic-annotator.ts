@@ -4,7 +4,7 @@ import type { Annotator } from '../annotator.js';
 import type { AnnotatorSettings } from '../annotator-registry.js';
 import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
-import { connectionError, httpFailureError, parseRetryAfter } from './provider-error.js';
+import { sdkFailure } from './provider-error.js';
 import { EmolabelError } from '../../errors.js';
 
 /** The Messages body for one request: the schema as a forced tool call, images as base64 JPEG blocks. */
@@ -39,18 +39,7 @@ function createAnthropicTransport(context: TransportContext): LlmTransport {
       try {
         message = await client.messages.create(anthropicMessagesBody(request), { signal });
       } catch (error) {
-        if (error instanceof APIUserAbortError) throw error;
-        if (error instanceof APIConnectionError) throw connectionError(context.displayId, context.settings.baseUrl, error, context.apiKey);
-        if (error instanceof APIError && typeof error.status === 'number') {
-          throw httpFailureError({
-            modelId: context.displayId, status: error.status, message: error.message, retryAfterMs: parseRetryAfter(error.headers),
-            keyVariable: context.keyVariable, apiKey: context.apiKey, cause: error,
-          });
-        }
-        if (error instanceof SyntaxError) {
-          throw new EmolabelError('provider_error', `${context.displayId} answered with a body that is not JSON; try again.`, { cause: error, isRetryable: true });
-        }
-        throw error;
+        throw sdkFailure(error, { ...context, baseUrl: context.settings.baseUrl }, ANTHROPIC_ERRORS, 'a body that is not JSON; try again.');
       }
       if (!Array.isArray(message?.content)) {
         throw new EmolabelError('provider_error', `${context.displayId} answered with a body that is not a message; check --base-url.`, { isRetryable: true });
@@ -86,3 +75,5 @@ export const anthropicProvider: LlmProviderDefinition = {
 export function createAnthropicAnnotator(modelId: string, settings: AnnotatorSettings = {}): Annotator {
   return createLlmAnnotator(anthropicProvider, modelId, settings);
 }
+
+const ANTHROPIC_ERRORS = { userAbort: APIUserAbortError, connection: APIConnectionError, api: APIError };

@@ -4,7 +4,7 @@ import type { Annotator } from '../annotator.js';
 import type { AnnotatorSettings } from '../annotator-registry.js';
 import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
-import { connectionError, httpFailureError, parseRetryAfter } from './provider-error.js';
+import { sdkFailure } from './provider-error.js';
 import { EmolabelError } from '../../errors.js';
 
 /** The Chat Completions body for one request: JSON-schema structured output, images as data URLs. */
@@ -44,16 +44,7 @@ function createOpenAiTransport(context: TransportContext, compatible: boolean): 
       try {
         completion = await client.chat.completions.create(openAiChatBody(request, { compatible }), { signal });
       } catch (error) {
-        if (error instanceof APIUserAbortError) throw error;
-        if (error instanceof APIConnectionError) throw connectionError(context.displayId, context.settings.baseUrl, error, context.apiKey);
-        if (error instanceof APIError && typeof error.status === 'number') {
-          throw httpFailureError({
-            modelId: context.displayId, status: error.status, message: error.message, retryAfterMs: parseRetryAfter(error.headers),
-            keyVariable: context.keyVariable, apiKey: context.apiKey, cause: error,
-          });
-        }
-        if (error instanceof SyntaxError) throw unreadableBody(context.displayId, error);
-        throw error;
+        throw sdkFailure(error, { ...context, baseUrl: context.settings.baseUrl }, OPENAI_ERRORS, UNREADABLE_COMPLETION);
       }
       if (!Array.isArray(completion?.choices)) throw unreadableBody(context.displayId);
       const choice = completion.choices[0];
@@ -65,11 +56,11 @@ function createOpenAiTransport(context: TransportContext, compatible: boolean): 
   };
 }
 
-function unreadableBody(modelId: string, cause?: unknown): EmolabelError {
-  return new EmolabelError('provider_error', `${modelId} answered with a body that is not a chat completion (malformed JSON); try again, or check --base-url points at an OpenAI-compatible /v1 endpoint.`, {
-    cause,
-    isRetryable: true,
-  });
+const OPENAI_ERRORS = { userAbort: APIUserAbortError, connection: APIConnectionError, api: APIError };
+const UNREADABLE_COMPLETION = 'a body that is not a chat completion (malformed JSON); try again, or check --base-url points at an OpenAI-compatible /v1 endpoint.';
+
+function unreadableBody(modelId: string): EmolabelError {
+  return new EmolabelError('provider_error', `${modelId} answered with ${UNREADABLE_COMPLETION}`, { isRetryable: true });
 }
 
 /** `openai:<model>`: OpenAI's Chat Completions API, key in `OPENAI_API_KEY`. */

@@ -92,3 +92,36 @@ export function connectionError(modelId: string, baseUrl: string | undefined, ca
     { cause, isRetryable: true },
   );
 }
+
+/** The error classes of a Stainless-generated SDK (openai, @anthropic-ai/sdk): same shapes, separate classes. */
+export interface SdkErrorClasses {
+  readonly userAbort: abstract new (...args: never[]) => Error;
+  readonly connection: abstract new (...args: never[]) => Error;
+  readonly api: abstract new (...args: never[]) => Error & { status?: number | undefined; headers?: HeaderSource | undefined };
+}
+
+/** What a transport knows for its messages: the model, the endpoint, and the key (to redact, never to show). */
+export interface SdkFailureContext {
+  readonly displayId: string;
+  readonly baseUrl?: string;
+  readonly keyVariable?: string;
+  readonly apiKey?: string;
+}
+
+/**
+ * The error to throw for an SDK call that failed: aborts as they are, connection failures and HTTP
+ * errors as retryable-or-not `EmolabelError`s with the key redacted, an unreadable body as a
+ * retryable `provider_error` (`unreadable` says what was expected).
+ */
+export function sdkFailure(error: unknown, context: SdkFailureContext, classes: SdkErrorClasses, unreadable: string): unknown {
+  if (error instanceof classes.userAbort) return error;
+  if (error instanceof classes.connection) return connectionError(context.displayId, context.baseUrl, error, context.apiKey);
+  if (error instanceof classes.api && typeof error.status === 'number') {
+    return httpFailureError({
+      modelId: context.displayId, status: error.status, message: error.message, retryAfterMs: parseRetryAfter(error.headers),
+      keyVariable: context.keyVariable, apiKey: context.apiKey, cause: error,
+    });
+  }
+  if (error instanceof SyntaxError) return new EmolabelError('provider_error', `${context.displayId} answered with ${unreadable}`, { cause: error, isRetryable: true });
+  return error;
+}
