@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { registerFastConcatKernel } from './fast-concat-kernel.js';
 import { EmolabelError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
@@ -42,6 +43,7 @@ async function load(): Promise<FaceApiRuntime> {
   const faceapi = require(join(packageDirectory, 'dist/face-api.node-wasm.js')) as FaceApi;
   if (!(await tf.setBackend('wasm'))) await tf.setBackend('cpu');
   await tf.ready();
+  if (tf.getBackend() === 'wasm') registerFastConcatKernel(tf);
   const modelDirectory = join(packageDirectory, 'model');
   await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDirectory);
   await faceapi.nets.faceExpressionNet.loadFromDisk(modelDirectory);
