@@ -48,6 +48,14 @@ export function registerFastConcatKernel(tf: Tfjs): void {
 
 /** Interleaves `inputs` into `output`: for each of `outerSize` rows, each input's run of `runLengths[i]` values in turn. */
 export function concatInto(output: TypedArray, inputs: readonly TypedArray[], runLengths: readonly number[], outerSize: number): void {
+  if (runLengths.every((runLength) => runLength === 1)) {
+    // face-api's case (one value per input per row, e.g. r, g, b): a strided copy per input.
+    for (let index = 0; index < inputs.length; index += 1) {
+      const input = inputs[index] as TypedArray;
+      for (let row = 0; row < outerSize; row += 1) output[row * inputs.length + index] = input[row] as number;
+    }
+    return;
+  }
   let outputOffset = 0;
   // Indexed loops on purpose: this runs H·W times per network input, so no iterator objects here.
   for (let row = 0; row < outerSize; row += 1) {
