@@ -42,7 +42,8 @@ export interface AnnotateOptions {
   /**
    * Worker threads for the CPU-bound work (decode, face detection, the local model), one model each;
    * `1` runs everything on the main thread. With the bundled local model whole items run on the
-   * workers; with other annotators only frames and face crops are made there.
+   * workers, two items per worker at a time (more than `concurrency` when needed); with other
+   * annotators only frames and face crops are made there.
    * @default min(concurrency, cores) for the local model; 1 for other annotators
    */
   readonly workers?: number;
@@ -147,7 +148,8 @@ export interface AnnotateItemsOptions {
  * Returns each item's results in item order (`undefined` for items never started).
  */
 export async function annotateItems(context: ItemContext, items: readonly MediaItem[], options: AnnotateItemsOptions = {}): Promise<Array<ClipResult[] | undefined>> {
-  const queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
+  // Workers running whole items ask for enough items to stay busy (two each).
+  const queue = new PQueue({ concurrency: Math.max(options.concurrency ?? DEFAULT_CONCURRENCY, context.workers?.itemsInFlight ?? 0) });
   const resultsByItem: Array<ClipResult[] | undefined> = new Array(items.length).fill(undefined);
   let stopError: unknown;
   const stop = () => queue.clear();

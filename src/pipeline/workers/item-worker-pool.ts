@@ -14,6 +14,11 @@ export interface ItemWorkers {
   /** Worker threads running now: 0 before the first item and after `close()`. */
   readonly size: number;
   /**
+   * Items to keep in flight so no worker waits (`annotate` mode: two per worker, one decoding while
+   * the other computes); undefined in `extract` mode, where the annotator's concurrency decides.
+   */
+  readonly itemsInFlight?: number;
+  /**
    * Labels a whole item on a worker (frames, faces, the bundled local model, the strategy). Present
    * only in `annotate` mode. Rejects only when the worker died (the item's error row is then made
    * by the caller) or when `signal` aborted.
@@ -31,6 +36,9 @@ export interface ItemWorkerPoolOptions {
   /** The worker module (tests wrap it to make a worker die). @default item-worker beside this file */
   readonly entry?: URL;
 }
+
+/** Whole items a worker holds at once: while one waits on its decode (sharp, ffmpeg, file reads), the other computes. */
+const ITEMS_PER_WORKER = 2;
 
 interface PendingTask {
   readonly item: MediaItem;
@@ -120,6 +128,7 @@ export function createItemWorkerPool(settings: ItemWorkerSettings, options: Item
     get size() {
       return workers.size;
     },
+    itemsInFlight: settings.mode === 'annotate' ? ITEMS_PER_WORKER * options.size : undefined,
     annotateItem: settings.mode === 'annotate'
       ? async (item, signal) => {
           const reply = await run(item, signal);

@@ -48,6 +48,8 @@ describe('createItemWorkerPool', () => {
   it('starts workers as items come, never more than its size, and has none left after close', async () => {
     const pool = createItemWorkerPool(settings, { size: 2 });
     expect(pool.size).toBe(0);
+    expect(pool.itemsInFlight).toBe(4);
+    expect(createItemWorkerPool({ mode: 'extract', frameCount: 4, faceMode: 'largest' }, { size: 2 }).itemsInFlight).toBeUndefined();
     const labelling = [1, 2, 3].map((number) => pool.annotateItem?.(photo(number as 1 | 2 | 3)));
     expect(pool.size).toBe(2);
     const results = await Promise.all(labelling);
