@@ -154,9 +154,8 @@ async function main(): Promise<void> {
       ? [{ name: `before (${values.baseline}), main thread`, distDir: buildRevision(values.baseline), options: { concurrency: 2 }, profileName: 'baseline' }]
       : []),
     { name: '1 worker (main thread)', distDir: current, options: { workers: 1, concurrency: 2 }, profileName: '1-worker' },
+    // Four items in flight: the pool gives each worker two, one decoding while the other computes.
     { name: '2 workers', distDir: current, options: { workers: 2, concurrency: 2 }, profileName: '2-workers' },
-    // Two items per worker: one decodes (ffmpeg, sharp) while the other computes.
-    { name: '2 workers, concurrency 4', distDir: current, options: { workers: 2, concurrency: 4 }, profileName: '2-workers-concurrency-4' },
   ];
   const loadBefore = loadavg()[0] ?? 0;
   console.log(`machine: ${describeMachine()}; load average ${loadBefore.toFixed(1)}`);
