@@ -1,5 +1,6 @@
 import type { Annotation, AnnotationRequest, Annotator, ImageLayout, Usage } from '../annotator.js';
 import type { AnnotatorSettings } from '../annotator-registry.js';
+import { linkSignals } from '../link-signals.js';
 import { annotationJsonSchema, type AnnotationFields, type AnnotationSchema, createAnnotationSchema } from './annotation-schema.js';
 import { type ApiKeySource, loadApiKey } from './api-key.js';
 import { buildUserParts, formatHint, prepareImage, promptValues } from './build-llm-request.js';
@@ -49,8 +50,9 @@ function addUsage(total: Usage, reply: LlmReply): Usage {
 
 async function sendWithTimeout(transport: LlmTransport, request: LlmRequest, signal: AbortSignal | undefined, timeoutMs: number, id: string): Promise<LlmReply> {
   const timeout = AbortSignal.timeout(timeoutMs);
+  const linked = signal ? linkSignals([signal, timeout]) : undefined;
   try {
-    return await transport.send(request, signal ? AbortSignal.any([signal, timeout]) : timeout);
+    return await transport.send(request, linked?.signal ?? timeout);
   } catch (error) {
     if (signal?.aborted) throw new EmolabelError('aborted', `The request to ${id} was aborted.`, { cause: error });
     if (timeout.aborted) {
@@ -61,6 +63,8 @@ async function sendWithTimeout(transport: LlmTransport, request: LlmRequest, sig
     }
     if (error instanceof EmolabelError) throw error;
     throw new EmolabelError('provider_error', `The request to ${id} failed: ${describeError(error)}`, { cause: error });
+  } finally {
+    linked?.unlink();
   }
 }
 

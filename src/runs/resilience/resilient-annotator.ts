@@ -6,6 +6,7 @@ import { createRetryPolicy, type RetryOptions, type RetryPolicy } from './retry-
 import { TokenBucket } from './token-bucket.js';
 import { createLearnedTokenEstimate, type EstimateTokens } from './token-estimate.js';
 import { type Annotation, type AnnotationRequest, type Annotator, annotatorId } from '../../annotators/annotator.js';
+import { linkSignals } from '../../annotators/link-signals.js';
 import { describeError, EmolabelError } from '../../errors.js';
 
 /** A retry about to happen, for progress displays and logs. */
@@ -138,7 +139,8 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
       },
       () => undefined,
     );
-    const signal = AbortSignal.any([runSignal, attempt.signal]);
+    // Not AbortSignal.any: the run's signal would keep every attempt's signal (see linkSignals).
+    const { signal, unlink } = linkSignals([runSignal, attempt.signal]);
     try {
       return { annotation: await untilAborted(inner.annotate({ ...request, signal }), signal) };
     } catch (error) {
@@ -146,6 +148,7 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
       return timedOut ? { error: attempt.signal.reason, timedOut } : { error, timedOut };
     } finally {
       timer.abort();
+      unlink();
     }
   };
 
