@@ -64,36 +64,75 @@ export function failedResult(item: Pick<MediaItem, 'id' | 'path' | 'kind' | 'lab
  * Labels one item: samples frames, finds faces, runs the strategy per face track. Never throws for
  * a bad item: the failure becomes a result with status `error` and a message naming the file.
  */
-export function annotateItem(item: MediaItem, context: ItemContext): Promise<ClipResult[]> {
-  return withItemScope(item.id, () => annotateInScope(item, context));
+export async function annotateItem(item: MediaItem, context: ItemContext): Promise<ClipResult[]> {
+  const label = await extractItem(item, context);
+  return label();
 }
 
-async function annotateInScope(item: MediaItem, context: ItemContext): Promise<ClipResult[]> {
-  const started = performance.now();
-  try {
-    if (context.workers?.annotateItem) return await context.workers.annotateItem(item, context.signal);
-    const { frames, tracks } = await (context.workers ? context.workers.extractFaces(item, context.signal) : extractItemFaces(item, context));
-    const results: ClipResult[] = [];
-    for (const track of tracks) {
-      const clip = await context.strategy.annotateClip({ crops: track.crops, annotator: context.annotator, taxonomy: context.taxonomy, signal: context.signal });
-      const status: ClipStatus = clip.status === 'ok' ? (track.faceFound ? 'ok' : 'no_face') : clip.status;
-      results.push({
-        id: item.id, path: item.path, kind: item.kind, faceIndex: track.faceIndex, truth: canonicalTruth(item, context.taxonomy),
-        label: clip.label, confidence: clip.confidence, distribution: clip.distribution, frameLabels: clip.frameLabels,
-        framesUsed: track.crops.length, faceFound: track.faceFound, model: annotatorId(context.annotator),
-        strategy: context.strategy.name, taxonomy: context.taxonomy.name, status, error: clip.error,
-        rationale: clip.rationale, rawText: clip.rawText,
-        actionUnits: clip.annotations.find((annotation) => annotation.label === clip.label && annotation.actionUnits?.length)?.actionUnits,
-        usage: clip.usage, costUsd: clip.costUsd,
-        promptVersion: clip.promptVersion, warnings: clip.warnings, frames: frameRecords(frames, track),
-        durationMs: Math.round(performance.now() - started),
+/** The second half of an item, from {@link extractItem}: sends its requests and makes its results. */
+export type LabelItem = () => Promise<ClipResult[]>;
+
+/**
+ * The first, CPU-heavy half of {@link annotateItem}: decodes the item's frames and finds its faces,
+ * and resolves to the second half, which sends the requests. A run calls the first half of later
+ * items while earlier ones wait on the provider, so decoding and face detection overlap the
+ * requests instead of adding to them. A bad item resolves to a second half that returns its error
+ * row; only an abort or an error that stops the run rejects (either half). In the bundled model's
+ * whole-item worker mode the first half does nothing and the second labels the whole item.
+ */
+export function extractItem(item: MediaItem, context: ItemContext): Promise<LabelItem> {
+  return withItemScope(item.id, async (): Promise<LabelItem> => {
+    const started = performance.now();
+    const failed = (error: unknown, durationMs: number): ClipResult[] => {
+      if (context.signal?.aborted || isRunStoppingError(error)) throw error;
+      return [failedResult(item, context, describeError(error), Math.round(durationMs))];
+    };
+    const wholeItem = context.workers?.annotateItem;
+    if (wholeItem) {
+      return () => withItemScope(item.id, async () => {
+        const labelStarted = performance.now();
+        return wholeItem(item, context.signal).catch((error: unknown) => failed(error, performance.now() - labelStarted));
       });
     }
-    return results;
-  } catch (error) {
-    if (context.signal?.aborted || isRunStoppingError(error)) throw error;
-    return [failedResult(item, context, describeError(error), Math.round(performance.now() - started))];
+    let faces: ItemFaces;
+    try {
+      faces = await (context.workers ? context.workers.extractFaces(item, context.signal) : extractItemFaces(item, context));
+    } catch (error) {
+      const results = failed(error, performance.now() - started);
+      return async () => results;
+    }
+    const extractMs = performance.now() - started;
+    return () => withItemScope(item.id, async () => {
+      const labelStarted = performance.now();
+      // Time waiting between the halves is not the item's: its duration is the two halves' own.
+      const elapsed = () => extractMs + performance.now() - labelStarted;
+      try {
+        return await labelFaces(item, faces, context, elapsed);
+      } catch (error) {
+        return failed(error, elapsed());
+      }
+    });
+  });
+}
+
+async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, context: ItemContext, elapsed: () => number): Promise<ClipResult[]> {
+  const results: ClipResult[] = [];
+  for (const track of tracks) {
+    const clip = await context.strategy.annotateClip({ crops: track.crops, annotator: context.annotator, taxonomy: context.taxonomy, signal: context.signal });
+    const status: ClipStatus = clip.status === 'ok' ? (track.faceFound ? 'ok' : 'no_face') : clip.status;
+    results.push({
+      id: item.id, path: item.path, kind: item.kind, faceIndex: track.faceIndex, truth: canonicalTruth(item, context.taxonomy),
+      label: clip.label, confidence: clip.confidence, distribution: clip.distribution, frameLabels: clip.frameLabels,
+      framesUsed: track.crops.length, faceFound: track.faceFound, model: annotatorId(context.annotator),
+      strategy: context.strategy.name, taxonomy: context.taxonomy.name, status, error: clip.error,
+      rationale: clip.rationale, rawText: clip.rawText,
+      actionUnits: clip.annotations.find((annotation) => annotation.label === clip.label && annotation.actionUnits?.length)?.actionUnits,
+      usage: clip.usage, costUsd: clip.costUsd,
+      promptVersion: clip.promptVersion, warnings: clip.warnings, frames: frameRecords(frames, track),
+      durationMs: Math.round(elapsed()),
+    });
   }
+  return results;
 }
 
 function frameRecords(frames: readonly Frame[], track: FaceTrack): FrameRecord[] {

@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
-import { annotateItem, failedResult, type ItemContext } from './annotate-item.js';
+import { extractItem, failedResult, type ItemContext } from './annotate-item.js';
 import { type ClipResult, isFailure } from './clip-result.js';
 import { startItemWorkers } from './workers/plan-item-workers.js';
 import type { Annotator } from '../annotators/annotator.js';
@@ -134,39 +135,71 @@ export function inputFailureResult(failure: InputFailure, context: ItemContext):
 }
 
 export interface AnnotateItemsOptions {
-  /** @default 2 */
+  /** Items labelled (sending requests) at once. @default 2 */
   readonly concurrency?: number;
   /** Once aborted, no further item starts; items already started finish. */
   readonly stopSignal?: AbortSignal;
   /** Called with each item's results as soon as they are known (completion order). */
   readonly onItemDone?: (item: MediaItem, results: ClipResult[]) => void;
+  /** Keep every item's results for the return value; a run that stores them as they come can say false. @default true */
+  readonly keepResults?: boolean;
+}
+
+/** Items whose frames and faces are made at once, ahead of labelling: enough to overlap decoding (sharp, ffmpeg) with detection. */
+function extractionSlots(concurrency: number): number {
+  return Math.min(concurrency, Math.max(2, availableParallelism()));
 }
 
 /**
- * Labels items with bounded concurrency. An error that must stop the whole run (budget reached,
- * fatal provider error) stops new items from starting, lets started ones finish, then is rethrown.
- * Returns each item's results in item order (`undefined` for items never started).
+ * Labels items with bounded concurrency, in two stages: the frames and faces of up to
+ * {@link extractionSlots} items are made while `concurrency` items are labelled (waiting on the
+ * provider), so CPU work overlaps requests instead of adding to each item's time; at most
+ * `concurrency` + that many items are held at once, and as many more queued. An error that must stop the whole run (budget
+ * reached, fatal provider error) stops new items from starting, lets started requests finish, then
+ * is rethrown. Returns each item's results in item order (`undefined` for items never labelled, and
+ * for every item with `keepResults: false`).
  */
 export async function annotateItems(context: ItemContext, items: readonly MediaItem[], options: AnnotateItemsOptions = {}): Promise<Array<ClipResult[] | undefined>> {
   // Workers running whole items ask for enough items to stay busy (two each).
-  const queue = new PQueue({ concurrency: Math.max(options.concurrency ?? DEFAULT_CONCURRENCY, context.workers?.itemsInFlight ?? 0) });
+  const concurrency = Math.max(options.concurrency ?? DEFAULT_CONCURRENCY, context.workers?.itemsInFlight ?? 0);
+  const extracting = extractionSlots(concurrency);
+  const queue = new PQueue({ concurrency: concurrency + extracting });
+  const extraction = new PQueue({ concurrency: extracting });
+  const labelling = new PQueue({ concurrency });
   const resultsByItem: Array<ClipResult[] | undefined> = new Array(items.length).fill(undefined);
   let stopError: unknown;
+  const stopped = () => stopError !== undefined || options.stopSignal?.aborted === true;
+  // Only the outer queue is cleared: tasks already in the inner queues see `stopped()` and return.
   const stop = () => queue.clear();
+  const fail = (error: unknown) => {
+    stopError ??= error;
+    stop();
+  };
   options.stopSignal?.addEventListener('abort', stop, { once: true });
-  items.forEach((item, index) => {
+  for (const [index, item] of items.entries()) {
+    // Queued as slots free up rather than all at once: each queued item holds about 1 KB.
+    await queue.onSizeLessThan(concurrency + extracting);
+    if (stopped()) break;
     void queue.add(async () => {
-      if (stopError !== undefined || options.stopSignal?.aborted) return;
-      try {
-        const results = await annotateItem(item, context);
-        resultsByItem[index] = results;
-        options.onItemDone?.(item, results);
-      } catch (error) {
-        stopError ??= error;
-        stop();
-      }
+      const label = await extraction.add(async () => {
+        if (stopped()) return undefined;
+        return extractItem(item, context).catch((error: unknown) => void fail(error));
+      });
+      if (label === undefined) return;
+      await labelling.add(async () => {
+        // An item extracted but not yet labelled has sent nothing: after a stop it is left for a resume.
+        if (stopped()) return;
+        try {
+          const results = await label();
+          if (options.keepResults !== false) resultsByItem[index] = results;
+          options.onItemDone?.(item, results);
+        } catch (error) {
+          // Set before this task settles, so the next queued item already sees it.
+          fail(error);
+        }
+      });
     });
-  });
+  }
   await queue.onIdle();
   options.stopSignal?.removeEventListener('abort', stop);
   if (stopError !== undefined) throw stopError;

@@ -110,6 +110,8 @@ export async function runAnnotation(inputs: readonly string[], options: RunAnnot
   try {
     await annotateItems(prepared.context, prepared.items.filter((item) => !doneIds.has(item.id)), {
       concurrency: options.concurrency, stopSignal: options.stopSignal, onItemDone: (item, results) => save(item.id, results),
+      // Results go to the store as they come (read back below): none are held for the whole run.
+      keepResults: false,
     });
     if (options.stopSignal?.aborted) stopped = { reason: 'interrupted', message: 'interrupted before every item was labelled' };
   } catch (error) {
