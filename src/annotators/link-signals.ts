@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** A signal that follows others until it is unlinked; see {@link linkSignals}. */
 export interface LinkedSignal {
   readonly signal: AbortSignal;
@@ -24,6 +26,11 @@ export function linkSignals(signals: ReadonlyArray<AbortSignal | undefined>): Li
   };
   const aborted = sources.find((source) => source.aborted);
   if (aborted) controller.abort(aborted.reason);
-  else for (const source of sources) source.addEventListener('abort', onAbort, { once: true });
+  else {
+    // A run's signal carries one listener per request in flight (32 at --concurrency 32), each
+    // removed by unlink: Node's warning about more than 10 listeners would be noise on the console.
+    setMaxListeners(0, ...sources);
+    for (const source of sources) source.addEventListener('abort', onAbort, { once: true });
+  }
   return { signal: controller.signal, unlink };
 }

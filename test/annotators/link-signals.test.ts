@@ -33,4 +33,21 @@ describe('linkSignals: AbortSignal.any that lets go of its sources', () => {
     run.abort();
     expect(linked.signal.aborted).toBe(false);
   });
+
+  it('lets many requests in flight share one source without a listener-leak warning, and leaves none behind', async () => {
+    const run = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const links = Array.from({ length: 40 }, () => linkSignals([run.signal, new AbortController().signal]));
+      expect(getEventListeners(run.signal, 'abort')).toHaveLength(40);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+      links.forEach((link) => link.unlink());
+      expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });
