@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** The fake provider running in a child process (see fake-provider-server.ts). */
+export interface FakeProviderProcess {
+  /** Base URL to pass as `baseUrl`. */
+  readonly url: string;
+  readonly pid: number;
+  /** The child's resident set size now, in bytes (Linux only; undefined elsewhere). */
+  rssBytes(): number | undefined;
+  /** CPU seconds the child has used so far (Linux only; undefined elsewhere). */
+  cpuSeconds(): number | undefined;
+  /** Stops the server; resolves with the number of requests it received. */
+  close(): Promise<number>;
+}
+
+const serverScript = join(dirname(fileURLToPath(import.meta.url)), 'fake-provider-server.ts');
+
+/** Resident set size of a process from /proc, in bytes; undefined where /proc is not there. */
+export function processRssBytes(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / 100 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts the fake OpenAI-compatible provider in a child process; every answer waits `answerDelayMs`. */
+export async function startFakeProviderProcess(answerDelayMs: number): Promise<FakeProviderProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', serverScript, String(answerDelayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const messages: Array<Record<string, unknown>> = [];
+  const waiting: Array<(message: Record<string, unknown>) => void> = [];
+  lines.on('line', (line) => {
+    const message = JSON.parse(line) as Record<string, unknown>;
+    const next = waiting.shift();
+    if (next) next(message);
+    else messages.push(message);
+  });
+  const nextMessage = () => new Promise<Record<string, unknown>>((resolve, reject) => {
+    const queued = messages.shift();
+    if (queued) return resolve(queued);
+    waiting.push(resolve);
+    child.once('exit', (code) => reject(new Error(`the fake provider exited with code ${code}`)));
+  });
+  const { url } = await nextMessage();
+  if (typeof url !== 'string' || child.pid === undefined) throw new Error('the fake provider did not print its URL');
+  const pid = child.pid;
+  return {
+    url,
+    pid,
+    rssBytes: () => processRssBytes(pid),
+    cpuSeconds: () => processCpuSeconds(pid),
+    close: async () => {
+      const answer = nextMessage();
+      child.kill('SIGTERM');
+      const { requests } = await answer;
+      return typeof requests === 'number' ? requests : 0;
+    },
+  };
+}
