@@ -1,7 +1,7 @@
 import { loadFaceApi } from './face-api-runtime.js';
 import { boxArea, type FaceBox } from './face-box.js';
 import type { FaceDetector } from './face-detector.js';
-import { padImage } from './transform-image.js';
+import { limitImageSize, padImage } from './transform-image.js';
 import type { RgbImage } from '../media/rgb-image.js';
 
 export interface TinyFaceDetectorOptions {
@@ -25,15 +25,23 @@ export function createTinyFaceDetector(options: TinyFaceDetectorOptions = {}): F
   const retryPadding = options.retryPadding ?? 0.5;
   const retryInputSize = options.retryInputSize ?? 160;
 
+  /**
+   * Detects on the image scaled down (by sharp, off the main thread) to the network's input size:
+   * face-api would otherwise turn every full-size pixel into an int32 tensor, pad it to a square and
+   * resize it on the WASM thread. Boxes come back in the image's own coordinates.
+   */
   async function detectOnce(image: RgbImage, inputSize: number): Promise<FaceBox[]> {
     const { faceapi, tf } = await loadFaceApi();
-    const tensor = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    const scaled = await limitImageSize(image, inputSize);
+    const scaleX = image.width / scaled.width;
+    const scaleY = image.height / scaled.height;
+    const tensor = tf.tensor3d(scaled.data, [scaled.height, scaled.width, 3], 'int32');
     try {
       const detections = await faceapi.detectAllFaces(
         tensor as unknown as Parameters<typeof faceapi.detectAllFaces>[0],
         new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: minScore }),
       );
-      return detections.map(({ box, score }) => ({ x: box.x, y: box.y, width: box.width, height: box.height, score }));
+      return detections.map(({ box, score }) => ({ x: box.x * scaleX, y: box.y * scaleY, width: box.width * scaleX, height: box.height * scaleY, score }));
     } finally {
       tensor.dispose();
     }
@@ -44,8 +52,14 @@ export function createTinyFaceDetector(options: TinyFaceDetectorOptions = {}): F
     async detect(image) {
       let boxes = await detectOnce(image, inputSize);
       if (boxes.length === 0 && retryPadding > 0) {
-        const padded = await padImage(image, retryPadding);
-        boxes = (await detectOnce(padded.image, retryInputSize)).map((box) => ({ ...box, x: box.x - padded.offset, y: box.y - padded.offset }));
+        // Scaled before it is padded: the padded image is then already the retry's input size.
+        const small = await limitImageSize(image, Math.round(retryInputSize / (1 + 2 * retryPadding)));
+        const scaleX = image.width / small.width;
+        const scaleY = image.height / small.height;
+        const padded = await padImage(small, retryPadding);
+        boxes = (await detectOnce(padded.image, retryInputSize)).map((box) => ({
+          x: (box.x - padded.offset) * scaleX, y: (box.y - padded.offset) * scaleY, width: box.width * scaleX, height: box.height * scaleY, score: box.score,
+        }));
       }
       return boxes.sort((a, b) => boxArea(b) - boxArea(a));
     },
