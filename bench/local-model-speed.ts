@@ -9,6 +9,9 @@
  *   npx tsx bench/local-model-speed.ts --max-others 0.1 --tries 10   # on a shared machine: re-run runs others disturbed
  *   npx tsx bench/local-model-speed.ts --inputs videos
  *
+ * Rows: the whole run pinned to one core (`taskset -c 0`: ffmpeg, sharp and GC share it), one worker on
+ * two cores, and the default two workers; "vs 1 core" is the speed-up from the second core.
+ *
  * The sources are first compiled (to $TMPDIR/emolabel-bench/dist/), and every run is a fresh Node process running
  * that JavaScript (bench/support/time-annotate.mjs), as the CLI does: model loading and worker
  * start-up count in every setting, and no TypeScript loader slows the workers. `--baseline <rev>`
@@ -34,10 +37,13 @@ interface Setting {
   readonly options: AnnotateOptions;
   /** Folder name for its CPU profiles. */
   readonly profileName: string;
+  /** Pins the run to these CPUs (`taskset -c`); Node then sees that many cores and picks its defaults for them. */
+  readonly cpus?: string;
 }
 
 const CLIP = { seconds: 2, fps: 25, width: 640, height: 480 } as const;
 const FRAMES_PER_CLIP = 8;
+const ONE_CORE = '1 core (taskset -c 0)';
 const OUT_DIR = resolve('bench/out');
 /**
  * Compiled code (and a baseline's sources) go outside the repository, where `tsc -p tsconfig.json`
@@ -114,7 +120,9 @@ async function makeClips(stills: readonly string[], count: number): Promise<stri
 function runOnce(paths: readonly string[], setting: Setting, profileDir: string | undefined): RunFigures {
   const request = JSON.stringify({ distDir: setting.distDir, paths, options: { ...setting.options, frames: FRAMES_PER_CLIP } });
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const output = execFileSync(process.execPath, [...profile, resolve('bench/support/time-annotate.mjs'), request], { encoding: 'utf8', maxBuffer: 2 ** 26 });
+  const command = [process.execPath, ...profile, resolve('bench/support/time-annotate.mjs'), request];
+  const [file, ...args] = setting.cpus === undefined ? command : ['taskset', '-c', setting.cpus, ...command];
+  const output = execFileSync(file!, args, { encoding: 'utf8', maxBuffer: 2 ** 26 });
   return JSON.parse(output.trim().split('\n').pop() ?? '{}') as RunFigures;
 }
 
@@ -166,11 +174,13 @@ async function main(): Promise<void> {
   const current = buildWorkingTree();
   const settings: Setting[] = [
     ...(values.baseline
-      ? [{ name: `before (${values.baseline}), main thread`, distDir: buildRevision(values.baseline), options: { concurrency: 2 }, profileName: 'baseline' }]
+      ? [{ name: `before (${values.baseline}), its defaults`, distDir: buildRevision(values.baseline), options: { concurrency: 2 }, profileName: 'baseline' }]
       : []),
+    // The whole run (ffmpeg, sharp's threads and GC included) on one core: what "uses both cores" is measured against.
+    { name: ONE_CORE, distDir: current, options: { concurrency: 2 }, profileName: '1-core', cpus: '0' },
     { name: '1 worker (main thread)', distDir: current, options: { workers: 1, concurrency: 2 }, profileName: '1-worker' },
     // Four items in flight: the pool gives each worker two, one decoding while the other computes.
-    { name: '2 workers', distDir: current, options: { workers: 2, concurrency: 2 }, profileName: '2-workers' },
+    { name: '2 workers (default)', distDir: current, options: { workers: 2, concurrency: 2 }, profileName: '2-workers' },
   ];
   const loadBefore = loadavg()[0] ?? 0;
   console.log(`machine: ${describeMachine()}; load average ${loadBefore.toFixed(1)}`);
@@ -190,13 +200,13 @@ async function main(): Promise<void> {
   const rows = measurements.map((row) => [
     row.inputs, row.setting, String(row.items), row.seconds.toFixed(1), (row.items / row.seconds).toFixed(2),
     (row.frames / row.seconds).toFixed(1), coresBusy(row), ((1000 * (row.cpuSeconds + row.childSeconds)) / row.frames).toFixed(0),
-    othersBusy(row), speedUp(row, settings[0]?.name), speedUp(row, '1 worker (main thread)'), String(row.errors),
+    othersBusy(row), speedUp(row, settings[0]?.name), speedUp(row, ONE_CORE), speedUp(row, '1 worker (main thread)'), String(row.errors),
   ]);
   console.log(`\nlocal model speed: ${describeMachine()}; ${FRAMES_PER_CLIP} frames a clip; best of ${repeat}; ` +
     `load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after\n`);
   console.log(formatMarkdownTable(
     ['inputs', 'setting', 'items', 'seconds', 'items/s', 'frames/s', 'cores busy', 'CPU ms/frame', 'cores taken by others',
-      `speed-up vs ${values.baseline ? 'before' : 'first'}`, 'vs 1 worker', 'errors'],
+      `speed-up vs ${values.baseline ? 'before' : 'first'}`, 'vs 1 core', 'vs 1 worker', 'errors'],
     rows,
   ));
   if (values['cpu-prof']) console.log('\nprofiles (first run of each setting): bench/out/profiles/; summarise with npx tsx bench/support/summarise-cpu-profile.ts <file>');
