@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { capturedIo } from './eval-captured-io.js';
+import { capturedIo, runCapturedCli } from './eval-captured-io.js';
 import { runCli } from '../../src/cli/main.js';
 import { buildFerv39k, byLabel } from '../datasets/faces-dev-layouts.js';
 import { loadFacesDev } from '../support/faces-dev.js';
@@ -14,11 +14,7 @@ const images = 'images' in facesDev ? facesDev.images : [];
 const temp = makeTempDir('emolabel-bench-cli-');
 afterAll(temp.cleanup);
 
-async function run(args: string[]) {
-  const io = capturedIo(temp.dir);
-  const code = await runCli(args, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = (args: string[]) => runCapturedCli(args, temp.dir);
 
 /** Runs the CLI and presses Ctrl-C once, when stderr first shows `when`. */
 async function runInterrupted(args: string[], when: RegExp) {

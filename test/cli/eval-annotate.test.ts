@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { capturedIo } from './eval-captured-io.js';
-import { runCli } from '../../src/cli/main.js';
+import { runCapturedCli } from './eval-captured-io.js';
 import { byLabel } from '../datasets/faces-dev-layouts.js';
 import { loadFacesDev } from '../support/faces-dev.js';
 import { makeTempDir } from '../support/make-clips.js';
@@ -14,11 +13,7 @@ const images = 'images' in facesDev ? facesDev.images : [];
 const temp = makeTempDir('emolabel-eval-annotate-');
 afterAll(temp.cleanup);
 
-async function run(args: string[]) {
-  const io = capturedIo(temp.dir);
-  const code = await runCli(args, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = (args: string[]) => runCapturedCli(args, temp.dir);
 
 describe.skipIf(missing !== undefined)('eval on what annotate wrote', () => {
   // One image per label, symlinked into a folder per class, and a path,label manifest of them.

@@ -1,4 +1,5 @@
 import type { CliIo } from '../../src/cli/cli-io.js';
+import { runCli } from '../../src/cli/main.js';
 
 /** A CLI io whose stdout and stderr are kept as strings. */
 export function capturedIo(cwd: string): CliIo & { out: () => string; err: () => string } {
@@ -12,4 +13,11 @@ export function capturedIo(cwd: string): CliIo & { out: () => string; err: () =>
     out: () => out,
     err: () => err,
   };
+}
+
+/** Runs the CLI in-process in `cwd`; resolves with its exit code and what it printed. */
+export async function runCapturedCli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  const io = capturedIo(cwd);
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
 }

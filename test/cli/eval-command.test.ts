@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { capturedIo } from './eval-captured-io.js';
-import { runCli } from '../../src/cli/main.js';
+import { runCapturedCli } from './eval-captured-io.js';
 import { makeTempDir } from '../support/make-clips.js';
 
 const temp = makeTempDir('emolabel-eval-cli-');
@@ -14,11 +13,7 @@ writeFileSync(
   'id,path,label,confidence,status\nimages/a,/x/a.jpg,ANGRY,0.9,ok\nimages/b,/x/b.jpg,happiness,0.8,ok\nimages/c,/x/c.jpg,angry,0.4,ok\nimages/d,/x/d.jpg,,,error\nimages/z,/x/z.jpg,Sad,0.5,ok\n',
 );
 
-async function run(args: string[]) {
-  const io = capturedIo(temp.dir);
-  const code = await runCli(args, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = (args: string[]) => runCapturedCli(args, temp.dir);
 
 describe('emolabel eval', () => {
   it('prints the metrics, per class and the confusion matrix, saying what was left out', async () => {
