@@ -32,6 +32,11 @@ export interface AnnotationRequest {
   readonly layout?: ImageLayout;
   /** Another model's probabilities for the clip, offered to LLMs prompted in `hint` mode. */
   readonly hint?: Distribution;
+  /**
+   * Awaited by an annotator before each request it sends beyond the first for this answer (an LLM's
+   * repair of an unreadable answer), so a rate limiter around it counts that request too.
+   */
+  readonly beforeExtraRequest?: (signal?: AbortSignal) => Promise<void>;
 }
 
 /** A facial action unit (FACS) the model reports seeing, from the `au-cot` prompt. */

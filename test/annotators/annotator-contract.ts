@@ -153,10 +153,13 @@ export function runAnnotatorContract(subject: ContractSubject): void {
       expect(annotation.rawText).toMatch(/not able|can't|sorry/i);
     });
 
-    it('repairs an answer that does not fit the schema with one text-only request', async () => {
+    it('repairs an answer that does not fit the schema with one text-only request, after asking the rate limiter', async () => {
       network.server().queue('malformed-answer');
-      const annotation = await withKey().annotate({ images: [faces[0]!], taxonomy: basic7 });
+      const requestsWhenAsked: number[] = [];
+      const beforeExtraRequest = async () => void requestsWhenAsked.push(network.server().requests.length);
+      const annotation = await withKey().annotate({ images: [faces[0]!], taxonomy: basic7, beforeExtraRequest });
       expectValidAnnotation(annotation, basic7.labels);
+      expect(requestsWhenAsked).toEqual([1]);
       const [first, repair] = network.server().requests;
       expect(network.server().requests).toHaveLength(2);
       expect(first!.images).toHaveLength(1);

@@ -180,6 +180,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
         system: renderTemplate(repairPrompt.system, repairValues, repairPrompt.path),
         parts: [{ kind: 'text', text: renderTemplate(repairPrompt.user, repairValues, repairPrompt.path) }],
       };
+      await request.beforeExtraRequest?.(request.signal);
       const second = await sendWithTimeout(client, repairRequest, request.signal, settings.timeoutMs, id);
       usage = addUsage(usage, second);
       const repaired = second.refusal === undefined ? parseReply(second, schema) : { kind: 'refused' as const, text: second.refusal };

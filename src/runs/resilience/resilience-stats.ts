@@ -3,7 +3,7 @@
  * `rateLimited`, `timeouts`, `serverErrors` and `otherRetryable` count failed attempts by cause.
  */
 export interface ResilienceStats {
-  /** Requests sent to the provider (every attempt, retries included). */
+  /** Requests sent to the provider (every attempt, retries and repair requests included). */
   requests: number;
   /** Attempts made again after a retryable failure. */
   retries: number;

@@ -141,8 +141,13 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
     );
     // Not AbortSignal.any: the run's signal would keep every attempt's signal (see linkSignals).
     const { signal, unlink } = linkSignals([runSignal, attempt.signal]);
+    // A repair request waits for its own place under --rpm; its tokens are settled with the answer's usage.
+    const beforeExtraRequest = async () => {
+      await bucket.acquire(0, signal);
+      stats.requests += 1;
+    };
     try {
-      return { annotation: await untilAborted(inner.annotate({ ...request, signal }), signal) };
+      return { annotation: await untilAborted(inner.annotate({ ...request, signal, beforeExtraRequest }), signal) };
     } catch (error) {
       // A timed-out annotator may throw its own abort error; report the timeout instead.
       return timedOut ? { error: attempt.signal.reason, timedOut } : { error, timedOut };

@@ -98,7 +98,7 @@ describe.skipIf('missing' in facesDev)(`fault injection against a faulty OpenAI-
 
     // The stats count what the server did.
     const failedAttempts = imageRequests.filter((request) => request.fault !== 'ok' && request.fault !== 'garbage-answer').length;
-    expect(annotator.stats.requests).toBe(imageRequests.length);
+    expect(annotator.stats.requests).toBe(requests.length);
     expect(annotator.stats.rateLimited).toBe(imageRequests.filter((request) => request.fault === 'rate-limit').length);
     // Every hang timed out (a slow healthy answer on a loaded machine may add one).
     expect(annotator.stats.timeouts).toBeGreaterThanOrEqual(imageRequests.filter((request) => request.fault === 'hang').length);

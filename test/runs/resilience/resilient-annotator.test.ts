@@ -215,6 +215,25 @@ describe('createResilientAnnotator', () => {
     expect(calledAt).toEqual([0, 1_000, 2_000]);
   });
 
+  it('counts an annotator\'s extra request (an LLM repair) under rpm: it waits for its own place', async () => {
+    const sentAt: number[] = [];
+    const repairing = async (call: AnnotationRequest): Promise<Annotation> => {
+      sentAt.push(clock.now());
+      await call.beforeExtraRequest?.(call.signal);
+      sentAt.push(clock.now());
+      return ok;
+    };
+    const inner = new MockAnnotator([]);
+    inner.annotate = repairing;
+    const { clock, annotator } = wrap(inner, { rpm: 60, burstSeconds: 1 });
+    const both = Promise.all([annotator.annotate(request), annotator.annotate(request)]);
+    await clock.advance(3_000);
+    await both;
+    // One a second: the first request, its repair, then the second request and its repair.
+    expect(sentAt).toEqual([0, 1_000, 2_000, 3_000]);
+    expect(annotator.stats.requests).toBe(4);
+  });
+
   it('takes estimated tokens from the tpm bucket and settles them against reported usage', async () => {
     const estimateTokens = vi.fn(() => 400);
     const inner = new MockAnnotator([ok]);
