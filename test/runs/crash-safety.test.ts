@@ -15,9 +15,11 @@ if (skip) console.warn(`skipping crash-safety tests: ${facesDev.missing}`);
 const ITEMS = 18;
 /**
  * An answer the server sent this shortly before a kill may not have been read and stored by the
- * child yet (the unavoidable window of any crash); generous, since CI machines are loaded.
+ * child yet (the unavoidable window of any crash). Generous: with the rest of the suite running on
+ * two cores the child was seen to take over 300 ms between the server's last byte and its store
+ * write. The load-independent bound is the count below: at most one re-send per request in flight.
  */
-const ANSWER_IN_TRANSIT_MS = 300;
+const ANSWER_IN_TRANSIT_MS = 1_000;
 /** tsx's loader by absolute URL: the child runs in a temporary folder where `tsx` does not resolve. */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
@@ -90,10 +92,13 @@ describe.skipIf(skip)('runs survive SIGKILL and Ctrl-C (child process against a 
     expect(byImage.size).toBe(ITEMS);
     for (const requests of byImage.values()) {
       for (const earlier of requests.slice(0, -1)) {
-        const answeredJustBeforeAKill = earlier.answeredAt !== undefined && kills.some((kill) => kill >= earlier.answeredAt! && kill - earlier.answeredAt! < ANSWER_IN_TRANSIT_MS);
-        expect(earlier.answeredAt === undefined || answeredJustBeforeAKill).toBe(true);
+        if (earlier.answeredAt === undefined) continue;
+        const answeredAt = earlier.answeredAt;
+        const msBeforeNextKill = Math.min(...kills.filter((kill) => kill >= answeredAt).map((kill) => kill - answeredAt));
+        expect(msBeforeNextKill, 'a re-sent request had been answered this long before the kill').toBeLessThan(ANSWER_IN_TRANSIT_MS);
       }
     }
+    // Only requests in flight at a kill (--concurrency 3) may go out twice.
     expect(server.requests.length).toBeLessThanOrEqual(ITEMS + kills.length * 3);
   });
 
