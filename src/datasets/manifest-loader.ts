@@ -13,7 +13,8 @@ function kindOf(path: string): MediaKind {
 /**
  * `manifest`: a CSV with `path` and `label` columns; paths are relative to the CSV's folder (or
  * absolute). A path with an image or video extension is that file, anything else a frame folder.
- * Ids are the paths relative to the CSV's folder without extension, as `emolabel annotate --manifest` makes them.
+ * Ids come from an `id` column when there is one, else the paths relative to the CSV's folder without
+ * extension, as `emolabel annotate --manifest` makes them.
  */
 export const manifestLoader: DatasetLoader = {
   kind: 'manifest',
@@ -35,7 +36,7 @@ export const manifestLoader: DatasetLoader = {
       const itemPath = resolve(root, row.path);
       const relativePath = relative(root, itemPath).split(sep).join('/');
       const kind = kindOf(itemPath);
-      const id = kind === 'frames' ? relativePath : relativePath.slice(0, relativePath.length - extname(relativePath).length);
+      const id = row.id ?? (kind === 'frames' ? relativePath : relativePath.slice(0, relativePath.length - extname(relativePath).length));
       return { id, path: itemPath, kind, label: row.label ?? '' };
     });
     return { kind: 'manifest', source: file, items };

@@ -70,17 +70,19 @@ export async function discoverInputs(paths: readonly string[], options: Discover
     for (const subfolder of subfolders) await walk(subfolder, root);
   }
 
-  async function addPath(rawPath: string, root: string, label?: string): Promise<void> {
+  /** A manifest row's `id` names its one item; without it the id is the path relative to `root`. */
+  async function addPath(rawPath: string, root: string, label?: string, givenId?: string): Promise<void> {
     const path = resolve(root, rawPath);
+    const idOf = (itemPath: string) => givenId ?? idFor(itemPath, root);
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
     if (info instanceof Error) {
-      fail(path, root, info.code === 'ENOENT' ? `${path} does not exist; check the path.` : `Cannot read ${path}: ${info.message}`);
+      failures.push({ id: idOf(path), path, error: info.code === 'ENOENT' ? `${path} does not exist; check the path.` : `Cannot read ${path}: ${info.message}` });
       return;
     }
     const withLabel = <T extends MediaItem>(item: T): T => (label === undefined ? item : { ...item, label });
     if (info.isDirectory()) {
-      if (label !== undefined) {
-        items.push(withLabel({ id: idFor(path, root), path, kind: 'frames' }));
+      if (label !== undefined || givenId !== undefined) {
+        items.push(withLabel({ id: idOf(path), path, kind: 'frames' }));
         return;
       }
       const folderRoot = options.clipFolders && (await isLeafImageFolder(path)) ? dirname(path) : path;
@@ -89,16 +91,24 @@ export async function discoverInputs(paths: readonly string[], options: Discover
     }
     const kind = kindOfFile(path);
     if (kind === undefined) {
-      fail(path, root, `${path} is not a supported image or video (use .jpg, .png, .webp, .mp4, .mov, .mkv, .webm, .avi, .gif).`);
+      failures.push({ id: idOf(path), path, error: `${path} is not a supported image or video (use .jpg, .png, .webp, .mp4, .mov, .mkv, .webm, .avi, .gif).` });
       return;
     }
-    items.push(withLabel({ id: idFor(path, root), path, kind }));
+    items.push(withLabel({ id: idOf(path), path, kind }));
   }
 
   for (const path of paths) await addPath(path, dirname(resolve(path)));
   if (options.manifest) {
     const root = dirname(resolve(options.manifest));
-    for (const row of readManifest(options.manifest)) await addPath(row.path, root, row.label);
+    const givenIds = new Set<string>();
+    for (const row of readManifest(options.manifest)) {
+      if (row.id !== undefined && givenIds.has(row.id)) {
+        failures.push({ id: row.id, path: resolve(root, row.path), error: `${options.manifest} gives the id "${row.id}" to more than one row; make the ids unique.` });
+        continue;
+      }
+      if (row.id !== undefined) givenIds.add(row.id);
+      await addPath(row.path, root, row.label, row.id);
+    }
   }
   return { items: dedupeIds(items), failures };
 }

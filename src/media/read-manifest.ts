@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { EmolabelError } from '../errors.js';
 
-/** A row of a manifest CSV: `path` (relative to the manifest's folder or absolute) and an optional `label`. */
+/**
+ * A row of a manifest CSV: `path` (relative to the manifest's folder or absolute), an optional
+ * `label`, and an optional `id` that names the item instead of its path (as `emolabel dataset
+ * --truth` writes it, so predictions carry the gold file's ids).
+ */
 export interface ManifestRow {
   readonly path: string;
   readonly label?: string;
+  readonly id?: string;
 }
 
-/** Reads a manifest CSV with a header row holding `path` and optionally `label`. */
+/** Reads a manifest CSV with a header row holding `path` and optionally `label` and `id`. */
 export function readManifest(file: string): ManifestRow[] {
   let text: string;
   try {
@@ -27,5 +32,5 @@ export function readManifest(file: string): ManifestRow[] {
   }
   return records
     .filter((record) => (record.path ?? '') !== '')
-    .map((record) => (record.label ? { path: record.path ?? '', label: record.label } : { path: record.path ?? '' }));
+    .map((record) => ({ path: record.path ?? '', ...(record.label ? { label: record.label } : {}), ...(record.id ? { id: record.id } : {}) }));
 }

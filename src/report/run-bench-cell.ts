@@ -54,12 +54,13 @@ export interface BenchCellRun {
 }
 
 /**
- * Writes the cell's clips as `manifest-<hash>.csv` (`path,label`, absolute paths). The hash of the
+ * Writes the cell's clips as `manifest-<hash>.csv` (`id,path,label`: the dataset's ids, absolute
+ * paths), so the run's results carry the dataset's ids. The hash of the
  * content is in the name, so a different selection (another `--limit`) is another run, and the
  * manifest a stored run names never changes under it.
  */
 async function writeCellManifest(cellDir: string, items: readonly DatasetItem[]): Promise<string> {
-  const text = stringify(items.map((item) => [resolve(item.path), item.label]), { header: true, columns: ['path', 'label'] });
+  const text = stringify(items.map((item) => [item.id, resolve(item.path), item.label]), { header: true, columns: ['id', 'path', 'label'] });
   const file = join(cellDir, `manifest-${createHash('sha256').update(text).digest('hex').slice(0, 12)}.csv`);
   await mkdir(cellDir, { recursive: true });
   await writeFile(file, text);

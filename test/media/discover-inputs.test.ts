@@ -45,6 +45,13 @@ describe('discoverInputs', () => {
     expect(failures[0]?.error).toMatch(/missing\.mp4 does not exist/);
   });
 
+  it('names items by a manifest\'s id column when it has one, and refuses an id given twice', async () => {
+    writeFileSync(join(dir, 'with-ids.csv'), `id,path,label\nHappy/b,${join(dir, 'photos/b.jpg')},Happy\nSad/0007,ferv/DailyLife/Sad/0007,Sad\nSad/0007,photos/sub/a.JPG,Sad\n`);
+    const { items, failures } = await discoverInputs([], { manifest: join(dir, 'with-ids.csv') });
+    expect(items.map((item) => [item.id, item.kind, item.label])).toEqual([['Happy/b', 'image', 'Happy'], ['Sad/0007', 'frames', 'Sad']]);
+    expect(failures.map((failure) => failure.error)).toEqual([expect.stringMatching(/with-ids\.csv gives the id "Sad\/0007" to more than one row/)]);
+  });
+
   it('reports a named file of an unsupported type and a missing path', async () => {
     const { items, failures } = await discoverInputs([join(dir, 'photos/notes.txt'), join(dir, 'nope.jpg')]);
     expect(items).toEqual([]);

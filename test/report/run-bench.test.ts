@@ -105,6 +105,17 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     expect(csv[0]).toBe('id,path,label,confidence,status,error,cost_usd,duration_ms,input_tokens,output_tokens,truth');
     expect(csv).toHaveLength(8);
     expect(csv.slice(1).every((line) => line.split(',')[2] === 'Happy')).toBe(true);
+    // The runs in the store carry the dataset's ids (<Label>/<name>), as `emolabel export` writes them.
+    const chosen = new Set(csv.slice(1).map((line) => line.split(',')[0]));
+    const store = RunStore.open(first.db);
+    try {
+      const runId = store.listRuns().find((run) => run.strategy === 'frame')?.id ?? '';
+      const storedIds = store.getResults(runId).map((result) => result.id);
+      expect(storedIds).toHaveLength(7);
+      expect(storedIds.every((id) => chosen.has(id) && dataset.items.some((item) => item.id === id))).toBe(true);
+    } finally {
+      store.close();
+    }
     expect(existsSync(join(outDir, 'report.html'))).toBe(true);
     expect(JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')).cells).toHaveLength(4);
 
