@@ -3,12 +3,17 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import { sortNatural } from './evenly-spaced.js';
 import { isImagePath, isVideoPath, type MediaItem, type MediaKind } from './media-item.js';
 import { readManifest } from './read-manifest.js';
+import { uniqueItemIds } from './unique-item-ids.js';
 import { describeError } from '../errors.js';
 
 /** An input that could not become an item (missing path, unreadable folder, unsupported file). */
 export interface InputFailure {
   readonly id: string;
   readonly path: string;
+  /** What the input would have been, from its name: a folder or an extensionless path is `frames`. */
+  readonly kind: MediaKind;
+  /** The manifest's label for it, so evaluation counts it as missing rather than forgetting it. */
+  readonly label?: string;
   readonly error: string;
 }
 
@@ -43,14 +48,14 @@ function kindOfFile(path: string): MediaKind | undefined {
 export async function discoverInputs(paths: readonly string[], options: DiscoverOptions = {}): Promise<DiscoveredInputs> {
   const items: MediaItem[] = [];
   const failures: InputFailure[] = [];
-  const fail = (path: string, root: string, error: string) => failures.push({ id: idFor(path, root), path, error });
+  const fail = (path: string, root: string, error: string) => failures.push({ id: idFor(path, root), path, kind: 'frames', error });
 
   async function walk(folder: string, root: string): Promise<void> {
     let names: string[];
     try {
       names = sortNatural(await readdir(folder));
     } catch (error) {
-      fail(folder, root, `Cannot read folder ${folder}: ${describeError(error)}`);
+      fail(folder, root, `Cannot read folder ${folder}: ${describeError(error)}; check that it exists and that you may read it.`);
       return;
     }
     const subfolders: string[] = [];
@@ -70,57 +75,66 @@ export async function discoverInputs(paths: readonly string[], options: Discover
     for (const subfolder of subfolders) await walk(subfolder, root);
   }
 
-  /** A manifest row's `id` names its one item; without it the id is the path relative to `root`. */
-  async function addPath(rawPath: string, root: string, label?: string, givenId?: string): Promise<void> {
+  /**
+   * Adds a path named on the command line or in a manifest. A manifest row is one item: its folder
+   * is one clip (frames) when it is a leaf folder of images or the row gives a label or an id; a
+   * row's `id` names the item, else the id is the path relative to `root`.
+   */
+  async function addPath(rawPath: string, root: string, row?: { label?: string; id?: string }): Promise<void> {
     const path = resolve(root, rawPath);
-    const idOf = (itemPath: string) => givenId ?? idFor(itemPath, root);
+    const label = row?.label;
+    const id = row?.id ?? idFor(path, root);
+    const failed = (error: string) => failures.push({ id, path, kind: kindOfFile(path) ?? 'frames', ...(label === undefined ? {} : { label }), error });
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
     if (info instanceof Error) {
-      failures.push({ id: idOf(path), path, error: info.code === 'ENOENT' ? `${path} does not exist; check the path.` : `Cannot read ${path}: ${info.message}` });
+      failed(info.code === 'ENOENT' ? `${path} does not exist; check the path.` : `Cannot read ${path}: ${info.message}`);
       return;
     }
     const withLabel = <T extends MediaItem>(item: T): T => (label === undefined ? item : { ...item, label });
     if (info.isDirectory()) {
-      if (label !== undefined || givenId !== undefined) {
-        items.push(withLabel({ id: idOf(path), path, kind: 'frames' }));
+      const leafOfImages = await isLeafImageFolder(path);
+      if (row !== undefined && (label !== undefined || row.id !== undefined || leafOfImages)) {
+        items.push(withLabel({ id, path, kind: 'frames' }));
         return;
       }
-      const folderRoot = options.clipFolders && (await isLeafImageFolder(path)) ? dirname(path) : path;
-      await walk(path, folderRoot);
+      // A manifest's folders are walked with ids relative to the manifest's folder, like its files.
+      await walk(path, row !== undefined ? root : options.clipFolders && leafOfImages ? dirname(path) : path);
       return;
     }
     const kind = kindOfFile(path);
     if (kind === undefined) {
-      failures.push({ id: idOf(path), path, error: `${path} is not a supported image or video (use .jpg, .png, .webp, .mp4, .mov, .mkv, .webm, .avi, .gif).` });
+      failed(`${path} is not a supported image or video (use .jpg, .png, .webp, .mp4, .mov, .mkv, .webm, .avi, .gif).`);
       return;
     }
-    items.push(withLabel({ id: idOf(path), path, kind }));
+    items.push(withLabel({ id, path, kind }));
   }
 
   for (const path of paths) await addPath(path, dirname(resolve(path)));
+  const givenIds = new Set<string>();
   if (options.manifest) {
     const root = dirname(resolve(options.manifest));
-    const givenIds = new Set<string>();
     for (const row of readManifest(options.manifest)) {
       if (row.id !== undefined && givenIds.has(row.id)) {
-        failures.push({ id: row.id, path: resolve(root, row.path), error: `${options.manifest} gives the id "${row.id}" to more than one row; make the ids unique.` });
+        const path = resolve(root, row.path);
+        failures.push({ id: row.id, path, kind: kindOfFile(path) ?? 'frames', error: `${options.manifest} gives the id "${row.id}" to more than one row; make the ids unique.` });
         continue;
       }
       if (row.id !== undefined) givenIds.add(row.id);
-      await addPath(row.path, root, row.label, row.id);
+      await addPath(row.path, root, row);
     }
   }
-  return { items: dedupeIds(items), failures };
+  // An id from a manifest's id column that another input also has: the later one is refused.
+  const seen = new Map<string, string>();
+  const unique = uniqueItemIds(items, givenIds).filter((item) => {
+    const first = seen.get(item.id);
+    if (first === undefined) return seen.set(item.id, item.path);
+    failures.push({ id: item.id, path: item.path, kind: item.kind, error: `${item.path} has the id "${item.id}" that ${first} already has; give it another id in the manifest.` });
+    return false;
+  });
+  return { items: unique, failures };
 }
 
 async function isLeafImageFolder(folder: string): Promise<boolean> {
   const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
   return !entries.some((entry) => entry.isDirectory()) && entries.some((entry) => isImagePath(entry.name));
-}
-
-/** Two inputs that differ only by extension (a.jpg, a.png) keep their extension in the id. */
-function dedupeIds(items: MediaItem[]): MediaItem[] {
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(item.id, (counts.get(item.id) ?? 0) + 1);
-  return items.map((item) => ((counts.get(item.id) ?? 0) > 1 && item.kind !== 'frames' ? { ...item, id: `${item.id}${extname(item.path)}` } : item));
 }

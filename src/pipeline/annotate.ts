@@ -131,7 +131,7 @@ export async function prepareAnnotation(inputs: string | readonly string[], opti
 
 /** The result row of an input that could not become an item. */
 export function inputFailureResult(failure: InputFailure, context: ItemContext): ClipResult {
-  return failedResult({ ...failure, kind: 'image' }, context, failure.error);
+  return failedResult(failure, context, failure.error);
 }
 
 export interface AnnotateItemsOptions {

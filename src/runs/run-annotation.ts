@@ -92,7 +92,7 @@ export async function runAnnotation(inputs: readonly string[], options: RunAnnot
   if (run.labels.length === 0) {
     store.database.prepare('UPDATE runs SET labels = ? WHERE id = ?').run(JSON.stringify(prepared.context.taxonomy.labels), runId);
   }
-  const failureItems = prepared.failures.map((failure) => ({ id: failure.id, path: failure.path, kind: 'image' as const }));
+  const failureItems = prepared.failures.map(({ id, path, kind, label }) => ({ id, path, kind, ...(label === undefined ? {} : { label }) }));
   const doneIds = store.registerItems(runId, [...failureItems, ...prepared.items]);
   const total = failureItems.length + prepared.items.length;
   let done = doneIds.size;

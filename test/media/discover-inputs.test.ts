@@ -43,6 +43,23 @@ describe('discoverInputs', () => {
     ]);
     expect(failures).toHaveLength(1);
     expect(failures[0]?.error).toMatch(/missing\.mp4 does not exist/);
+    // The failure keeps what it was meant to be, and its gold label, for the results and eval.
+    expect(failures[0]).toMatchObject({ id: 'missing', kind: 'video', label: 'Angry' });
+  });
+
+  it('gives files of the same name in two folders distinct ids, and a path named twice one item', async () => {
+    const { items } = await discoverInputs([join(dir, 'ferv/DailyLife/Happy/0042'), join(dir, 'ferv/DailyLife/Sad/0007'), join(dir, 'ferv/DailyLife/Sad/0007')]);
+    const ids = items.map((item) => item.id);
+    expect(items).toHaveLength(12 + 3);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.filter((id) => id.endsWith('/1'))).toEqual(['Happy/0042/1', 'Sad/0007/1']);
+  });
+
+  it('makes each leaf folder of a manifest one clip, labelled or not, with ids relative to the manifest', async () => {
+    writeFileSync(join(dir, 'folders.csv'), 'path\nferv/DailyLife/Happy/0042\nferv/DailyLife/Sad/0007\n');
+    const { items, failures } = await discoverInputs([], { manifest: join(dir, 'folders.csv') });
+    expect(items.map((item) => [item.id, item.kind])).toEqual([['ferv/DailyLife/Happy/0042', 'frames'], ['ferv/DailyLife/Sad/0007', 'frames']]);
+    expect(failures).toEqual([]);
   });
 
   it('names items by a manifest\'s id column when it has one, and refuses an id given twice', async () => {
