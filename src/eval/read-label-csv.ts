@@ -58,7 +58,12 @@ const MEDIA_EXTENSION = new RegExp(`(${[...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS
  * an image or video extension, so `images/a.jpg` (a manifest) matches `images/a` (annotate's id).
  */
 export function matchKey(id: string): string {
-  return id.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(MEDIA_EXTENSION, '');
+  return exactKey(id).replace(MEDIA_EXTENSION, '');
+}
+
+/** The id trimmed, `\` as `/`, without a leading `./`, extension kept: the key of ids that differ only by extension (`v.mp4`, `v.mov`). */
+function exactKey(id: string): string {
+  return id.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
 
 function parseCsv(file: string, role: string): { columns: string[]; records: string[][] } {
@@ -117,6 +122,16 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
   const kept = (options.keepColumns ?? []).map((name) => [name, findColumn(columns, name)] as const).filter(([, index]) => index >= 0);
   const rows: LabelRow[] = [];
   const byKey = new Map<string, LabelRow>();
+  /** Keys (without extension) that more than one id has. */
+  const ambiguous = new Set<string>();
+  const lineOfId = new Map<string, number>();
+  const rekey = (row: LabelRow, key: string) => {
+    const rekeyed = { ...row, key };
+    byKey.delete(row.key);
+    byKey.set(key, rekeyed);
+    rows[rows.indexOf(row)] = rekeyed;
+    if (row.pathKey !== undefined && byPath.get(row.pathKey) === row) byPath.set(row.pathKey, rekeyed);
+  };
   const unknown = new Map<string, number>();
   records.forEach((record, position) => {
     const line = position + 2;
@@ -137,23 +152,30 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     const confidence = confidenceText === '' ? Number.NaN : Number(confidenceText);
     const pathCell = pathIndex < 0 ? '' : (record[pathIndex] ?? '');
     const extra = Object.fromEntries(kept.map(([name, index]) => [name, record[index] ?? '']).filter(([, value]) => value !== ''));
+    const sameIdLine = lineOfId.get(exactKey(id));
+    if (sameIdLine !== undefined) {
+      throw new EmolabelError(
+        'invalid_input',
+        `The ${role} CSV ${file} has id "${id}" on lines ${sameIdLine} and ${line}; each item needs exactly one row (annotate with --faces largest, or de-duplicate the file).`,
+        { path: file },
+      );
+    }
+    lineOfId.set(exactKey(id), line);
+    // Ids that differ only by extension (annotate keeps it for `v.mp4` beside `v.mov`) are matched with it.
+    const clash = byKey.get(matchKey(id));
+    if (clash !== undefined) {
+      rekey(clash, exactKey(clash.id));
+      ambiguous.add(matchKey(id));
+    }
     const row: LabelRow = {
       id,
-      key: matchKey(id),
+      key: ambiguous.has(matchKey(id)) ? exactKey(id) : matchKey(id),
       label,
       line,
       ...(Number.isFinite(confidence) ? { confidence } : {}),
       ...(pathCell === '' ? {} : { pathKey: resolve(folder, pathCell) }),
       ...(kept.length > 0 ? { extra } : {}),
     };
-    const previous = byKey.get(row.key);
-    if (previous !== undefined) {
-      throw new EmolabelError(
-        'invalid_input',
-        `The ${role} CSV ${file} has id "${id}" on lines ${previous.line} and ${line}; each item needs exactly one row (annotate with --faces largest, or de-duplicate the file).`,
-        { path: file },
-      );
-    }
     byKey.set(row.key, row);
     if (row.pathKey !== undefined && !byPath.has(row.pathKey)) byPath.set(row.pathKey, row);
     rows.push(row);

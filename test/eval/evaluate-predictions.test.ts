@@ -53,11 +53,20 @@ describe('readLabelCsv', () => {
     expect(() => readLabelCsv(csv('id,prediction\na,Happy\n'), { taxonomy: basic7, role: 'predictions' })).toThrow(
       /no "label" column \(found columns: id, prediction\)/,
     );
-    expect(() => readLabelCsv(csv('id,label\na,Happy\na.jpg,Sad\n'), { taxonomy: basic7, role: 'predictions' })).toThrow(/id "a.jpg" on lines 2 and 3/);
+    expect(() => readLabelCsv(csv('id,label\nb,Sad\na,Happy\n./a,Sad\n'), { taxonomy: basic7, role: 'predictions' })).toThrow(/id "\.\/a" on lines 3 and 4/);
     expect(() => readLabelCsv(csv('id,label\na,\n'), { taxonomy: basic7, role: 'truth', requireLabels: true })).toThrow(/Line 2 .* empty "label"/);
     expect(() => readLabelCsv(join(folder, 'nope.csv'), { taxonomy: basic7, role: 'truth' })).toThrow(/Cannot read the truth CSV .*nope\.csv/);
     expect(() => readLabelCsv(csv(''), { taxonomy: basic7, role: 'truth' })).toThrow(/is empty; expected a header row/);
     expect(() => readLabelCsv(csv('id,label\n"a,Happy\n'), { taxonomy: basic7, role: 'truth' })).toThrow(/is not valid CSV/);
+  });
+
+  it('keeps the extension for matching where ids differ only by it (annotate\'s v.mp4 beside v.mov)', () => {
+    const predictions = readLabelCsv(csv('id,label\nv.mp4,Happy\nv.mov,Sad\nv.mkv,Angry\nw.mp4,Fear\n'), { taxonomy: basic7, role: 'predictions' });
+    expect(predictions.rows.map((row) => row.key)).toEqual(['v.mp4', 'v.mov', 'v.mkv', 'w']);
+    const truth = readLabelCsv(csv('id,label\nv.mov,Sad\nv.mkv,Happy\nv.mp4,Happy\nw,Fear\n'), { taxonomy: basic7, role: 'truth', requireLabels: true });
+    const evaluation = evaluatePredictions(predictions, truth, { taxonomy: basic7 });
+    expect(evaluation).toMatchObject({ n: 4, missing: 0, extra: 0 });
+    expect(evaluation.accuracy).toBe(3 / 4);
   });
 
   it('matches ids across separators, ./ prefixes and media extensions', () => {
