@@ -6,6 +6,7 @@ import { type ReviewDecision, ReviewStore, type UndoOutcome } from './review-sto
 import { EmolabelError } from '../errors.js';
 import { DEFAULT_FACE_MARGIN } from '../faces/find-faces.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
+import { findRun } from '../runs/export-run.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 
 /** A run as the page's header shows it. */
@@ -98,21 +99,7 @@ export class ReviewSession {
   }
 }
 
-/**
- * Picks the run to review: `id` (or a unique prefix of one), else the newest run. Throws, naming the
- * runs there are, when none matches.
- */
+/** Picks the run to review: `id` (or a unique prefix of one), else the newest run; see {@link findRun}. */
 export function resolveReviewRun(store: RunStore, id: string | undefined): RunRecord {
-  if (id === undefined) {
-    const latest = store.latestRun();
-    if (!latest) throw new EmolabelError('invalid_input', 'The run store holds no runs yet; label something first with `emolabel annotate`.');
-    return latest;
-  }
-  const exact = store.getRun(id);
-  if (exact) return exact;
-  const matches = store.listRuns(1000).filter((run) => run.id.startsWith(id));
-  if (matches.length === 1 && matches[0]) return matches[0];
-  const known = store.listRuns(5).map((run) => run.id).join(', ') || 'none';
-  const problem = matches.length > 1 ? `matches ${matches.length} runs` : 'is not in the run store';
-  throw new EmolabelError('invalid_input', `Run "${id}" ${problem}; newest runs: ${known}.`);
+  return findRun(store, id);
 }

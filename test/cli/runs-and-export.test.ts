@@ -52,9 +52,15 @@ describe('emolabel runs and export', () => {
     expect(image?.predictions[0]?.result.map((result) => result.type)).toEqual(['choices', 'rectanglelabels']);
   });
 
+  it('takes a unique prefix of a run id, as review does', async () => {
+    const io = captureIo(dir);
+    expect(await runCli(['export', runId.slice(0, 14), '--db', 'store.db', '--format', 'jsonl'], io)).toBe(0);
+    expect(io.out().trim().split('\n')).toHaveLength(2);
+  });
+
   it('says what to do when the run does not exist', async () => {
     const io = captureIo(dir);
     expect(await runCli(['export', 'r-nope', '--db', 'store.db'], io)).toBe(2);
-    expect(io.err()).toMatch(/No run "r-nope" in the store; list runs with `emolabel runs`/);
+    expect(io.err()).toMatch(/Run "r-nope" is not in the run store; newest runs: r\S+ \(`emolabel runs` lists them\)/);
   });
 });

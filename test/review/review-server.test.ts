@@ -55,10 +55,10 @@ describe('review server on a socket', () => {
 
   it('fails with the runs there are when the run is unknown, before serving anything', async () => {
     const io = captureIo(dir);
-    expect(await runCli(['review', 'r1999', '--db', db, '--port', '0'], io)).toBe(1);
-    expect(io.err()).toContain(`Run "r1999" is not in the run store; newest runs: ${runId}.`);
+    expect(await runCli(['review', 'r1999', '--db', db, '--port', '0'], io)).toBe(2);
+    expect(io.err()).toContain(`Run "r1999" is not in the run store; newest runs: ${runId} (`);
     const empty = captureIo(dir);
-    expect(await runCli(['review', '--db', join(dir, 'empty.db'), '--port', '0'], empty)).toBe(1);
+    expect(await runCli(['review', '--db', join(dir, 'empty.db'), '--port', '0'], empty)).toBe(2);
     expect(empty.err()).toMatch(/holds no runs yet/);
     expect(await runCli(['review', '--db', db, '--port', 'many'], captureIo(dir))).toBe(2);
   });
