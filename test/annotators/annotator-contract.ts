@@ -11,6 +11,7 @@ import { basic7, ternary } from '../../src/taxonomy/taxonomy.js';
 import { demoFace } from '../support/demo-faces.js';
 import { loadFacesDev } from '../support/faces-dev.js';
 import type { FakeServer, RecordedRequest } from '../support/fake-http-server.js';
+import { classifyFailure } from '../../src/runs/resilience/classify-failure.js';
 
 /** How to read what we sent from one provider's request body. */
 export interface WireReader {
@@ -210,6 +211,13 @@ export function runAnnotatorContract(subject: ContractSubject): void {
       const error = await rejection(annotator.annotate({ images: [faces[0]!], taxonomy: basic7 }));
       expect(error.code).toBe('missing_api_key');
       expect(network.server().requests).toHaveLength(0);
+    });
+
+    it('a wrong key fails in a way that stops the run as a rejected key (Gemini says so with HTTP 400)', async () => {
+      const wrongKey = subject.create({ env: { [network.keyVariable]: `${network.key}-wrong` } });
+      const error = await rejection(wrongKey.annotate({ images: [faces[0]!], taxonomy: basic7 }));
+      expect(classifyFailure(error)).toMatchObject({ kind: 'fatal', fatalReason: 'rejected_api_key' });
+      expect(error.message).toContain(network.keyVariable);
     });
 
     it('never lets the key into results, errors or their causes', async () => {

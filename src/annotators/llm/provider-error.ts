@@ -41,17 +41,24 @@ export interface HttpFailure {
   readonly cause?: unknown;
 }
 
+const KEY_REJECTED_WORDS = /API_KEY_INVALID|API key not valid|invalid[_ ]api[_ ]key|incorrect api key/i;
+const OUT_OF_QUOTA_WORDS = /insufficient_quota|billing|credit balance|out of credits|exceeded your current quota/i;
+
 function advice(failure: HttpFailure): string {
   const { status } = failure;
-  if (status === 401 || status === 403) {
-    return `the provider rejected the API key; check ${failure.keyVariable ?? 'the key variable'} (or --api-key-env) holds a valid key for this provider.`;
-  }
+  const keyAdvice = `the provider rejected the API key; check ${failure.keyVariable ?? 'the key variable'} (or --api-key-env) holds a valid key for this provider.`;
+  if (status === 401 || (status === 400 && KEY_REJECTED_WORDS.test(failure.message))) return keyAdvice;
+  if (status === 403) return 'the key is valid but may not use this model or endpoint; check the model id, the key\'s project and its permissions.';
   if (status === 404) return 'the model or endpoint was not found; check the model id after the colon and --base-url.';
+  if (status === 402 || (status === 429 && failure.retryAfterMs === undefined && OUT_OF_QUOTA_WORDS.test(failure.message))) {
+    return 'the account is out of quota or credit; add credit or raise the limit in the provider\'s console, then resume.';
+  }
   if (status === 429) {
     const wait = failure.retryAfterMs === undefined ? '' : ` (it asked to wait ${(failure.retryAfterMs / 1000).toFixed(1)} s)`;
-    return `rate limit or quota reached${wait}; lower --concurrency or try again later.`;
+    return `rate limit reached${wait}; lower --concurrency or set --rpm/--tpm to your tier's limits.`;
   }
   if (status >= 500) return 'the provider had a server error; try again later.';
+  if (status === 400 && OUT_OF_QUOTA_WORDS.test(failure.message)) return 'the account is out of credit; add credit in the provider\'s console, then resume.';
   if (status === 400 || status === 422) return 'the provider rejected the request; check the model takes images and structured output.';
   return 'see the provider message above.';
 }

@@ -34,6 +34,8 @@ const QUOTA_WORDS = /insufficient_quota|billing_hard_limit_reached|billing_not_a
 // quota 429, which carries a retry delay: only without a retry hint does it mean the money is gone.
 const QUOTA_WITHOUT_RETRY_WORDS = /exceeded your current quota|quota exceeded/i;
 const TIMEOUT_WORDS = /did not answer within|timed out/i;
+// Gemini answers a bad key with HTTP 400 (INVALID_ARGUMENT, reason API_KEY_INVALID), not 401.
+const REJECTED_KEY_WORDS = /API_KEY_INVALID|API key not valid|invalid[_ ]api[_ ]key|incorrect api key/i;
 const DROPPED_CONNECTION_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
 ]);
@@ -98,7 +100,7 @@ function fatalReasonOf(error: unknown, status: number | undefined): FatalReason 
   if (code === 'missing_api_key') return 'missing_api_key';
   if (code === 'invalid_option') return 'misconfigured';
   if (code === 'unknown_model' || status === 404) return 'unknown_model';
-  if (status === 401) return 'rejected_api_key';
+  if (status === 401 || (status === 400 && REJECTED_KEY_WORDS.test(evidence(causeChain(error))))) return 'rejected_api_key';
   if (status === 403) return 'forbidden';
   if (isQuotaExhausted(error)) return 'quota_exhausted';
   return undefined;
@@ -108,7 +110,7 @@ function fatalReasonOf(error: unknown, status: number | undefined): FatalReason 
  * Sorts a failure an annotator threw into retry, stop-the-run, or fail-this-item. The rules:
  * - `stop`: codes `aborted`, `budget_exceeded`;
  * - `fatal`: codes `missing_api_key`, `invalid_option`, `unknown_model`, `fatal_provider_error`;
- *   HTTP 401, 403, 404; an exhausted quota ({@link isQuotaExhausted});
+ *   HTTP 401, 403, 404; a 400 that says the key is invalid (Gemini); an exhausted quota ({@link isQuotaExhausted});
  * - `retryable`: `isRetryable` errors (408, 409, 429, 5xx, timeouts, connection failures) and any
  *   error caused by a dropped connection (ECONNRESET, a body cut off mid-response);
  * - `item`: everything else.

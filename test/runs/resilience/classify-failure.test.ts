@@ -49,6 +49,22 @@ describe('classifyFailure', () => {
     expect(classifyFailure(perMinute)).toMatchObject({ kind: 'retryable', rateLimited: true });
   });
 
+  it("Gemini's rejected key (HTTP 400, API_KEY_INVALID) is fatal as a rejected key, with advice about the key", () => {
+    const gemini = http(400, 'API key not valid. Please pass a valid API key. [{"reason":"API_KEY_INVALID"}]');
+    expect(classifyFailure(gemini)).toMatchObject({ kind: 'fatal', fatalReason: 'rejected_api_key' });
+    expect(gemini.message).toMatch(/rejected the API key; check OPENAI_API_KEY/);
+    expect(classifyFailure(http(400, 'Invalid value for response_format'))).toMatchObject({ kind: 'item' });
+  });
+
+  it('advice matches the failure: 403 is about permissions, an exhausted quota about credit', () => {
+    expect(http(403, 'Project does not have access to model').message).toMatch(/may not use this model or endpoint/);
+    expect(http(403, 'Project does not have access to model').message).not.toMatch(/rejected the API key/);
+    const quota = http(429, 'You exceeded your current quota, please check your plan and billing details.');
+    expect(quota.message).toMatch(/out of quota or credit/);
+    expect(quota.message).not.toMatch(/lower --concurrency/);
+    expect(http(429, 'Rate limit reached for requests', { retryAfterMs: 2000 }).message).toMatch(/rate limit reached \(it asked to wait 2\.0 s\)/);
+  });
+
   it("Anthropic's low credit balance (HTTP 400) is fatal", () => {
     const error = http(400, 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.');
     expect(classifyFailure(error)).toMatchObject({ kind: 'fatal', fatalReason: 'quota_exhausted' });
