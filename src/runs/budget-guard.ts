@@ -7,6 +7,8 @@ export interface BudgetOptions {
   readonly maxCostUsd: number;
   /** Dollars already spent by earlier sessions of the run. @default 0 */
   readonly spentUsd?: number;
+  /** Images sent by the requests behind `spentUsd`: a resumed run estimates from their mean cost. @default 0 */
+  readonly spentImages?: number;
   /** A price-table estimate of a request's cost, when one can be made before sending it. */
   readonly estimateCostUsd?: (request: AnnotationRequest) => number | undefined;
 }
@@ -27,8 +29,8 @@ export interface BudgetState {
 export function createBudgetGuard(inner: Annotator, options: BudgetOptions): Annotator & { budget(): BudgetState } {
   let spentUsd = options.spentUsd ?? 0;
   let reservedUsd = 0;
-  let paidImages = 0;
-  let paidUsd = 0;
+  let paidImages = options.spentImages ?? 0;
+  let paidUsd = paidImages > 0 ? spentUsd : 0;
   const estimate = (request: AnnotationRequest): number => {
     const fromPrices = options.estimateCostUsd?.(request);
     if (fromPrices !== undefined) return fromPrices;
@@ -36,7 +38,8 @@ export function createBudgetGuard(inner: Annotator, options: BudgetOptions): Ann
   };
   const guarded = wrapAnnotator(inner, async (request: AnnotationRequest): Promise<Annotation> => {
     const expected = estimate(request);
-    if (spentUsd + reservedUsd + expected > options.maxCostUsd || spentUsd >= options.maxCostUsd) {
+    // A budget already used up stops even an estimate of $0; a $0 budget still lets free requests through.
+    if (spentUsd + reservedUsd + expected > options.maxCostUsd || (spentUsd >= options.maxCostUsd && options.maxCostUsd > 0)) {
       throw new EmolabelError(
         'budget_exceeded',
         `Budget reached: $${spentUsd.toFixed(4)} spent of --max-cost $${options.maxCostUsd.toFixed(4)}, and the next request ` +

@@ -81,9 +81,11 @@ export async function runAnnotation(inputs: readonly string[], options: RunAnnot
   const stats = { cached: 0, sent: 0 };
   const paid = base.provider !== 'local';
   let annotator = options.wrapAnnotator ? options.wrapAnnotator(base) : base;
-  if (options.maxCostUsd !== undefined) {
+  // The local model costs nothing: no budget to guard (and, unwrapped, it keeps its worker threads).
+  if (paid && options.maxCostUsd !== undefined) {
     const estimateCostUsd = options.estimateCostUsd ?? createRequestCostEstimator(plan.stored.model, plan.stored.annotatorSettings);
-    annotator = createBudgetGuard(annotator, { maxCostUsd: options.maxCostUsd, spentUsd: store.getRun(runId)?.costUsd ?? 0, estimateCostUsd });
+    const spent = responses.paidSoFar(runId);
+    annotator = createBudgetGuard(annotator, { maxCostUsd: options.maxCostUsd, spentUsd: Math.max(spent.usd, store.getRun(runId)?.costUsd ?? 0), spentImages: spent.images, estimateCostUsd });
   }
   // The local model is free and fast: its answers are neither cached nor logged request by request.
   if (paid) annotator = createRecordingAnnotator(annotator, { runId, responses, useCache: options.cache !== false, stats });

@@ -80,6 +80,14 @@ export class ResponseStore {
     return { sent: row.sent ?? 0, cached: row.cached ?? 0 };
   }
 
+  /** What a run's sent requests (not the cache's answers) cost, and how many images they carried. */
+  paidSoFar(runId: string): { usd: number; images: number } {
+    const row = this.database
+      .prepare("SELECT SUM(cost_usd) AS usd, SUM(json_array_length(request, '$.images')) AS images FROM requests WHERE run_id = ? AND from_cache = 0")
+      .get(runId) as { usd: number | null; images: number | null };
+    return { usd: row.usd ?? 0, images: row.images ?? 0 };
+  }
+
   /**
    * A run's requests per item id, valued at what they cost when sent: a request the cache answered
    * counts the cost, tokens and duration of the cached answer (from the request that got it), so a

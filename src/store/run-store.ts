@@ -47,7 +47,10 @@ export function newRunId(date = new Date()): string {
 const RUN_SELECT = `
   SELECT runs.*,
     (SELECT COUNT(*) FROM items WHERE items.run_id = runs.id AND items.done_at IS NOT NULL) AS done,
-    (SELECT SUM(cost_usd) FROM results WHERE results.run_id = runs.id) AS cost,
+    -- What the run paid: every request it sent (also for items a crash or the budget left unfinished);
+    -- runs that log no requests (the local model) fall back to their results.
+    COALESCE((SELECT SUM(cost_usd) FROM requests WHERE requests.run_id = runs.id AND from_cache = 0),
+      (SELECT SUM(cost_usd) FROM results WHERE results.run_id = runs.id)) AS cost,
     (SELECT COUNT(*) FROM results WHERE results.run_id = runs.id AND results.status IN ('error', 'refused')) AS failed
   FROM runs`;
 

@@ -92,6 +92,40 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
     expect(resumed.summary.costUsd).toBeCloseTo(0.06, 10);
   });
 
+  it('counts requests paid for an item that was never finished against the budget of the resumed run', async () => {
+    // One clip of three frames, one $0.01 request per frame: the budget stops the run mid-clip.
+    const clip = join(dir, 'clip', 'c1');
+    mkdirSync(clip, { recursive: true });
+    for (let index = 0; index < 3; index += 1) copyFileSync(join(images, `face-${index}.jpg`), join(clip, `${index + 1}.jpg`));
+    // A store of its own: the other tests' cached answers for these images would make them free.
+    const own = RunStore.open(join(dir, 'budget.db'));
+    const first = new MockAnnotator([paid]);
+    const capped = await runAnnotation([join(dir, 'clip')], base(first, { store: own, clipFolders: true, frames: 3, maxCostUsd: 0.025 }));
+    expect(capped.stopped?.reason).toBe('budget');
+    expect(first.calls).toHaveLength(2);
+    expect(capped.run).toMatchObject({ done: 0 });
+    expect(capped.run.costUsd).toBeCloseTo(0.02, 10);
+
+    // Resumed under the same budget: $0.02 is already spent, so the third request would pass it.
+    const again = new MockAnnotator([paid]);
+    const resumed = await runAnnotation([], base(again, { store: own, resume: capped.run.id, maxCostUsd: 0.025 }));
+    own.close();
+    expect(resumed.stopped?.reason).toBe('budget');
+    expect(again.calls).toHaveLength(0);
+    expect(resumed.run.costUsd).toBeCloseTo(0.02, 10);
+  });
+
+  it('lets free answers through a $0 budget, and stops a priced one before it is sent', async () => {
+    const free = new MockAnnotator([{ status: 'ok', label: 'Happy', confidence: 0.9, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0 }]);
+    const freeRun = await runAnnotation([images], base(free, { cache: false, maxCostUsd: 0 }));
+    expect(freeRun.stopped).toBeUndefined();
+    expect(freeRun.run).toMatchObject({ status: 'done', done: 6 });
+    const priced = new MockAnnotator([paid]);
+    const pricedRun = await runAnnotation([images], base(priced, { cache: false, maxCostUsd: 0, estimateCostUsd: () => 0.01 }));
+    expect(pricedRun.stopped?.reason).toBe('budget');
+    expect(priced.calls).toHaveLength(0);
+  });
+
   it('stops at once on an error that cannot heal, keeping what was done', async () => {
     let calls = 0;
     const annotator = new MockAnnotator([(request) => {
