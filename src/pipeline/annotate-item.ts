@@ -51,12 +51,19 @@ function canonicalTruth(item: Pick<MediaItem, 'label'>, taxonomy: Taxonomy): str
   return item.label === undefined ? undefined : (normaliseLabel(item.label, taxonomy) ?? item.label);
 }
 
+/** The prompt version an LLM annotator sends (from its settings identity), for rows with no answer to carry it. */
+function promptVersionOf(annotator: ItemContext['annotator']): string | undefined {
+  const prompt = annotator.settingsIdentity?.prompt;
+  return typeof prompt === 'string' ? prompt : undefined;
+}
+
 /** The result row for an item that failed before any label (missing file, corrupt video …). */
 export function failedResult(item: Pick<MediaItem, 'id' | 'path' | 'kind' | 'label'>, context: Pick<ItemContext, 'annotator' | 'strategy' | 'taxonomy'>, error: string, durationMs = 0): ClipResult {
   return {
     id: item.id, path: item.path, kind: item.kind, faceIndex: 0, truth: canonicalTruth(item, context.taxonomy), frameLabels: [], framesUsed: 0,
     faceFound: false, model: annotatorId(context.annotator), strategy: context.strategy.name, taxonomy: context.taxonomy.name,
     status: 'error', error, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, warnings: [], frames: [], durationMs,
+    ...(promptVersionOf(context.annotator) === undefined ? {} : { promptVersion: promptVersionOf(context.annotator) }),
   };
 }
 
@@ -128,7 +135,7 @@ async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, contex
       rationale: clip.rationale, rawText: clip.rawText,
       actionUnits: clip.annotations.find((annotation) => annotation.label === clip.label && annotation.actionUnits?.length)?.actionUnits,
       usage: clip.usage, costUsd: clip.costUsd,
-      promptVersion: clip.promptVersion, warnings: clip.warnings, frames: frameRecords(frames, track),
+      promptVersion: clip.promptVersion ?? promptVersionOf(context.annotator), warnings: clip.warnings, frames: frameRecords(frames, track),
       durationMs: Math.round(elapsed()),
     });
   }
