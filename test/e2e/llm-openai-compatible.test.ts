@@ -50,6 +50,16 @@ describe('emolabel annotate with an OpenAI-compatible server (Ollama, vLLM …) 
     expect(out).toMatch(/About \$\d+\.\d+ per 1,000 clips/);
   });
 
+  it('refuses the internal repair prompt and an unknown strategy as usage errors, for --dry-run too, before any request', async () => {
+    for (const extra of [['--prompt', 'repair'], ['--prompt', 'repair', '--dry-run'], ['--strategy', 'foo', '--dry-run']]) {
+      const io = captureIo(dir);
+      const args = [...baseArgs(), ...extra];
+      expect(await runCli(args, io)).toBe(2);
+      expect(io.err()).toMatch(/repair unreadable answers, not one to label with|Unknown strategy "foo"/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('labels every clip with one request of its numbered frames, and writes labels, costs and the prompt version', async () => {
     const io = captureIo(dir);
     const code = await runCli([...baseArgs(), '--out', 'labels.jsonl', '-q'], io);

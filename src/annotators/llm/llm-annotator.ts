@@ -10,7 +10,7 @@ import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { resolveLlmSettings, type ResolvedLlmSettings } from './llm-settings.js';
 import { localHint } from './local-hint.js';
 import { parseReply } from './parse-reply.js';
-import { loadPrompt, type PromptFile } from './prompt-file.js';
+import { loadPrompt, loadRepairPrompt, type PromptFile } from './prompt-file.js';
 import { renderTemplate } from './render-template.js';
 import { describeError, EmolabelError } from '../../errors.js';
 import type { Taxonomy } from '../../taxonomy/taxonomy.js';
@@ -103,7 +103,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
   const settings = resolveLlmSettings(rawSettings);
   const id = `${definition.provider}:${modelId}`;
   const prompt: PromptFile = loadPrompt(settings.prompt);
-  const repairPrompt = loadPrompt('repair');
+  const repairPrompt = loadRepairPrompt();
   const price = findModelPrice(loadPriceTable(settings.priceTable ?? settings.env.EMOLABEL_PRICE_TABLE), id);
   const maxImagesPerRequest = settings.maxImagesPerRequest ?? price?.maxImagesPerRequest ?? definition.defaultMaxImagesPerRequest;
   const fixedWarnings = warningsFor(definition, settings, id, price);

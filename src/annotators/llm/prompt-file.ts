@@ -88,6 +88,18 @@ function latestVersion(mode: string, directory: string): string | undefined {
  * @example loadPrompt('au-cot').version // 'au-cot@v1'
  */
 export function loadPrompt(nameOrPath: string, directory = promptsDirectory()): PromptFile {
+  if (/^repair(@|$)/.test(nameOrPath)) {
+    throw new EmolabelError('invalid_option', `"${nameOrPath}" is the prompt emolabel uses to repair unreadable answers, not one to label with. Use one of ${PROMPT_MODES.join(', ')}.`);
+  }
+  return loadPromptFile(nameOrPath, directory);
+}
+
+/** The prompt that asks a model to restate an unreadable answer in the schema (one repair request). */
+export function loadRepairPrompt(directory = promptsDirectory()): PromptFile {
+  return loadPromptFile('repair', directory);
+}
+
+function loadPromptFile(nameOrPath: string, directory: string): PromptFile {
   const cached = cache.get(`${directory}|${nameOrPath}`);
   if (cached) return cached;
   let path: string;

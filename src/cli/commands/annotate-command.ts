@@ -17,6 +17,7 @@ import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';
 import { formatResultsTable } from '../../output/format-table.js';
 import { outputFormatOf, writeResults } from '../../output/write-results.js';
+import { getStrategy } from '../../strategies/strategy-registry.js';
 import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
 
 /** Parsed flags of `emolabel annotate`. */
@@ -117,6 +118,8 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
       }
       if (flags.out) outputFormatOf(flags.out);
       const taxonomy = resolveTaxonomy(flags.taxonomy);
+      // An unknown strategy is a usage error for --dry-run too, not an estimate of something that cannot run.
+      if (flags.strategy !== undefined) getStrategy(flags.strategy);
       if (flags.dryRun) {
         const estimate = await estimateRunCost(inputs.map((input) => resolve(io.cwd, input)), { ...annotateOptionsFromFlags(flags, io.cwd), taxonomy });
         io.stdout.write(formatCostEstimate(estimate));
