@@ -8,7 +8,8 @@ import { ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import { type BudgetOptions, createBudgetGuard } from './budget-guard.js';
 import { createRecordingAnnotator } from './recording-annotator.js';
-import { runFingerprint, type StoredRunOptions, storedRunOptions } from './run-fingerprint.js';
+import { findRun } from './export-run.js';
+import { runFingerprint, sessionAnnotatorSettings, type StoredRunOptions, storedRunOptions } from './run-fingerprint.js';
 
 export interface RunAnnotationOptions extends AnnotateOptions {
   readonly store: RunStore;
@@ -50,8 +51,7 @@ interface RunPlan {
 /** What to run: a named run's stored inputs and options, or these ones (and the unfinished run they match). */
 function planRun(store: RunStore, inputs: readonly string[], options: RunAnnotationOptions): RunPlan {
   if (options.resume) {
-    const run = store.getRun(options.resume);
-    if (!run) throw new EmolabelError('invalid_option', `No run "${options.resume}" in the store; list runs with \`emolabel runs\`.`);
+    const run = findRun(store, options.resume);
     return { inputs: run.inputs, stored: run.options as unknown as StoredRunOptions, existing: run, fingerprint: run.fingerprint };
   }
   const stored = storedRunOptions(options);
@@ -67,7 +67,7 @@ function planRun(store: RunStore, inputs: readonly string[], options: RunAnnotat
 export async function runAnnotation(inputs: readonly string[], options: RunAnnotationOptions): Promise<RunOutcome> {
   const { store } = options;
   const plan = planRun(store, inputs, options);
-  const base = options.annotator ?? createAnnotator(plan.stored.model, plan.stored.annotatorSettings);
+  const base = options.annotator ?? createAnnotator(plan.stored.model, { ...plan.stored.annotatorSettings, ...sessionAnnotatorSettings(options.annotatorSettings) });
   // A missing key or base URL fails here, before a run is recorded or any work is done.
   base.checkReady?.();
   const run = plan.existing ?? store.createRun({
@@ -76,7 +76,7 @@ export async function runAnnotation(inputs: readonly string[], options: RunAnnot
   });
   const runId = run.id;
   const resumed = plan.existing !== undefined;
-  const settings = { ...plan.stored, ...(options.resume ? {} : { taxonomy: options.taxonomy ?? plan.stored.taxonomy }) };
+  const settings = { ...plan.stored, taxonomy: options.resume ? (plan.stored.taxonomyFile ?? plan.stored.taxonomy) : (options.taxonomy ?? plan.stored.taxonomy) };
   const responses = new ResponseStore(store.database);
   const stats = { cached: 0, sent: 0 };
   const paid = base.provider !== 'local';

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { FaceMode } from '../faces/find-faces.js';
 import type { AnnotateOptions } from '../pipeline/annotate.js';
+import { resolveTaxonomy } from '../taxonomy/load-taxonomy.js';
 
 /** The options of a run that change its results, in a form that can be stored and re-used to resume it. */
 export interface StoredRunOptions {
   readonly model: string;
   readonly strategy: string;
   readonly taxonomy: string;
+  /** The taxonomy's JSON file, when it came from one: what a resume loads it from. */
+  readonly taxonomyFile?: string;
   readonly frames?: number;
   readonly faces?: FaceMode;
   readonly faceMargin?: number;
@@ -22,19 +26,27 @@ function compact<T extends object>(value: T): T {
 
 /** The storable, result-changing subset of annotate options. */
 export function storedRunOptions(options: AnnotateOptions): StoredRunOptions {
-  const taxonomy = typeof options.taxonomy === 'object' ? options.taxonomy.name : (options.taxonomy ?? 'basic7');
+  const taxonomyFile = typeof options.taxonomy === 'string' && options.taxonomy.endsWith('.json') ? resolve(options.taxonomy) : undefined;
+  const taxonomy = typeof options.taxonomy === 'object' ? options.taxonomy.name : taxonomyFile ? resolveTaxonomy(taxonomyFile).name : (options.taxonomy ?? 'basic7');
   return compact({
     model: options.model ?? 'local',
     strategy: options.strategy ?? 'frame',
     taxonomy,
+    taxonomyFile,
     frames: options.frames,
     faces: options.faces,
     faceMargin: options.faceMargin,
     manifest: options.manifest,
     clipFolders: options.clipFolders || undefined,
-    // `env` may carry API keys (tests pass it): never stored, never part of the fingerprint.
-    annotatorSettings: options.annotatorSettings && compact({ ...options.annotatorSettings, env: undefined }),
+    // Session settings are not the run's: `env` may carry API keys (never stored), and a timeout
+    // changes when to give up, not the answers (a resume may raise it).
+    annotatorSettings: options.annotatorSettings && compact({ ...options.annotatorSettings, env: undefined, timeoutMs: undefined }),
   });
+}
+
+/** The annotator settings of this session only (see {@link storedRunOptions}), to apply over a stored run's. */
+export function sessionAnnotatorSettings(settings: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  return compact({ env: settings?.env, timeoutMs: settings?.timeoutMs });
 }
 
 /** Equal for the same inputs and result-changing options: running the same command again resumes. */

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Annotation, AnnotationRequest } from '../../src/annotators/annotator.js';
@@ -58,6 +58,32 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
     expect(finished.summary.costUsd).toBeCloseTo(0.06, 10);
   });
 
+  it('resumes a run with a taxonomy file by --resume, and a changed timeout does not make it another run', async () => {
+    const taxonomyFile = join(dir, 'arousal.json');
+    writeFileSync(taxonomyFile, JSON.stringify({
+      name: 'arousal', labels: [{ name: 'high' }, { name: 'low' }],
+      fromBasic: { Angry: 'high', Disgust: 'low', Fear: 'high', Happy: 'high', Neutral: 'low', Sad: 'low', Surprise: 'high' },
+    }));
+    const high = (): Annotation => ({ status: 'ok', label: 'high', confidence: 0.9, usage: { inputTokens: 10, outputTokens: 2 }, costUsd: 0.001 });
+    const stop = new AbortController();
+    const first = await runAnnotation([images], base(new MockAnnotator([high]), {
+      taxonomy: taxonomyFile, annotatorSettings: { timeoutMs: 2_000 }, stopSignal: stop.signal, onResult: () => stop.abort(),
+    }));
+    expect(first.run).toMatchObject({ status: 'interrupted', done: 1, taxonomy: 'arousal' });
+
+    // The same command with another timeout is the same run.
+    const stop2 = new AbortController();
+    const second = await runAnnotation([images], base(new MockAnnotator([high]), {
+      taxonomy: taxonomyFile, annotatorSettings: { timeoutMs: 20_000 }, stopSignal: stop2.signal, onResult: () => stop2.abort(),
+    }));
+    expect(second.run.id).toBe(first.run.id);
+
+    // --resume by id alone: the taxonomy comes back from its file.
+    const resumed = await runAnnotation([], base(new MockAnnotator([high]), { resume: first.run.id }));
+    expect(resumed.run).toMatchObject({ status: 'done', done: 6 });
+    expect(new Set(resumed.results.map((result) => `${result.taxonomy}:${result.label}`))).toEqual(new Set(['arousal:high']));
+  });
+
   it('answers a second identical run from the cache: zero requests, same labels, no cost', async () => {
     const fresh = new MockAnnotator([paid]);
     const again = await runAnnotation([images], base(fresh, { frames: 8 }));
@@ -65,7 +91,7 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
     expect(fresh.calls).toHaveLength(0);
     expect(again.requests).toEqual({ sent: 0, cached: 6 });
     expect(again.summary.costUsd).toBe(0);
-    const first = store.listRuns().find((run) => run.id !== again.run.id) ?? again.run;
+    const first = store.listRuns().find((run) => run.id !== again.run.id && run.taxonomy === 'basic7') ?? again.run;
     expect(again.results.map((result) => result.label)).toEqual(store.getResults(first.id).map((result) => result.label));
     expect(new ResponseStore(store.database).countRequests(again.run.id)).toEqual({ sent: 0, cached: 6 });
   });

@@ -60,7 +60,8 @@ export function annotateOptionsFromFlags(flags: AnnotateFlags, cwd: string): Ann
   return {
     model: flags.model,
     strategy: flags.strategy,
-    taxonomy: flags.taxonomy,
+    // A taxonomy file by absolute path, so a resume from another folder finds it.
+    taxonomy: flags.taxonomy.endsWith('.json') ? resolve(cwd, flags.taxonomy) : flags.taxonomy,
     frames: flags.frames,
     faces: flags.faces,
     faceMargin: flags.faceMargin,
