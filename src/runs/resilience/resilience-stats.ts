@@ -27,11 +27,11 @@ export function createResilienceStats(): ResilienceStats {
 }
 
 /**
- * `12 retries (5 rate-limited, 2 timed out, 3 server errors)`, or `` when nothing was retried: short
- * enough for a progress bar.
+ * `12 retries (5 rate-limited, 2 timed out, 3 server errors), 1 request gave up`, or `` when nothing
+ * was retried (the progress line already counts failed items): short enough for a progress bar.
  */
 export function formatResilienceStats(stats: Readonly<ResilienceStats>): string {
-  if (stats.retries === 0 && stats.failed === 0) return '';
+  if (stats.retries === 0) return '';
   const causes = [
     stats.rateLimited ? `${stats.rateLimited} rate-limited` : '',
     stats.timeouts ? `${stats.timeouts} timed out` : '',
@@ -39,5 +39,5 @@ export function formatResilienceStats(stats: Readonly<ResilienceStats>): string 
     stats.otherRetryable ? `${stats.otherRetryable} connection or body error${stats.otherRetryable === 1 ? '' : 's'}` : '',
   ].filter(Boolean);
   const retries = `${stats.retries} ${stats.retries === 1 ? 'retry' : 'retries'}${causes.length ? ` (${causes.join(', ')})` : ''}`;
-  return stats.failed ? `${retries}, ${stats.failed} failed` : retries;
+  return stats.failed ? `${retries}, ${stats.failed} request${stats.failed === 1 ? '' : 's'} gave up` : retries;
 }
