@@ -41,7 +41,8 @@ export interface HttpFailure {
   readonly cause?: unknown;
 }
 
-const KEY_REJECTED_WORDS = /API_KEY_INVALID|API key not valid|invalid[_ ]api[_ ]key|incorrect api key/i;
+/** A provider's words for a rejected key where its status is not 401 (Gemini answers HTTP 400 API_KEY_INVALID). */
+export const KEY_REJECTED_WORDS = /API_KEY_INVALID|API key not valid|invalid[_ ]api[_ ]key|incorrect api key/i;
 const OUT_OF_QUOTA_WORDS = /insufficient_quota|billing|credit balance|out of credits|exceeded your current quota/i;
 
 function advice(failure: HttpFailure): string {

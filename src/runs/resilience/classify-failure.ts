@@ -1,3 +1,4 @@
+import { KEY_REJECTED_WORDS } from '../../annotators/llm/provider-error.js';
 import { EmolabelError } from '../../errors.js';
 
 /**
@@ -34,8 +35,6 @@ const QUOTA_WORDS = /insufficient_quota|billing_hard_limit_reached|billing_not_a
 // quota 429, which carries a retry delay: only without a retry hint does it mean the money is gone.
 const QUOTA_WITHOUT_RETRY_WORDS = /exceeded your current quota|quota exceeded/i;
 const TIMEOUT_WORDS = /did not answer within|timed out/i;
-// Gemini answers a bad key with HTTP 400 (INVALID_ARGUMENT, reason API_KEY_INVALID), not 401.
-const REJECTED_KEY_WORDS = /API_KEY_INVALID|API key not valid|invalid[_ ]api[_ ]key|incorrect api key/i;
 const DROPPED_CONNECTION_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
 ]);
@@ -100,7 +99,7 @@ function fatalReasonOf(error: unknown, status: number | undefined): FatalReason 
   if (code === 'missing_api_key') return 'missing_api_key';
   if (code === 'invalid_option') return 'misconfigured';
   if (code === 'unknown_model' || status === 404) return 'unknown_model';
-  if (status === 401 || (status === 400 && REJECTED_KEY_WORDS.test(evidence(causeChain(error))))) return 'rejected_api_key';
+  if (status === 401 || (status === 400 && KEY_REJECTED_WORDS.test(evidence(causeChain(error))))) return 'rejected_api_key';
   if (status === 403) return 'forbidden';
   if (isQuotaExhausted(error)) return 'quota_exhausted';
   return undefined;
