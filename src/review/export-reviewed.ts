@@ -5,7 +5,7 @@ import { type LabelStudioTask, toLabelStudioTasks } from '../output/label-studio
 import { toCsvRow } from '../output/result-row.js';
 import { formatResults } from '../output/write-results.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
-import type { ExportFormat } from '../runs/export-run.js';
+import type { ExportFormat } from '../output/export-run.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 
 /** Options of {@link exportReviewedRun}. */

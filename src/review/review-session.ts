@@ -6,7 +6,7 @@ import { type ReviewDecision, ReviewStore, type UndoOutcome } from './review-sto
 import { EmolabelError } from '../errors.js';
 import { DEFAULT_FACE_MARGIN } from '../faces/find-faces.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
-import { findRun } from '../runs/export-run.js';
+import { findRun } from '../store/find-run.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 
 /** A run as the page's header shows it. */

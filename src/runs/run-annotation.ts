@@ -8,7 +8,7 @@ import { ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import { type BudgetOptions, createBudgetGuard } from './budget-guard.js';
 import { createRecordingAnnotator } from './recording-annotator.js';
-import { findRun } from './export-run.js';
+import { findRun } from '../store/find-run.js';
 import { runFingerprint, sessionAnnotatorSettings, type StoredRunOptions, storedRunOptions } from './run-fingerprint.js';
 
 export interface RunAnnotationOptions extends AnnotateOptions {

@@ -4,7 +4,8 @@ import { Option } from 'commander';
 import type { RegisterCommand } from '../main.js';
 import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';
-import { EXPORT_FORMATS, type ExportFormat, exportRun, findRun } from '../../runs/export-run.js';
+import { EXPORT_FORMATS, type ExportFormat, exportRun } from '../../output/export-run.js';
+import { findRun } from '../../store/find-run.js';
 import { exportReviewedRun } from '../../review/export-reviewed.js';
 
 interface ExportFlags {
