@@ -24,7 +24,14 @@ export interface ProviderEntry {
 }
 
 const providers = new Map<string, ProviderEntry>([
-  ['local', { factory: () => createFaceApiExpressionAnnotator(), defaultModel: 'face-api', description: 'bundled face-api expression net, offline' }],
+  ['local', {
+    factory: (modelId) => {
+      if (modelId !== 'face-api') throw new EmolabelError('unknown_model', `Unknown local model "local:${modelId}"; the bundled model is local (local:face-api).`);
+      return createFaceApiExpressionAnnotator();
+    },
+    defaultModel: 'face-api',
+    description: 'bundled face-api expression net, offline',
+  }],
   ...LLM_PROVIDERS,
 ]);
 

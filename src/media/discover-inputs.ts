@@ -116,7 +116,8 @@ export async function discoverInputs(paths: readonly string[], options: Discover
     for (const row of readManifest(options.manifest)) {
       if (row.id !== undefined && givenIds.has(row.id)) {
         const path = resolve(root, row.path);
-        failures.push({ id: row.id, path, kind: kindOfFile(path) ?? 'frames', error: `${options.manifest} gives the id "${row.id}" to more than one row; make the ids unique.` });
+        // Reported under its path's id: under the repeated one it would hide behind the first row.
+        failures.push({ id: idFor(path, root), path, kind: kindOfFile(path) ?? 'frames', error: `${options.manifest} gives the id "${row.id}" to more than one row; make the ids unique.` });
         continue;
       }
       if (row.id !== undefined) givenIds.add(row.id);

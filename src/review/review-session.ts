@@ -8,6 +8,7 @@ import { DEFAULT_FACE_MARGIN } from '../faces/find-faces.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import { findRun } from '../store/find-run.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
+import { BUILT_IN_TAXONOMIES, normaliseLabel } from '../taxonomy/taxonomy.js';
 
 /** A run as the page's header shows it. */
 export interface ReviewRunSummary {
@@ -83,10 +84,11 @@ export class ReviewSession {
   }
 
   /** Saves a decision after checking that the item is in the run and the label in its taxonomy. */
-  decide(itemId: string, faceIndex: number, label: string, reviewer: string): ReviewDecision {
+  decide(itemId: string, faceIndex: number, rawLabel: string, reviewer: string): ReviewDecision {
     const run = this.run();
-    if (!run.labels.includes(label)) {
-      throw new EmolabelError('invalid_input', `Expected a label of the run's taxonomy (${run.labels.join(', ')}), got "${label}".`);
+    const label = canonicalRunLabel(rawLabel, run);
+    if (label === undefined) {
+      throw new EmolabelError('invalid_input', `Expected a label of the run's taxonomy (${run.labels.join(', ')}), got "${rawLabel}".`);
     }
     if (!this.findResult(itemId, faceIndex)) {
       throw new EmolabelError('invalid_input', `Run ${run.id} has no item "${itemId}" with face ${faceIndex}.`);
@@ -97,6 +99,16 @@ export class ReviewSession {
   undo(reviewer: string): UndoOutcome | undefined {
     return this.reviews.undo(this.runId, reviewer);
   }
+}
+
+/** A label in the run's spelling: as given, by case, or normalised (`happiness` → `Happy`) for built-in taxonomies. */
+function canonicalRunLabel(raw: string, run: RunRecord): string | undefined {
+  const trimmed = raw.trim();
+  const byCase = run.labels.find((label) => label === trimmed) ?? run.labels.find((label) => label.toLowerCase() === trimmed.toLowerCase());
+  if (byCase !== undefined) return byCase;
+  const taxonomy = BUILT_IN_TAXONOMIES[run.taxonomy];
+  const normalised = taxonomy && normaliseLabel(trimmed, taxonomy);
+  return normalised !== undefined && run.labels.includes(normalised) ? normalised : undefined;
 }
 
 /** Picks the run to review: `id` (or a unique prefix of one), else the newest run; see {@link findRun}. */

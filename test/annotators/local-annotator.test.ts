@@ -11,8 +11,10 @@ if (!('images' in facesDev)) console.warn(`skipping local-model accuracy checks:
 describe('local annotator on real faces', () => {
   const annotator = createAnnotator('local');
 
-  it('resolves "local" to the bundled face-api model', () => {
+  it('resolves "local" to the bundled face-api model, and refuses a local model that does not exist', () => {
     expect(annotator).toMatchObject({ provider: 'local', modelId: 'face-api', maxImagesPerRequest: 64 });
+    expect(createAnnotator('local:face-api')).toMatchObject({ modelId: 'face-api' });
+    expect(() => createAnnotator('local:bogus')).toThrow(/Unknown local model "local:bogus"/);
   });
 
   it.skipIf(!('images' in facesDev))('labels faces-dev far above chance, with a distribution over the seven classes', async () => {

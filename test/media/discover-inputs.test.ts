@@ -67,6 +67,8 @@ describe('discoverInputs', () => {
     const { items, failures } = await discoverInputs([], { manifest: join(dir, 'with-ids.csv') });
     expect(items.map((item) => [item.id, item.kind, item.label])).toEqual([['Happy/b', 'image', 'Happy'], ['Sad/0007', 'frames', 'Sad']]);
     expect(failures.map((failure) => failure.error)).toEqual([expect.stringMatching(/with-ids\.csv gives the id "Sad\/0007" to more than one row/)]);
+    // Its row keeps an id of its own, so it is not lost behind the first row's.
+    expect(failures[0]?.id).toBe('photos/sub/a');
   });
 
   it('reports a named file of an unsupported type and a missing path', async () => {

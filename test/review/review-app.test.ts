@@ -166,7 +166,11 @@ describe('review app through its request handler', () => {
     expect(body.progress).toMatchObject({ reviewed: 1, total: results.length, agreed: target.label === 'Angry' ? 1 : 0 });
     const undone = (await (await post('/api/undo', { reviewer: 'bo' })).json()) as { undone: { itemId: string; undoneLabel: string }; progress: { reviewed: number } };
     expect(undone).toMatchObject({ undone: { itemId: 'clip', undoneLabel: 'Angry' }, progress: { reviewed: 0 } });
-    expect((await post('/api/decisions', { itemId: 'clip', faceIndex: 0, label: 'Joy' })).status).toBe(400);
+    // Spellings are normalised as everywhere else: "anger" is saved as Angry.
+    const spelled = (await (await post('/api/decisions', { itemId: 'clip', faceIndex: 0, label: 'anger', reviewer: 'bo' })).json()) as { decision: { label: string } };
+    expect(spelled.decision.label).toBe('Angry');
+    await post('/api/undo', { reviewer: 'bo' });
+    expect((await post('/api/decisions', { itemId: 'clip', faceIndex: 0, label: 'Bored' })).status).toBe(400);
     expect((await post('/api/decisions', { itemId: 'nope', faceIndex: 0, label: 'Happy' })).status).toBe(400);
     expect((await post('/api/decisions', { itemId: 'clip', faceIndex: -1, label: 'Happy' })).status).toBe(400);
   });
