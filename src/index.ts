@@ -40,3 +40,4 @@ export * from './public-exports/eval.js';
 export * from './public-exports/resilience.js';
 export * from './public-exports/llm.js';
 export * from './public-exports/review.js';
+export * from './public-exports/runs.js';
