@@ -51,6 +51,12 @@ function canonicalTruth(item: Pick<MediaItem, 'label'>, taxonomy: Taxonomy): str
   return item.label === undefined ? undefined : (normaliseLabel(item.label, taxonomy) ?? item.label);
 }
 
+/** A warning for a manifest label the taxonomy does not know (kept as given in `truth`), else none. */
+function truthWarnings(item: Pick<MediaItem, 'label'>, taxonomy: Taxonomy): string[] {
+  if (item.label === undefined || normaliseLabel(item.label, taxonomy) !== undefined) return [];
+  return [`the manifest's label "${item.label}" is not one of ${taxonomy.name} (${taxonomy.labels.join(', ')}); kept as given in truth`];
+}
+
 /** The prompt version an LLM annotator sends (from its settings identity), for rows with no answer to carry it. */
 function promptVersionOf(annotator: ItemContext['annotator']): string | undefined {
   const prompt = annotator.settingsIdentity?.prompt;
@@ -62,7 +68,7 @@ export function failedResult(item: Pick<MediaItem, 'id' | 'path' | 'kind' | 'lab
   return {
     id: item.id, path: item.path, kind: item.kind, faceIndex: 0, truth: canonicalTruth(item, context.taxonomy), frameLabels: [], framesUsed: 0,
     faceFound: false, model: annotatorId(context.annotator), strategy: context.strategy.name, taxonomy: context.taxonomy.name,
-    status: 'error', error, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, warnings: [], frames: [], durationMs,
+    status: 'error', error, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, warnings: truthWarnings(item, context.taxonomy), frames: [], durationMs,
     ...(promptVersionOf(context.annotator) === undefined ? {} : { promptVersion: promptVersionOf(context.annotator) }),
   };
 }
@@ -135,7 +141,7 @@ async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, contex
       rationale: clip.rationale, rawText: clip.rawText,
       actionUnits: clip.annotations.find((annotation) => annotation.label === clip.label && annotation.actionUnits?.length)?.actionUnits,
       usage: clip.usage, costUsd: clip.costUsd,
-      promptVersion: clip.promptVersion ?? promptVersionOf(context.annotator), warnings: clip.warnings, frames: frameRecords(frames, track),
+      promptVersion: clip.promptVersion ?? promptVersionOf(context.annotator), warnings: [...clip.warnings, ...truthWarnings(item, context.taxonomy)], frames: frameRecords(frames, track),
       durationMs: Math.round(elapsed()),
     });
   }

@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { annotate } from '../../src/pipeline/annotate.js';
 import { demoFace } from '../support/demo-faces.js';
+import { makeTempDir } from '../support/make-clips.js';
 import { MockAnnotator } from '../support/mock-annotator.js';
 
 describe('error rows of an LLM run say which prompt version the run used', () => {
@@ -11,5 +14,21 @@ describe('error rows of an LLM run say which prompt version the run used', () =>
       ['error', 'direct@v1'],
       ['error', 'direct@v1'],
     ]);
+  });
+});
+
+describe('manifest labels the taxonomy does not know', () => {
+  it('are kept as given in truth, with a warning that names the label and the taxonomy', async () => {
+    const { dir, cleanup } = makeTempDir();
+    try {
+      writeFileSync(join(dir, 'gold.csv'), `path,label\n${demoFace(1)},bogus\n${demoFace(2)},happiness\n`);
+      const annotator = new MockAnnotator([{ status: 'ok', label: 'Happy', confidence: 0.9 }]);
+      const { results } = await annotate([], { annotator, faces: 'none', manifest: join(dir, 'gold.csv') });
+      expect(results.map((result) => result.truth)).toEqual(['bogus', 'Happy']);
+      expect(results[0]?.warnings).toEqual([expect.stringMatching(/label "bogus" is not one of basic7 \(Angry, .*\); kept as given/)]);
+      expect(results[1]?.warnings).toEqual([]);
+    } finally {
+      cleanup();
+    }
   });
 });
