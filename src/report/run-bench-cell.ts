@@ -38,6 +38,8 @@ export interface BenchCellRunOptions {
   readonly signal?: AbortSignal;
   /** Answer repeated requests from the store's response cache. @default true */
   readonly cache?: boolean;
+  /** Wraps the annotator closest to the provider (rate limits, retries, timeouts), as `annotate` does. */
+  readonly wrapAnnotator?: (annotator: Annotator) => Annotator;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -118,7 +120,7 @@ export async function runBenchCell(options: BenchCellRunOptions): Promise<BenchC
     manifest,
     annotatorSettings: options.annotatorSettings,
     cache: options.cache ?? true,
-    wrapAnnotator: (annotator) => countSentItems(annotator, sentItems),
+    wrapAnnotator: (annotator) => countSentItems(options.wrapAnnotator ? options.wrapAnnotator(annotator) : annotator, sentItems),
     ...(options.frames === undefined ? {} : { frames: options.frames }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.stopSignal === undefined ? {} : { stopSignal: options.stopSignal }),

@@ -59,6 +59,10 @@ export interface BenchOptions extends BenchMatrix {
   readonly frames?: number;
   /** Clips labelled at once within a cell. @default 2 */
   readonly concurrency?: number;
+  /** Answer repeated requests from the store's response cache. @default true */
+  readonly cache?: boolean;
+  /** Wraps each cell's annotator closest to the provider (rate limits, retries, timeouts). */
+  readonly wrapAnnotator?: (annotator: Annotator) => Annotator;
   /** Builds annotators instead of the registry (tests, custom models). */
   readonly createAnnotator?: (model: string, settings: AnnotatorSettings) => Annotator;
   readonly title?: string;
@@ -150,6 +154,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
               ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
               ...(options.stopSignal === undefined ? {} : { stopSignal: options.stopSignal }),
               ...(options.signal === undefined ? {} : { signal: options.signal }),
+              ...(options.cache === undefined ? {} : { cache: options.cache }),
+              ...(options.wrapAnnotator === undefined ? {} : { wrapAnnotator: options.wrapAnnotator }),
               onProgress: (done, total) => options.onProgress?.(plan, done, total),
             });
           } finally {

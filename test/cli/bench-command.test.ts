@@ -5,6 +5,7 @@ import { capturedIo, runCapturedCli } from './eval-captured-io.js';
 import { runCli } from '../../src/cli/main.js';
 import { buildFerv39k, byLabel } from '../datasets/faces-dev-layouts.js';
 import { loadFacesDev } from '../support/faces-dev.js';
+import { startFaultyOpenAiServer } from '../support/faulty-openai-server.js';
 import { makeTempDir } from '../support/make-clips.js';
 
 const facesDev = loadFacesDev();
@@ -100,6 +101,23 @@ describe.skipIf(missing !== undefined)('emolabel bench with the local model', ()
     expect(rows).toHaveLength(3);
     expect(rows.every((row) => row.startsWith('DailyLife/') && /,(ok|no_face),/.test(row))).toBe(true);
   });
+
+  it('retries an LLM provider\'s failures as annotate does, so a flaky server still scores every clip', async () => {
+    // Every image's first request gets a 503; the retry gets an answer.
+    const server = await startFaultyOpenAiServer({ chooseFault: (request) => (request.previousForImage === 0 ? 'server-error' : 'ok') });
+    try {
+      const result = await run(['bench', 'faces', '--models', 'openai-compatible:any', '--base-url', server.url, '--strategies', 'multi',
+        '--limit', '3', '--frames', '1', '--retries', '2', '--out', 'flaky-out', '-q']);
+      expect(result.err).toBe('');
+      expect(result.code).toBe(0);
+      const report = JSON.parse(readFileSync(join(temp.dir, 'flaky-out', 'report.json'), 'utf8')) as { cells: Array<{ items: number; labelled: number }> };
+      expect(report.cells).toEqual([expect.objectContaining({ items: 3, labelled: 3 })]);
+      const imageRequests = server.requests.filter((request) => request.imageKey !== undefined);
+      expect(imageRequests.map((request) => request.fault).sort()).toEqual(['ok', 'ok', 'ok', 'server-error', 'server-error', 'server-error']);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('fails before running for an unknown strategy or model, or a missing API key', async () => {
     const strategy = await run(['bench', 'faces', '--strategies', 'frame,nonesuch', '--out', 'never']);

@@ -2,11 +2,12 @@ import { relative, resolve } from 'node:path';
 import type { RegisterCommand } from '../main.js';
 import { EXIT } from '../cli-io.js';
 import { createInterruptController } from '../interrupt-controller.js';
-import { integerOption } from '../parse-option.js';
+import { integerOption, numberOption } from '../parse-option.js';
 import { datasetLoadOptions } from './dataset-command.js';
 import { detectDatasetKind, getDatasetLoader } from '../../datasets/dataset-registry.js';
 import { formatMetric } from '../../eval/format-metrics.js';
 import { runBench } from '../../report/run-bench.js';
+import { createResilientAnnotator } from '../../runs/resilience/resilient-annotator.js';
 
 /** Parsed flags of `emolabel bench`. */
 export interface BenchFlags {
@@ -27,6 +28,13 @@ export interface BenchFlags {
   readonly quiet?: boolean;
   /** The run store; default `<out>/bench.db`. */
   readonly db?: string;
+  /** False with `--no-cache`. */
+  readonly cache: boolean;
+  readonly rpm?: number;
+  readonly tpm?: number;
+  /** Seconds. */
+  readonly timeout: number;
+  readonly retries: number;
 }
 
 /** `a, b,,c` → `['a', 'b', 'c']`. */
@@ -53,6 +61,11 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
     .option('-c, --concurrency <n>', 'clips labelled at once', integerOption(1), 2)
     .option('--base-url <url>', 'endpoint of an OpenAI-compatible server')
     .option('--api-key-env <name>', "environment variable holding the API key (default: the provider's usual one)")
+    .option('--no-cache', 'send every request again instead of answering repeated ones from the response cache')
+    .option('--rpm <n>', 'requests per minute the provider allows (token bucket)', integerOption(1))
+    .option('--tpm <n>', 'tokens per minute the provider allows (token bucket)', integerOption(1))
+    .option('--timeout <seconds>', 'abandon and retry a request that takes longer', numberOption(0.001), 60)
+    .option('--retries <n>', 'tries after the first for a request that failed in a way that can heal', integerOption(0), 4)
     .option('--title <text>', 'title of the report')
     .option('-q, --quiet', 'no progress output')
     .action(async (datasetPath: string, flags: BenchFlags) => {
@@ -76,7 +89,12 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
         ...(flags.frames === undefined ? {} : { frames: flags.frames }),
         ...(flags.scene === undefined ? {} : { scene: flags.scene }),
         ...(flags.title === undefined ? {} : { title: flags.title }),
-        annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, env: io.env },
+        annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, env: io.env, timeoutMs: flags.timeout * 1000 + 5000 },
+        cache: flags.cache,
+        // As annotate: LLM requests get the rate limits, retries and timeout; the local model runs as it is.
+        wrapAnnotator: (annotator) => annotator.provider === 'local' ? annotator : createResilientAnnotator(annotator, {
+          rpm: flags.rpm, tpm: flags.tpm, timeoutMs: flags.timeout * 1000, retry: { maxAttempts: flags.retries + 1 },
+        }),
         onCell: (event) => {
           const prefix = `[${event.index + 1}/${event.total}] ${event.cell.name}`;
           if (event.phase === 'start') log(`${prefix}: ${event.pending} clip(s)\n`);
