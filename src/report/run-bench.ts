@@ -193,7 +193,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const perLabel = Object.fromEntries(
     [...normalised].map(([name, dataset]) => {
       const items = dataset.items.filter((item) => selectedPaths.has(item.path));
-      return [name, Object.fromEntries(countByLabel(items, taxonomies.get(name)?.labels ?? []).map(({ label, count }) => [label, count]))];
+      // Keyed by the taxonomy's own name (as the cells are), not the file a custom one came from.
+      return [taxonomies.get(name)?.name ?? name, Object.fromEntries(countByLabel(items, taxonomies.get(name)?.labels ?? []).map(({ label, count }) => [label, count]))];
     }),
   );
   const report: BenchReport = {

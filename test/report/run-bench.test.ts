@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Annotation, AnnotationRequest } from '../../src/annotators/annotator.js';
@@ -127,6 +127,22 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
 
     await runBench({ dataset, outDir, ...matrix, limit: 14, createAnnotator: happyFactory(calls) });
     expect(calls.count).toBe(8 * 7);
+  });
+
+  it('names a taxonomy from a file by its own name in the cells and the gold-label counts', async () => {
+    const file = join(temp.dir, 'arousal.json');
+    writeFileSync(file, JSON.stringify({
+      name: 'arousal', labels: [{ name: 'high' }, { name: 'low' }],
+      fromBasic: { Angry: 'high', Disgust: 'low', Fear: 'high', Happy: 'high', Neutral: 'low', Sad: 'low', Surprise: 'high' },
+    }));
+    const dataset = await getDatasetLoader('folder').load(root);
+    const { report } = await runBench({
+      dataset, outDir: join(temp.dir, 'out-arousal'), models: ['mock:happy'], strategies: ['frame'], prompts: ['direct'], taxonomies: [file],
+      limit: 7, createAnnotator: happyFactory({ count: 0, prompts: [] }),
+    });
+    expect(report.cells.map((cell) => cell.taxonomy)).toEqual(['arousal']);
+    expect(Object.keys(report.source.perLabel)).toEqual(['arousal']);
+    expect(Object.values(report.source.perLabel.arousal ?? {}).reduce((sum, count) => sum + count, 0)).toBe(7);
   });
 
   it('lists a cell whose every clip failed, and retries those clips on the next run', async () => {
