@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnnotator } from '../../src/annotators/annotator-registry.js';
 import { estimateRequestCost } from '../../src/annotators/cost/estimate-request-cost.js';
-import { planRequests } from '../../src/annotators/cost/estimate-run-cost.js';
+import { estimateRunCost, planRequests } from '../../src/annotators/cost/estimate-run-cost.js';
 import { fitInside, imageTokens } from '../../src/annotators/cost/image-tokens.js';
 import { costOfUsage, findModelPrice, loadPriceTable } from '../../src/annotators/cost/price-table.js';
 import { loadPrompt } from '../../src/annotators/llm/prompt-file.js';
 import { decodeImage } from '../../src/media/decode-image.js';
 import { basic7 } from '../../src/taxonomy/taxonomy.js';
+import { demoFace } from '../support/demo-faces.js';
 import { loadFacesDev } from '../support/faces-dev.js';
 import { startFakeAnthropicServer } from '../support/fake-anthropic-server.js';
 import { startFakeGoogleServer } from '../support/fake-google-server.js';
@@ -142,6 +143,12 @@ describe.skipIf(!('images' in facesDev))('estimates agree with the usage a provi
 });
 
 describe('createRequestCostEstimator (for budget guards)', () => {
+  it('--dry-run with the local model counts its requests at zero tokens and zero dollars', async () => {
+    const estimate = await estimateRunCost([demoFace(1), demoFace(2)], { model: 'local', faces: 'none', taxonomy: basic7 });
+    expect(estimate.total).toEqual({ requests: 2, images: 2, inputTokens: 0, outputTokens: 0, costUsd: 0 });
+    expect(estimate.warnings).toEqual([expect.stringMatching(/runs locally: no tokens, no cost/)]);
+  });
+
   it('prices a request before it is sent, and gives nothing for the local model or unpriced models', async () => {
     const { createRequestCostEstimator } = await import('../../src/annotators/cost/request-cost-estimator.js');
     const estimate = createRequestCostEstimator('openai:gpt-4o-mini', { detail: 'low' });

@@ -77,7 +77,7 @@ export function planRequests(strategy: string, crops: readonly ImageSize[], maxI
   return crops.map((crop) => ({ images: [crop], layout: { kind: 'frames' } }));
 }
 
-function addEstimates(estimates: readonly RequestCostEstimate[]): Pick<ItemCostEstimate, 'inputTokens' | 'outputTokens' | 'costUsd'> {
+function addEstimates(estimates: ReadonlyArray<Pick<RequestCostEstimate, 'inputTokens' | 'outputTokens' | 'costUsd'>>): Pick<ItemCostEstimate, 'inputTokens' | 'outputTokens' | 'costUsd'> {
   return {
     inputTokens: estimates.reduce((sum, estimate) => sum + estimate.inputTokens, 0),
     outputTokens: estimates.reduce((sum, estimate) => sum + estimate.outputTokens, 0),
@@ -119,9 +119,11 @@ export async function estimateRunCost(inputs: readonly string[], options: RunCos
       const frames = await loadFrames(item, frameCount);
       const tracks = await findFaces(frames, detector, { mode: faceMode, margin: options.faceMargin });
       const requests = tracks.flatMap((track) => planRequests(strategy, track.crops.map((crop) => crop.image), annotator.maxImagesPerRequest));
-      const estimates = requests.map((request) =>
-        estimateRequestCost({ price, prompt, taxonomy: options.taxonomy, images: request.images, layout: request.layout, imageSize: settings.imageSize, detail }),
-      );
+      // A local model reads no prompt and bills no tokens: its requests are counted, at zero.
+      const estimates = definition === undefined
+        ? requests.map(() => ({ inputTokens: 0, outputTokens: 0, costUsd: 0 }))
+        : requests.map((request) =>
+          estimateRequestCost({ price, prompt, taxonomy: options.taxonomy, images: request.images, layout: request.layout, imageSize: settings.imageSize, detail }));
       estimate = { id: item.id, path: item.path, requests: requests.length, images: requests.reduce((sum, request) => sum + request.images.length, 0), ...addEstimates(estimates) };
     } catch (error) {
       estimate = { id: item.id, path: item.path, requests: 0, images: 0, inputTokens: 0, outputTokens: 0, error: describeError(error) };
