@@ -42,7 +42,7 @@ export function createBudgetGuard(inner: Annotator, options: BudgetOptions): Ann
     if (spentUsd + reservedUsd + expected > options.maxCostUsd || (spentUsd >= options.maxCostUsd && options.maxCostUsd > 0)) {
       throw new EmolabelError(
         'budget_exceeded',
-        `Budget reached: $${spentUsd.toFixed(4)} spent of --max-cost $${options.maxCostUsd.toFixed(4)}, and the next request ` +
+        `Budget reached: $${spentUsd.toFixed(4)} spent${reservedUsd > 0 ? ` (and about $${reservedUsd.toFixed(4)} more in requests still answering)` : ''} of --max-cost $${options.maxCostUsd.toFixed(4)}, and the next request ` +
           `(about $${expected.toFixed(4)}) would pass it. Resume with a higher --max-cost to finish the run.`,
       );
     }
