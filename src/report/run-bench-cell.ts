@@ -38,6 +38,8 @@ export interface BenchCellRunOptions {
   readonly signal?: AbortSignal;
   /** Answer repeated requests from the store's response cache. @default true */
   readonly cache?: boolean;
+  /** Stop before the cell's run would cost more than this (its earlier sessions included). */
+  readonly maxCostUsd?: number;
   /** Wraps the annotator closest to the provider (rate limits, retries, timeouts), as `annotate` does. */
   readonly wrapAnnotator?: (annotator: Annotator) => Annotator;
   readonly onProgress?: (done: number, total: number) => void;
@@ -120,6 +122,7 @@ export async function runBenchCell(options: BenchCellRunOptions): Promise<BenchC
     manifest,
     annotatorSettings: options.annotatorSettings,
     cache: options.cache ?? true,
+    ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     wrapAnnotator: (annotator) => countSentItems(options.wrapAnnotator ? options.wrapAnnotator(annotator) : annotator, sentItems),
     ...(options.frames === undefined ? {} : { frames: options.frames }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
@@ -148,7 +151,8 @@ export async function runBenchCell(options: BenchCellRunOptions): Promise<BenchC
   const responses = new ResponseStore(store.database);
   const logged = responses.listItemCosts(run.id).size > 0;
   const cost = logged ? responses.listCost(run.id) : sumResultCosts(results);
-  if (stopped && stopped.reason !== 'interrupted') throw new EmolabelError('provider_error', `${stopped.message} (run ${run.id})`, { path: predictionsFile });
+  // A fatal provider error fails the cell; an interruption or the budget is returned for the bench to stop on.
+  if (stopped?.reason === 'fatal') throw new EmolabelError('provider_error', `${stopped.message} (run ${run.id})`, { path: predictionsFile });
   const failures = results.filter((result) => result.status === 'error');
   if (!stopped && results.length > 0 && failures.length === results.length) {
     throw new EmolabelError('provider_error', `every clip failed, e.g. ${failures[0]?.error ?? 'unknown error'}; fix the cause and rerun to retry them`, { path: predictionsFile });

@@ -61,6 +61,11 @@ export interface BenchOptions extends BenchMatrix {
   readonly concurrency?: number;
   /** Answer repeated requests from the store's response cache. @default true */
   readonly cache?: boolean;
+  /**
+   * Dollars the bench's cell runs may cost in all (earlier sessions included): each cell gets what
+   * the cells before it left, and the bench stops at the first cell its budget stops.
+   */
+  readonly maxCostUsd?: number;
   /** Wraps each cell's annotator closest to the provider (rate limits, retries, timeouts). */
   readonly wrapAnnotator?: (annotator: Annotator) => Annotator;
   /** Builds annotators instead of the registry (tests, custom models). */
@@ -82,6 +87,8 @@ export interface BenchResult {
   readonly db: string;
   /** True when the bench was stopped before every cell finished; the same bench again resumes it. */
   readonly interrupted: boolean;
+  /** Why `maxCostUsd` stopped the bench, when it did; a higher budget resumes it. */
+  readonly budgetReached?: string;
 }
 
 /** The settings stored with a run (and in its fingerprint): everything but the environment, which holds secrets. */
@@ -129,9 +136,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const cells: ReportCell[] = [];
   const failures: Array<{ name: string; error: string }> = [];
   let interrupted = false;
+  let budgetReached: string | undefined;
+  let spentByCells = 0;
   try {
     for (const [index, plan] of plans.entries()) {
       const event = { cell: plan, index, total: plans.length };
+      if (budgetReached !== undefined) {
+        failures.push({ name: plan.name, error: 'not run: --max-cost was reached; run the same bench with a higher --max-cost' });
+        continue;
+      }
       if (interrupted || stopped()) {
         interrupted = true;
         failures.push({ name: plan.name, error: `not run: the bench was interrupted; ${RESUME_HINT}` });
@@ -156,10 +169,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
               ...(options.signal === undefined ? {} : { signal: options.signal }),
               ...(options.cache === undefined ? {} : { cache: options.cache }),
               ...(options.wrapAnnotator === undefined ? {} : { wrapAnnotator: options.wrapAnnotator }),
+              ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd - spentByCells }),
               onProgress: (done, total) => options.onProgress?.(plan, done, total),
             });
           } finally {
             await annotator.close?.();
+          }
+          spentByCells += store.getRun(ran.run.id)?.costUsd ?? 0;
+          if (ran.stopped?.reason === 'budget') {
+            budgetReached = `${plan.name}: ${ran.stopped.message}`;
+            failures.push({ name: plan.name, error: `stopped after ${ran.run.done} of ${ran.run.total} clips: ${ran.stopped.message}` });
+            options.onCell?.({ ...event, phase: 'failed', error: budgetReached, reused: ran.reused });
+            continue;
           }
           if (ran.stopped) {
             interrupted = true;
@@ -209,5 +230,5 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     cells,
     failures,
   };
-  return { report, files: await writeReport(options.outDir, report), db, interrupted };
+  return { report, files: await writeReport(options.outDir, report), db, interrupted, ...(budgetReached === undefined ? {} : { budgetReached }) };
 }

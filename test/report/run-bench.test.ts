@@ -129,6 +129,24 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     expect(calls.count).toBe(8 * 7);
   });
 
+  it('stops at --max-cost across cells, lists the cells not run, and a higher budget finishes the bench', async () => {
+    const dataset = await getDatasetLoader('folder').load(root);
+    const calls = { count: 0, prompts: [] as unknown[] };
+    const outDir = join(temp.dir, 'out-budget');
+    const matrix = { models: ['mock:happy'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['basic7', 'ternary'], limit: 7 };
+    // $0.001 a clip: the first cell's budget stops it after 2 of 7 clips, and the second cell never runs.
+    const capped = await runBench({ dataset, outDir, ...matrix, maxCostUsd: 0.0025, createAnnotator: happyFactory(calls) });
+    expect(capped.budgetReached).toMatch(/mock-happy__frame__direct__basic7: Budget reached/);
+    expect(calls.count).toBe(2);
+    expect(capped.report.failures.map((failure) => failure.error)).toEqual([
+      expect.stringMatching(/^stopped after 2 of 7 clips: Budget reached/), expect.stringMatching(/^not run: --max-cost was reached/),
+    ]);
+    const finished = await runBench({ dataset, outDir, ...matrix, maxCostUsd: 1, createAnnotator: happyFactory(calls) });
+    expect(finished.budgetReached).toBeUndefined();
+    expect(finished.report.cells.map((cell) => cell.labelled)).toEqual([7, 7]);
+    expect(calls.count).toBe(2 + 5 + 7);
+  });
+
   it('names a taxonomy from a file by its own name in the cells and the gold-label counts', async () => {
     const file = join(temp.dir, 'arousal.json');
     writeFileSync(file, JSON.stringify({

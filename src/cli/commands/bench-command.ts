@@ -30,6 +30,7 @@ export interface BenchFlags {
   readonly db?: string;
   /** False with `--no-cache`. */
   readonly cache: boolean;
+  readonly maxCost?: number;
   readonly rpm?: number;
   readonly tpm?: number;
   /** Seconds. */
@@ -62,6 +63,7 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
     .option('--base-url <url>', 'endpoint of an OpenAI-compatible server')
     .option('--api-key-env <name>', "environment variable holding the API key (default: the provider's usual one)")
     .option('--no-cache', 'send every request again instead of answering repeated ones from the response cache')
+    .option('--max-cost <usd>', 'stop before the bench (all its cells, earlier sessions included) would cost more than this', numberOption(0))
     .option('--rpm <n>', 'requests per minute the provider allows (token bucket)', integerOption(1))
     .option('--tpm <n>', 'tokens per minute the provider allows (token bucket)', integerOption(1))
     .option('--timeout <seconds>', 'abandon and retry a request that takes longer', numberOption(0.001), 60)
@@ -91,6 +93,7 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
         ...(flags.title === undefined ? {} : { title: flags.title }),
         annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, env: io.env, timeoutMs: flags.timeout * 1000 + 5000 },
         cache: flags.cache,
+        ...(flags.maxCost === undefined ? {} : { maxCostUsd: flags.maxCost }),
         // As annotate: LLM requests get the rate limits, retries and timeout; the local model runs as it is.
         wrapAnnotator: (annotator) => annotator.provider === 'local' ? annotator : createResilientAnnotator(annotator, {
           rpm: flags.rpm, tpm: flags.tpm, timeoutMs: flags.timeout * 1000, retry: { maxAttempts: flags.retries + 1 },
@@ -106,12 +109,17 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
           }
         },
       }).finally(interrupt.dispose);
-      const { report, files, interrupted } = await bench;
+      const { report, files, interrupted, budgetReached } = await bench;
       const shown = (file: string) => (relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file));
       if (interrupted) {
         io.stdout.write(`${report.cells.length} cell(s) scored before the interruption: ${shown(files.html)}, ${shown(files.json)}\n`);
         io.stderr.write('emolabel: bench interrupted; run the same command again to resume (finished cells are reused, the rest pick up where they stopped).\n');
         return setExitCode(EXIT.interrupted);
+      }
+      if (budgetReached !== undefined) {
+        io.stdout.write(`${report.cells.length} cell(s) scored before the budget ran out: ${shown(files.html)}, ${shown(files.json)}\n`);
+        io.stderr.write(`emolabel: ${budgetReached}\n`);
+        return setExitCode(EXIT.budgetReached);
       }
       const failed = report.failures.length > 0 ? `, ${report.failures.length} failed (${report.failures.map((failure) => failure.name).join(', ')})` : '';
       io.stdout.write(`${report.cells.length} cell(s) scored${failed}: ${shown(files.html)}, ${shown(files.json)}\n`);
