@@ -5,8 +5,8 @@ import { EXIT } from '../cli-io.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
 import { createInterruptController } from '../interrupt-controller.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { addProviderLimitOptions, annotatorTimeoutMs, type ProviderLimitFlags, providerLimitWrapper } from '../provider-limit-options.js';
 import { createAnnotator } from '../../annotators/annotator-registry.js';
-import { createResilientAnnotator } from '../../runs/resilience/resilient-annotator.js';
 import { createResilienceStats, formatResilienceStats } from '../../runs/resilience/resilience-stats.js';
 import { estimateRunCost } from '../../annotators/cost/estimate-run-cost.js';
 import { formatCostEstimate } from '../../annotators/cost/format-cost-estimate.js';
@@ -21,7 +21,7 @@ import { getStrategy } from '../../strategies/strategy-registry.js';
 import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
 
 /** Parsed flags of `emolabel annotate`. */
-export interface AnnotateFlags {
+export interface AnnotateFlags extends ProviderLimitFlags {
   readonly out?: string;
   readonly model: string;
   readonly strategy: string;
@@ -45,14 +45,6 @@ export interface AnnotateFlags {
   readonly dryRun?: boolean;
   readonly db: string;
   readonly resume?: string;
-  /** False with --no-cache. */
-  readonly cache: boolean;
-  readonly maxCost?: number;
-  readonly rpm?: number;
-  readonly tpm?: number;
-  /** Seconds. */
-  readonly timeout: number;
-  readonly retries: number;
 }
 
 /** Maps CLI flags onto library options (paths resolved against the working directory). */
@@ -73,14 +65,13 @@ export function annotateOptionsFromFlags(flags: AnnotateFlags, cwd: string): Ann
     annotatorSettings: {
       baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail, imageSize: flags.imageSize,
       maxImagesPerRequest: flags.maxImages, priceTable: flags.priceTable && resolve(cwd, flags.priceTable),
-      // A little above the resilient wrapper's timeout, so the wrapper decides and retries.
-      timeoutMs: flags.timeout * 1000 + 5000,
+      timeoutMs: annotatorTimeoutMs(flags),
     },
   };
 }
 
 export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCode) => {
-  program
+  const command = program
     .command('annotate')
     .description('Label the facial emotion of images, videos and frame folders.')
     .argument('[inputs...]', 'image files, video files and folders (walked recursively)')
@@ -106,13 +97,8 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--price-table <file>', 'JSON price table whose entries replace the bundled ones')
     .option('--dry-run', 'sample frames and crop faces, print estimated tokens and dollars per item and in total; send nothing')
     .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
-    .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)')
-    .option('--no-cache', 'send every request even when the same one was answered before')
-    .option('--max-cost <usd>', 'stop before the run would cost more than this many dollars', numberOption(0))
-    .option('--rpm <n>', 'requests per minute the provider allows (no limit by default)', numberOption(0.001))
-    .option('--tpm <n>', 'tokens per minute the provider allows, input + output (no limit by default)', numberOption(1))
-    .option('--timeout <seconds>', 'abandon and retry a request that takes longer', numberOption(0.001), 60)
-    .option('--retries <n>', 'tries after the first for a request that failed in a way that can heal', integerOption(0), 4)
+    .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)');
+  addProviderLimitOptions(command, 'stop before the run would cost more than this many dollars')
     .action(async (inputs: string[], flags: AnnotateFlags) => {
       if (inputs.length === 0 && !flags.manifest && !flags.resume) {
         throw new EmolabelError('invalid_option', 'Give at least one input path, or --manifest <csv>. Example: emolabel annotate clips/ --out labels.csv');
@@ -142,9 +128,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
           resume: flags.resume,
           cache: flags.cache,
           maxCostUsd: flags.maxCost,
-          wrapAnnotator: (annotator) => annotator.provider === 'local' ? annotator : createResilientAnnotator(annotator, {
-            rpm: flags.rpm, tpm: flags.tpm, timeoutMs: flags.timeout * 1000, retry: { maxAttempts: flags.retries + 1 }, stats: resilienceStats,
-          }),
+          wrapAnnotator: providerLimitWrapper(flags, resilienceStats),
           stopSignal: interrupt.signal,
           onRunStart: (run, { total, done, resumed }) => {
             if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${total} items${resumed ? `, ${done} already done` : ''}\n`);

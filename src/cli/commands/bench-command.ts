@@ -2,15 +2,15 @@ import { relative, resolve } from 'node:path';
 import type { RegisterCommand } from '../main.js';
 import { EXIT } from '../cli-io.js';
 import { createInterruptController } from '../interrupt-controller.js';
-import { integerOption, numberOption } from '../parse-option.js';
+import { integerOption } from '../parse-option.js';
+import { addProviderLimitOptions, annotatorTimeoutMs, type ProviderLimitFlags, providerLimitWrapper } from '../provider-limit-options.js';
 import { datasetLoadOptions } from './dataset-command.js';
 import { detectDatasetKind, getDatasetLoader } from '../../datasets/dataset-registry.js';
 import { formatMetric } from '../../eval/format-metrics.js';
 import { runBench } from '../../report/run-bench.js';
-import { createResilientAnnotator } from '../../runs/resilience/resilient-annotator.js';
 
 /** Parsed flags of `emolabel bench`. */
-export interface BenchFlags {
+export interface BenchFlags extends ProviderLimitFlags {
   readonly out: string;
   readonly models: string;
   readonly strategies: string;
@@ -28,14 +28,6 @@ export interface BenchFlags {
   readonly quiet?: boolean;
   /** The run store; default `<out>/bench.db`. */
   readonly db?: string;
-  /** False with `--no-cache`. */
-  readonly cache: boolean;
-  readonly maxCost?: number;
-  readonly rpm?: number;
-  readonly tpm?: number;
-  /** Seconds. */
-  readonly timeout: number;
-  readonly retries: number;
 }
 
 /** `a, b,,c` → `['a', 'b', 'c']`. */
@@ -44,7 +36,7 @@ export function listOption(value: string): string[] {
 }
 
 export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) => {
-  program
+  const command = program
     .command('bench')
     .description('Run a matrix of models × strategies × prompts × taxonomies on a labelled dataset; write report.json and a self-contained report.html.')
     .argument('<dataset>', 'a folder per class, a path,label manifest CSV, or a FERV39k split list')
@@ -62,14 +54,9 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
     .option('-c, --concurrency <n>', 'clips labelled at once', integerOption(1), 2)
     .option('--base-url <url>', 'endpoint of an OpenAI-compatible server')
     .option('--api-key-env <name>', "environment variable holding the API key (default: the provider's usual one)")
-    .option('--no-cache', 'send every request again instead of answering repeated ones from the response cache')
-    .option('--max-cost <usd>', 'stop before the bench (all its cells, earlier sessions included) would cost more than this', numberOption(0))
-    .option('--rpm <n>', 'requests per minute the provider allows (token bucket)', integerOption(1))
-    .option('--tpm <n>', 'tokens per minute the provider allows (token bucket)', integerOption(1))
-    .option('--timeout <seconds>', 'abandon and retry a request that takes longer', numberOption(0.001), 60)
-    .option('--retries <n>', 'tries after the first for a request that failed in a way that can heal', integerOption(0), 4)
     .option('--title <text>', 'title of the report')
-    .option('-q, --quiet', 'no progress output')
+    .option('-q, --quiet', 'no progress output');
+  addProviderLimitOptions(command, 'stop before the bench (all its cells, earlier sessions included) would cost more than this many dollars')
     .action(async (datasetPath: string, flags: BenchFlags) => {
       const path = resolve(io.cwd, datasetPath);
       const kind = flags.datasetKind ?? detectDatasetKind(path);
@@ -91,13 +78,10 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
         ...(flags.frames === undefined ? {} : { frames: flags.frames }),
         ...(flags.scene === undefined ? {} : { scene: flags.scene }),
         ...(flags.title === undefined ? {} : { title: flags.title }),
-        annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, env: io.env, timeoutMs: flags.timeout * 1000 + 5000 },
+        annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, env: io.env, timeoutMs: annotatorTimeoutMs(flags) },
         cache: flags.cache,
         ...(flags.maxCost === undefined ? {} : { maxCostUsd: flags.maxCost }),
-        // As annotate: LLM requests get the rate limits, retries and timeout; the local model runs as it is.
-        wrapAnnotator: (annotator) => annotator.provider === 'local' ? annotator : createResilientAnnotator(annotator, {
-          rpm: flags.rpm, tpm: flags.tpm, timeoutMs: flags.timeout * 1000, retry: { maxAttempts: flags.retries + 1 },
-        }),
+        wrapAnnotator: providerLimitWrapper(flags),
         onCell: (event) => {
           const prefix = `[${event.index + 1}/${event.total}] ${event.cell.name}`;
           if (event.phase === 'start') log(`${prefix}: ${event.pending} clip(s)\n`);
