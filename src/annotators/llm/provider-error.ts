@@ -43,7 +43,20 @@ export interface HttpFailure {
 
 /** A provider's words for a rejected key where its status is not 401 (Gemini answers HTTP 400 API_KEY_INVALID). */
 export const KEY_REJECTED_WORDS = /API_KEY_INVALID|API key not valid|invalid[_ ]api[_ ]key|incorrect api key/i;
-const OUT_OF_QUOTA_WORDS = /insufficient_quota|billing|credit balance|out of credits|exceeded your current quota/i;
+const QUOTA_WORDS = /insufficient_quota|billing_hard_limit_reached|billing_not_active|credit balance is too low|out of credits/i;
+// "exceeded your current quota" is OpenAI's insufficient_quota text, but also Gemini's per-minute
+// quota 429, which carries a retry delay: only without a retry hint does it mean the money is gone.
+const QUOTA_WITHOUT_RETRY_WORDS = /exceeded your current quota|quota exceeded/i;
+
+/**
+ * Whether a provider's status and words say the account is out of quota or credit (no wait heals
+ * it): HTTP 402; OpenAI's `insufficient_quota` or billing codes; Anthropic's "credit balance is too
+ * low"; or "exceeded your current quota" on a 429 that names no time to retry after.
+ */
+export function saysOutOfQuota(status: number | undefined, text: string, retryAfterMs: number | undefined): boolean {
+  if (status === 402 || QUOTA_WORDS.test(text)) return true;
+  return status === 429 && retryAfterMs === undefined && QUOTA_WITHOUT_RETRY_WORDS.test(text);
+}
 
 function advice(failure: HttpFailure): string {
   const { status } = failure;
@@ -51,7 +64,7 @@ function advice(failure: HttpFailure): string {
   if (status === 401 || (status === 400 && KEY_REJECTED_WORDS.test(failure.message))) return keyAdvice;
   if (status === 403) return 'the key is valid but may not use this model or endpoint; check the model id, the key\'s project and its permissions.';
   if (status === 404) return 'the model or endpoint was not found; check the model id after the colon and --base-url.';
-  if (status === 402 || (status === 429 && failure.retryAfterMs === undefined && OUT_OF_QUOTA_WORDS.test(failure.message))) {
+  if (saysOutOfQuota(status, failure.message, failure.retryAfterMs)) {
     return 'the account is out of quota or credit; add credit or raise the limit in the provider\'s console, then resume.';
   }
   if (status === 429) {
@@ -59,7 +72,6 @@ function advice(failure: HttpFailure): string {
     return `rate limit reached${wait}; lower --concurrency or set --rpm/--tpm to your tier's limits.`;
   }
   if (status >= 500) return 'the provider had a server error; try again later.';
-  if (status === 400 && OUT_OF_QUOTA_WORDS.test(failure.message)) return 'the account is out of credit; add credit in the provider\'s console, then resume.';
   if (status === 400 || status === 422) return 'the provider rejected the request; check the model takes images and structured output.';
   return 'see the provider message above.';
 }

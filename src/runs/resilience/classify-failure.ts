@@ -1,4 +1,4 @@
-import { KEY_REJECTED_WORDS } from '../../annotators/llm/provider-error.js';
+import { KEY_REJECTED_WORDS, saysOutOfQuota } from '../../annotators/llm/provider-error.js';
 import { EmolabelError } from '../../errors.js';
 
 /**
@@ -28,12 +28,6 @@ export interface FailureClass {
   readonly summary: string;
 }
 
-// Provider words for an account out of money, whatever the status: OpenAI's `insufficient_quota`
-// code (sent with 429) and billing codes, Anthropic's 400 "credit balance is too low".
-const QUOTA_WORDS = /insufficient_quota|billing_hard_limit_reached|billing_not_active|credit balance is too low|out of credits/i;
-// "exceeded your current quota" is OpenAI's insufficient_quota text, but also Gemini's per-minute
-// quota 429, which carries a retry delay: only without a retry hint does it mean the money is gone.
-const QUOTA_WITHOUT_RETRY_WORDS = /exceeded your current quota|quota exceeded/i;
 const TIMEOUT_WORDS = /did not answer within|timed out/i;
 const DROPPED_CONNECTION_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
@@ -70,19 +64,11 @@ function evidence(chain: readonly unknown[]): string {
   return words.join(' | ');
 }
 
-/**
- * Whether a failure means the account is out of quota or credit: HTTP 402; OpenAI's
- * `insufficient_quota` (a 429 that no wait heals) or billing codes; Anthropic's "credit balance is
- * too low"; or "exceeded your current quota" on a 429 that names no time to retry after.
- */
+/** Whether a failure, anywhere along its cause chain, says the account is out of quota or credit (see {@link saysOutOfQuota}). */
 export function isQuotaExhausted(error: unknown): boolean {
   const chain = causeChain(error);
   const status = chain.map((link) => field(link, 'httpStatus') ?? field(link, 'status')).find((value) => typeof value === 'number');
-  if (status === 402) return true;
-  const text = evidence(chain);
-  if (QUOTA_WORDS.test(text)) return true;
-  const retryAfterMs = error instanceof EmolabelError ? error.retryAfterMs : undefined;
-  return status === 429 && retryAfterMs === undefined && QUOTA_WITHOUT_RETRY_WORDS.test(text);
+  return saysOutOfQuota(typeof status === 'number' ? status : undefined, evidence(chain), error instanceof EmolabelError ? error.retryAfterMs : undefined);
 }
 
 function isDroppedConnection(chain: readonly unknown[]): boolean {
