@@ -85,7 +85,7 @@ export async function runAnnotation(inputs: readonly string[], options: RunAnnot
   if (paid && options.maxCostUsd !== undefined) {
     const estimateCostUsd = options.estimateCostUsd ?? createRequestCostEstimator(plan.stored.model, plan.stored.annotatorSettings);
     const spent = responses.paidSoFar(runId);
-    annotator = createBudgetGuard(annotator, { maxCostUsd: options.maxCostUsd, spentUsd: Math.max(spent.usd, store.getRun(runId)?.costUsd ?? 0), spentImages: spent.images, estimateCostUsd });
+    annotator = createBudgetGuard(annotator, { maxCostUsd: options.maxCostUsd, spentUsd: spent.usd, spentImages: spent.images, estimateCostUsd });
   }
   // The local model is free and fast: its answers are neither cached nor logged request by request.
   if (paid) annotator = createRecordingAnnotator(annotator, { runId, responses, useCache: options.cache !== false, stats });

@@ -24,6 +24,12 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, each]) => each !== undefined)) as T;
 }
 
+/**
+ * Annotator settings that belong to a session, not to the run: `env` may carry API keys (never
+ * stored), and a timeout changes when to give up, not the answers (a resume may raise it).
+ */
+const SESSION_SETTINGS: readonly string[] = ['env', 'timeoutMs'];
+
 /** The storable, result-changing subset of annotate options. */
 export function storedRunOptions(options: AnnotateOptions): StoredRunOptions {
   const taxonomyFile = typeof options.taxonomy === 'string' && options.taxonomy.endsWith('.json') ? resolve(options.taxonomy) : undefined;
@@ -38,15 +44,15 @@ export function storedRunOptions(options: AnnotateOptions): StoredRunOptions {
     faceMargin: options.faceMargin,
     manifest: options.manifest,
     clipFolders: options.clipFolders || undefined,
-    // Session settings are not the run's: `env` may carry API keys (never stored), and a timeout
-    // changes when to give up, not the answers (a resume may raise it).
-    annotatorSettings: options.annotatorSettings && compact({ ...options.annotatorSettings, env: undefined, timeoutMs: undefined }),
+    annotatorSettings: options.annotatorSettings && compact(Object.fromEntries(
+      Object.entries(options.annotatorSettings).filter(([name]) => !SESSION_SETTINGS.includes(name)),
+    )),
   });
 }
 
-/** The annotator settings of this session only (see {@link storedRunOptions}), to apply over a stored run's. */
+/** The annotator settings of this session only, to apply over a stored run's. */
 export function sessionAnnotatorSettings(settings: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-  return compact({ env: settings?.env, timeoutMs: settings?.timeoutMs });
+  return compact(Object.fromEntries(Object.entries(settings ?? {}).filter(([name]) => SESSION_SETTINGS.includes(name))));
 }
 
 /** Equal for the same inputs and result-changing options: running the same command again resumes. */
