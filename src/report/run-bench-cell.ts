@@ -17,8 +17,30 @@ import { type RequestCost, ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import type { Taxonomy } from '../taxonomy/taxonomy.js';
 
+/** Run settings a bench hands every cell as they are. */
+export interface BenchCellSettings {
+  /** Frames sampled per clip. @default annotate's default */
+  readonly frames?: number;
+  /** Clips labelled at once within a cell. @default 2 */
+  readonly concurrency?: number;
+  /** Once aborted, no new clip (or cell) starts; clips in progress finish and are saved. */
+  readonly stopSignal?: AbortSignal;
+  /** Aborts requests in flight too. */
+  readonly signal?: AbortSignal;
+  /** Answer repeated requests from the store's response cache. @default true */
+  readonly cache?: boolean;
+  /** Wraps the annotator closest to the provider (rate limits, retries, timeouts), as `annotate` does. */
+  readonly wrapAnnotator?: (annotator: Annotator) => Annotator;
+}
+
+/** The {@link BenchCellSettings} of a larger options object, and nothing else. */
+export function benchCellSettings(options: BenchCellSettings): BenchCellSettings {
+  const { frames, concurrency, stopSignal, signal, cache, wrapAnnotator } = options;
+  return { frames, concurrency, stopSignal, signal, cache, wrapAnnotator };
+}
+
 /** Options of {@link runBenchCell}. */
-export interface BenchCellRunOptions {
+export interface BenchCellRunOptions extends BenchCellSettings {
   readonly store: RunStore;
   readonly plan: BenchCellPlan;
   readonly taxonomy: Taxonomy;
@@ -30,18 +52,8 @@ export interface BenchCellRunOptions {
   readonly annotator: Annotator;
   /** Settings stored with the run and part of its fingerprint (no secrets, no environment). */
   readonly annotatorSettings: AnnotatorSettings;
-  readonly frames?: number;
-  readonly concurrency?: number;
-  /** Once aborted, no new clip starts; started clips finish and are saved. */
-  readonly stopSignal?: AbortSignal;
-  /** Aborts requests in flight. */
-  readonly signal?: AbortSignal;
-  /** Answer repeated requests from the store's response cache. @default true */
-  readonly cache?: boolean;
   /** Stop before the cell's run would cost more than this (its earlier sessions included). */
   readonly maxCostUsd?: number;
-  /** Wraps the annotator closest to the provider (rate limits, retries, timeouts), as `annotate` does. */
-  readonly wrapAnnotator?: (annotator: Annotator) => Annotator;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -122,12 +134,12 @@ export async function runBenchCell(options: BenchCellRunOptions): Promise<BenchC
     manifest,
     annotatorSettings: options.annotatorSettings,
     cache: options.cache ?? true,
-    ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+    maxCostUsd: options.maxCostUsd,
     wrapAnnotator: (annotator) => countSentItems(options.wrapAnnotator ? options.wrapAnnotator(annotator) : annotator, sentItems),
-    ...(options.frames === undefined ? {} : { frames: options.frames }),
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    ...(options.stopSignal === undefined ? {} : { stopSignal: options.stopSignal }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    frames: options.frames,
+    concurrency: options.concurrency,
+    stopSignal: options.stopSignal,
+    signal: options.signal,
     onRunStart: (_run, progress) => (doneAtStart = progress.done),
     onResult: (results, progress) => {
       // A clip that got an answer without sending a request was answered by the cache.

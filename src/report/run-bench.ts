@@ -4,7 +4,7 @@ import { type BenchCellPlan, type BenchMatrix, planBenchCells, selectBenchItems 
 import { isForeignPredictions } from './bench-predictions.js';
 import { buildReportCell } from './build-report-cell.js';
 import type { BenchReport, ReportCell } from './report-types.js';
-import { type BenchCellRun, runBenchCell } from './run-bench-cell.js';
+import { type BenchCellRun, type BenchCellSettings, benchCellSettings, runBenchCell } from './run-bench-cell.js';
 import { writeReport } from './write-report.js';
 import type { Annotator } from '../annotators/annotator.js';
 import { type AnnotatorSettings, createAnnotator } from '../annotators/annotator-registry.js';
@@ -37,7 +37,7 @@ export interface BenchCellEvent {
 }
 
 /** Options of {@link runBench}. */
-export interface BenchOptions extends BenchMatrix {
+export interface BenchOptions extends BenchMatrix, BenchCellSettings {
   /** The dataset, as a loader returned it (labels in any spelling). */
   readonly dataset: Dataset;
   /** Folder for `report.json`, `report.html`, the default run store and one `<cell>/predictions.csv` per cell. */
@@ -55,26 +55,14 @@ export interface BenchOptions extends BenchMatrix {
   readonly scene?: string;
   /** Settings for every annotator (base URL, key variable …); each cell adds its `prompt`. */
   readonly annotatorSettings?: AnnotatorSettings;
-  /** Frames sampled per clip. @default annotate's default */
-  readonly frames?: number;
-  /** Clips labelled at once within a cell. @default 2 */
-  readonly concurrency?: number;
-  /** Answer repeated requests from the store's response cache. @default true */
-  readonly cache?: boolean;
   /**
    * Dollars the bench's cell runs may cost in all (earlier sessions included): each cell gets what
    * the cells before it left, and the bench stops at the first cell its budget stops.
    */
   readonly maxCostUsd?: number;
-  /** Wraps each cell's annotator closest to the provider (rate limits, retries, timeouts). */
-  readonly wrapAnnotator?: (annotator: Annotator) => Annotator;
   /** Builds annotators instead of the registry (tests, custom models). */
   readonly createAnnotator?: (model: string, settings: AnnotatorSettings) => Annotator;
   readonly title?: string;
-  /** Once aborted, no new clip or cell starts; clips in progress finish and are saved, and the report lists what is done. */
-  readonly stopSignal?: AbortSignal;
-  /** Aborts requests in flight too; the bench then stops as with `stopSignal`. */
-  readonly signal?: AbortSignal;
   readonly onCell?: (event: BenchCellEvent) => void;
   readonly onProgress?: (cell: BenchCellPlan, done: number, total: number) => void;
 }
@@ -162,14 +150,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           const annotator = makeAnnotator(plan.model, settings);
           try {
             ran = await runBenchCell({
-              store, plan, taxonomy, items, cellDir, annotator, annotatorSettings: storableSettings(settings),
-              ...(options.frames === undefined ? {} : { frames: options.frames }),
-              ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-              ...(options.stopSignal === undefined ? {} : { stopSignal: options.stopSignal }),
-              ...(options.signal === undefined ? {} : { signal: options.signal }),
-              ...(options.cache === undefined ? {} : { cache: options.cache }),
-              ...(options.wrapAnnotator === undefined ? {} : { wrapAnnotator: options.wrapAnnotator }),
-              ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd - spentByCells }),
+              ...benchCellSettings(options), store, plan, taxonomy, items, cellDir, annotator, annotatorSettings: storableSettings(settings),
+              maxCostUsd: options.maxCostUsd === undefined ? undefined : options.maxCostUsd - spentByCells,
               onProgress: (done, total) => options.onProgress?.(plan, done, total),
             });
           } finally {
