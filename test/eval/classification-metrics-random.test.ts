@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeClassificationMetrics, type LabelPair } from '../../src/eval/classification-metrics.js';
-
-/** Seeded PRNG (mulberry32) so every run draws the same cases. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.js';
 
 /**
  * An independent implementation, written per sample with one-vs-rest counts rather than from the
@@ -50,7 +40,7 @@ function referenceMetrics(samples: readonly LabelPair[], labels: readonly string
 
 describe('computeClassificationMetrics against an independent implementation', () => {
   it('agrees on 500 random cases (skewed classes, absent classes, missing predictions)', () => {
-    const random = mulberry32(20240607);
+    const random = seededRandom(20240607);
     const allLabels = ['Angry', 'Disgust', 'Fear', 'Happy', 'Neutral', 'Sad', 'Surprise'];
     let compared = 0;
     for (let trial = 0; trial < 500; trial += 1) {
