@@ -175,6 +175,13 @@ describe('review app through its request handler', () => {
     expect((await post('/api/decisions', { itemId: 'clip', faceIndex: -1, label: 'Happy' })).status).toBe(400);
   });
 
+  it('accepts a write with no Origin at all (curl, a local script), as the README says', async () => {
+    const plain = (path: string, body: unknown) =>
+      app.request(`${ORIGIN}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { host: HOST, 'content-type': 'application/json' } });
+    expect((await plain('/api/decisions', { itemId: 'clip', faceIndex: 0, label: 'Sad', reviewer: 'cli' })).status).toBe(200);
+    expect((await plain('/api/undo', { reviewer: 'cli' })).status).toBe(200);
+  });
+
   it('rejects writes from other origins, other sites, other Hosts and non-JSON bodies, saving nothing', async () => {
     const decision = { itemId: 'clip', faceIndex: 0, label: 'Happy' };
     const attempts: Array<[Record<string, string>, number]> = [
