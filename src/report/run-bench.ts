@@ -157,7 +157,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           } finally {
             await annotator.close?.();
           }
-          spentByCells += store.getRun(ran.run.id)?.costUsd ?? 0;
+          spentByCells += ran.run.costUsd;
           if (ran.stopped?.reason === 'budget') {
             budgetReached = `${plan.name}: ${ran.stopped.message}`;
             failures.push({ name: plan.name, error: `stopped after ${ran.run.done} of ${ran.run.total} clips: ${ran.stopped.message}` });
