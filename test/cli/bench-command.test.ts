@@ -4,14 +4,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { capturedIo, runCapturedCli } from './eval-captured-io.js';
 import { runCli } from '../../src/cli/main.js';
 import { buildFerv39k, byLabel } from '../datasets/faces-dev-layouts.js';
-import { loadFacesDev } from '../support/faces-dev.js';
+import { facesDevForTests } from '../support/faces-dev.js';
 import { startFaultyOpenAiServer } from '../support/faulty-openai-server.js';
 import { makeTempDir } from '../support/make-clips.js';
 
-const facesDev = loadFacesDev();
-const missing = 'missing' in facesDev ? facesDev.missing : undefined;
-if (missing) console.warn(`Skipping emolabel bench CLI tests: ${missing}`);
-const images = 'images' in facesDev ? facesDev.images : [];
+const { images, missing } = facesDevForTests('emolabel bench CLI tests');
 const temp = makeTempDir('emolabel-bench-cli-');
 afterAll(temp.cleanup);
 

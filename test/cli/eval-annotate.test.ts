@@ -3,13 +3,10 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCapturedCli } from './eval-captured-io.js';
 import { byLabel } from '../datasets/faces-dev-layouts.js';
-import { loadFacesDev } from '../support/faces-dev.js';
+import { facesDevForTests } from '../support/faces-dev.js';
 import { makeTempDir } from '../support/make-clips.js';
 
-const facesDev = loadFacesDev();
-const missing = 'missing' in facesDev ? facesDev.missing : undefined;
-if (missing) console.warn(`Skipping eval on annotate output: ${missing}`);
-const images = 'images' in facesDev ? facesDev.images : [];
+const { images, missing } = facesDevForTests('eval on annotate output');
 const temp = makeTempDir('emolabel-eval-annotate-');
 afterAll(temp.cleanup);
 

@@ -6,13 +6,10 @@ import { countByLabel, countOnDisk, normaliseDatasetLabels, writeTruthCsv } from
 import { detectDatasetKind, getDatasetLoader, listDatasetLoaders } from '../../src/datasets/dataset-registry.js';
 import { parseFerv39kList } from '../../src/datasets/ferv39k-loader.js';
 import { basic7, ternary } from '../../src/taxonomy/taxonomy.js';
-import { type LabelledImage, loadFacesDev } from '../support/faces-dev.js';
+import { facesDevForTests, type LabelledImage } from '../support/faces-dev.js';
 import { makeTempDir } from '../support/make-clips.js';
 
-const facesDev = loadFacesDev();
-const missing = 'missing' in facesDev ? facesDev.missing : undefined;
-if (missing) console.warn(`Skipping dataset loader tests on real layouts: ${missing}`);
-const images = 'images' in facesDev ? facesDev.images : [];
+const { images, missing } = facesDevForTests('dataset loader tests on real layouts');
 const temp = makeTempDir('emolabel-datasets-');
 afterAll(temp.cleanup);
 

@@ -9,14 +9,11 @@ import { type BenchCellEvent, runBench } from '../../src/report/run-bench.js';
 import { ResponseStore } from '../../src/store/request-log.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { byLabel } from '../datasets/faces-dev-layouts.js';
-import { loadFacesDev } from '../support/faces-dev.js';
+import { facesDevForTests } from '../support/faces-dev.js';
 import { makeTempDir } from '../support/make-clips.js';
 import { MockAnnotator } from '../support/mock-annotator.js';
 
-const facesDev = loadFacesDev();
-const missing = 'missing' in facesDev ? facesDev.missing : undefined;
-if (missing) console.warn(`Skipping bench runs on faces-dev: ${missing}`);
-const images = 'images' in facesDev ? facesDev.images : [];
+const { images, missing } = facesDevForTests('bench runs on faces-dev');
 const temp = makeTempDir('emolabel-bench-');
 afterAll(temp.cleanup);
 

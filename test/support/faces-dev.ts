@@ -29,3 +29,16 @@ export function loadFacesDev(): { images: LabelledImage[] } | { missing: string 
     });
   return { images };
 }
+
+/**
+ * faces-dev for a test file: its images (empty when absent) and why it is missing, if it is; a
+ * missing set is announced once with what will be skipped (`describe.skipIf(missing !== undefined)`).
+ */
+export function facesDevForTests(skipped: string): { images: LabelledImage[]; missing: string | undefined } {
+  const set = loadFacesDev();
+  if ('missing' in set) {
+    console.warn(`Skipping ${skipped}: ${set.missing}`);
+    return { images: [], missing: set.missing };
+  }
+  return { images: set.images, missing: undefined };
+}
