@@ -3,8 +3,8 @@
  * `multi` and `grid` at 4 and 8 frames, with face crops (`--faces largest`) and whole frames
  * (`--faces none`), at low and high detail, for 2 s 1280x720 clips made from faces-dev stills. Each
  * setting's requests are planned and priced by the same functions `--dry-run` uses
- * (`planRequests`, `estimateRequestCost`) on the real frames and crops; one setting is also run
- * through `estimateRunCost` itself to show they agree. Then a few clips go through the real
+ * (`estimateRequestCost`, with a quick planner of the strategies' requests) on the real frames and crops; one setting is also run
+ * through `estimateRun` (the dry run) itself to show they agree. Then a few clips go through the real
  * `openai:gpt-4o-mini` annotator against a fake OpenAI server that reports gpt-4o-mini usage for the
  * images it receives, to check the estimates against "actual" usage.
  *
@@ -16,7 +16,8 @@
  */
 import { createAnnotator } from '../src/annotators/annotator-registry.js';
 import { estimateRequestCost, type ImageSize } from '../src/annotators/cost/estimate-request-cost.js';
-import { estimateRunCost, planRequests } from '../src/annotators/cost/estimate-run-cost.js';
+import { estimateRun } from '../src/runs/estimate-run.js';
+import { planRequests } from './support/plan-requests.js';
 import type { ImageDetail } from '../src/annotators/cost/image-tokens.js';
 import { findModelPrice, loadPriceTable } from '../src/annotators/cost/price-table.js';
 import { loadPrompt } from '../src/annotators/llm/prompt-file.js';
@@ -96,7 +97,7 @@ function priceCells(sizes: Map<string, ImageSize[][][]>, clipCount: number, mode
     for (const frames of FRAME_COUNTS) {
       for (const faces of FACE_MODES) {
         for (const detail of details) {
-          const requests = (sizes.get(`${frames}|${faces}`) ?? []).flatMap((tracks) => tracks.flatMap((crops) => planRequests(strategy, crops, annotator.maxImagesPerRequest)));
+          const requests = (sizes.get(`${frames}|${faces}`) ?? []).flatMap((tracks) => tracks.flatMap((crops) => planRequests(strategy, crops, annotator.capabilities.maxImagesPerRequest)));
           const estimates = requests.map((request) =>
             estimateRequestCost({ price, prompt, taxonomy: basic7, images: request.images, layout: request.layout, imageSize: settings.imageSize, detail }));
           const total = (pick: (estimate: (typeof estimates)[number]) => number) => estimates.reduce((sum, estimate) => sum + pick(estimate), 0) / clipCount;
@@ -118,12 +119,12 @@ function firstClips(sizes: Map<string, ImageSize[][][]>, count: number): Map<str
   return new Map([...sizes].map(([key, clips]) => [key, clips.slice(0, count)]));
 }
 
-/** The same clips through `estimateRunCost` (what `--dry-run` prints) for one cell: it must give the same tokens. */
+/** The same clips through `estimateRun` (what `--dry-run` prints) for one cell: it must give the same tokens. */
 async function crossCheck(clips: readonly string[], cell: Cell, clipCount: number): Promise<string> {
-  const estimate = await estimateRunCost(clips, { model: MODEL, strategy: cell.strategy, frames: cell.frames, faces: cell.faces, taxonomy: basic7, annotatorSettings: { detail: cell.detail } });
+  const estimate = await estimateRun(clips, { model: MODEL, strategy: cell.strategy, frames: cell.frames, faces: cell.faces, taxonomy: basic7, annotatorSettings: { detail: cell.detail } });
   const perClip = (estimate.total.inputTokens + estimate.total.outputTokens) / clipCount;
   const ours = cell.inputTokens + cell.outputTokens;
-  return `estimateRunCost (--dry-run) for ${cellName(cell)}: ${perClip.toFixed(0)} tokens/clip, this bench: ${ours.toFixed(0)} (${perClip === ours ? 'same' : 'DIFFERENT'})`;
+  return `estimateRun (--dry-run) for ${cellName(cell)}: ${perClip.toFixed(0)} tokens/clip, this bench: ${ours.toFixed(0)} (${perClip === ours ? 'same' : 'DIFFERENT'})`;
 }
 
 /** Estimated against reported tokens, real annotator against the fake server, for a few clips. */

@@ -28,7 +28,6 @@ import { type FakeProviderProcess, startFakeProviderProcess } from './support/fa
 import { describeMachine, formatMarkdownTable, secondsSince } from './support/bench-report.js';
 import { decodeImage } from '../src/media/decode-image.js';
 import { createTinyFaceDetector } from '../src/faces/tiny-face-detector.js';
-import { createResilientAnnotator } from '../src/runs/resilience/resilient-annotator.js';
 import { runAnnotation } from '../src/runs/run-annotation.js';
 import { RunStore } from '../src/store/run-store.js';
 
@@ -84,7 +83,7 @@ async function measure(setting: Setting, folder: string, server: FakeProviderPro
     const outcome = await runAnnotation([folder], {
       store, model: 'openai-compatible:bench', annotatorSettings: { baseUrl: server.url, env: {} },
       strategy: 'grid', frames: 8, faces: 'largest', concurrency: setting.concurrency, workers: setting.workers,
-      wrapAnnotator: (annotator) => createResilientAnnotator(annotator, { rpm: setting.rpm, timeoutMs: 60_000, retry: { maxAttempts: 5 } }),
+      resilience: { rpm: setting.rpm, timeoutMs: 60_000, retry: { maxAttempts: 5 } },
       onResult: () => doneAt.push(performance.now()),
     });
     const seconds = secondsSince(started);

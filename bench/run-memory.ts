@@ -18,7 +18,6 @@ import { makeFaceVariants } from './support/face-variants.js';
 import { startFakeProviderProcess } from './support/fake-provider.js';
 import { describeMachine, formatMarkdownTable, secondsSince } from './support/bench-report.js';
 import { mebibytes, startRssSampler } from './support/rss-sampler.js';
-import { createResilientAnnotator } from '../src/runs/resilience/resilient-annotator.js';
 import { runAnnotation } from '../src/runs/run-annotation.js';
 import { RunStore } from '../src/store/run-store.js';
 
@@ -65,7 +64,7 @@ async function main(): Promise<void> {
     const outcome = await runAnnotation([folder], {
       store, model: 'openai-compatible:bench', annotatorSettings: { baseUrl: server.url, env: {} },
       strategy: 'grid', faces: 'none', concurrency: CONCURRENCY,
-      wrapAnnotator: (annotator) => createResilientAnnotator(annotator, { timeoutMs: 60_000, retry: { maxAttempts: 5 } }),
+      resilience: { timeoutMs: 60_000, retry: { maxAttempts: 5 } },
       onResult: (_results, progress) => {
         done = progress.done;
         if (done === CLIPS) labelledAt = performance.now();

@@ -13,12 +13,26 @@ export type EmolabelErrorCode =
   /** A provider failure no retry can heal (rejected key, unknown model, quota exhausted): the run stops. */
   | 'fatal_provider_error';
 
+const MARKER = Symbol.for('emolabel.error');
+
+/** Fields an {@link EmolabelError} may carry besides its code and message. */
+export interface EmolabelErrorOptions {
+  readonly cause?: unknown;
+  readonly isRetryable?: boolean;
+  readonly path?: string;
+  readonly retryAfterMs?: number;
+  readonly httpStatus?: number;
+}
+
 /**
- * The one error class emolabel throws. Messages say what was expected, what came, and what to do.
- * `isRetryable` marks transient failures (timeouts, 408, 409, 429, 5xx).
+ * The base of every error emolabel throws. Messages say what was expected, what came, and what to
+ * do, naming library parameters in backticks (`maxCostUsd`); the CLI maps those to its flags.
+ * `isRetryable` marks transient failures (timeouts, 408, 409, 429, 5xx). Subclasses carry their
+ * facts as fields; `isInstance` recognises them across copies of the package and worker threads.
  */
 export class EmolabelError extends Error {
-  override readonly name = 'EmolabelError';
+  override readonly name: string = 'EmolabelError';
+  readonly [MARKER] = true;
   readonly code: EmolabelErrorCode;
   readonly isRetryable: boolean;
   /** The file or item the error is about, when there is one. */
@@ -28,17 +42,61 @@ export class EmolabelError extends Error {
   /** The HTTP status the provider answered, for failures that had one (401, 429, 503 …). */
   readonly httpStatus?: number;
 
-  constructor(
-    code: EmolabelErrorCode,
-    message: string,
-    options: { cause?: unknown; isRetryable?: boolean; path?: string; retryAfterMs?: number; httpStatus?: number } = {},
-  ) {
+  constructor(code: EmolabelErrorCode, message: string, options: EmolabelErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.isRetryable = options.isRetryable ?? false;
     if (options.path !== undefined) this.path = options.path;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;
+  }
+
+  static isInstance(value: unknown): value is EmolabelError {
+    return typeof value === 'object' && value !== null && (value as { [MARKER]?: unknown })[MARKER] === true;
+  }
+}
+
+/** A request that took longer than its timeout: retryable, with the limit as a field. */
+export class TimeoutError extends EmolabelError {
+  override readonly name = 'TimeoutError';
+  readonly timedOut = true;
+  /** The limit that was passed, in ms. */
+  readonly timeoutMs: number;
+
+  constructor(annotatorId: string, timeoutMs: number, options: { cause?: unknown } = {}) {
+    super('provider_error', `${annotatorId} did not answer within ${timeoutMs} ms; raise \`timeoutMs\` for slow models.`, { ...options, isRetryable: true });
+    this.timeoutMs = timeoutMs;
+  }
+
+  static override isInstance(value: unknown): value is TimeoutError {
+    return EmolabelError.isInstance(value) && (value as { timedOut?: unknown }).timedOut === true;
+  }
+}
+
+/** The next request would take the run past its budget: the run stops, resumable with a higher one. */
+export class BudgetExceededError extends EmolabelError {
+  override readonly name = 'BudgetExceededError';
+  readonly spentUsd: number;
+  /** Dollars reserved by requests still answering. */
+  readonly reservedUsd: number;
+  readonly maxCostUsd: number;
+  /** The estimate of the request that was not sent. */
+  readonly nextUsd: number;
+
+  constructor(state: { spentUsd: number; reservedUsd: number; maxCostUsd: number; nextUsd: number }) {
+    super(
+      'budget_exceeded',
+      `Budget reached: $${state.spentUsd.toFixed(4)} spent${state.reservedUsd > 0 ? ` (and about $${state.reservedUsd.toFixed(4)} more in requests still answering)` : ''} of \`maxCostUsd\` $${state.maxCostUsd.toFixed(4)}, and the next request ` +
+        `(about $${state.nextUsd.toFixed(4)}) would pass it. Resume with a higher \`maxCostUsd\` to finish the run.`,
+    );
+    this.spentUsd = state.spentUsd;
+    this.reservedUsd = state.reservedUsd;
+    this.maxCostUsd = state.maxCostUsd;
+    this.nextUsd = state.nextUsd;
+  }
+
+  static override isInstance(value: unknown): value is BudgetExceededError {
+    return EmolabelError.isInstance(value) && value.code === 'budget_exceeded';
   }
 }
 
@@ -56,5 +114,5 @@ const RUN_STOPPING_CODES: ReadonlySet<string> = new Set(['budget_exceeded', 'abo
  * instead of becoming one item's `error` status.
  */
 export function isRunStoppingError(error: unknown): boolean {
-  return error instanceof EmolabelError && RUN_STOPPING_CODES.has(error.code);
+  return EmolabelError.isInstance(error) && RUN_STOPPING_CODES.has(error.code);
 }

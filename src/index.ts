@@ -6,8 +6,8 @@ export { isFailure } from './pipeline/clip-result.js';
 export type { Annotation, AnnotationRequest, AnnotationStatus, Annotator, Usage } from './annotators/annotator.js';
 export { annotatorId } from './annotators/annotator.js';
 export {
-  createAnnotator, listProviders, registerProvider,
-  type AnnotatorFactory, type AnnotatorSettings, type ProviderEntry,
+  createAnnotator, createAnnotatorRegistry, defaultRegistry, listProviders, registerProvider,
+  type AnnotatorProvider, type AnnotatorRegistry, type AnnotatorSettings, type ResolvedModelId,
 } from './annotators/annotator-registry.js';
 export { createFaceApiExpressionAnnotator, classifyBasicExpression } from './annotators/local/face-api-expression-annotator.js';
 

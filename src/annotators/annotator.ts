@@ -80,27 +80,65 @@ export interface Annotation {
   readonly cached?: boolean;
 }
 
+/** A value that survives JSON: what settings identities and worker settings are made of. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** Tokens and dollars of a request before it is sent (budget, dry run). */
+export interface RequestEstimate {
+  readonly usage: Usage;
+  /** Undefined when the model has no known price: the cost is unknown, not zero. */
+  readonly costUsd: number | undefined;
+  /** When the price behind `costUsd` was last checked (`2025-08-15`), for the dry run to say. */
+  readonly priceChecked?: string;
+}
+
 /**
- * The contract every annotator meets, local model or LLM provider. Created by a factory behind the
- * registry (`local`, `openai:gpt-4o-mini` …).
+ * What an annotator can do, read by the pipeline, the strategies, the budget and the dry run
+ * instead of checking which annotator it is.
+ */
+export interface AnnotatorCapabilities {
+  /** Most images one request may carry; 1 means each request sees a single image. */
+  readonly maxImagesPerRequest: number;
+  /** Image layouts it reads: separate `frames`, and/or one `grid` image of tiled frames. */
+  readonly layouts: ReadonlyArray<ImageLayout['kind']>;
+  /**
+   * `free`: costs nothing and sends nothing over the network (no budget, cache or request log is
+   * put around it); `metered`: every request may cost money.
+   */
+  readonly billing: 'free' | 'metered';
+  /**
+   * How a worker thread rebuilds an identical annotator: the module to import (a file URL), the
+   * name of its factory export, and the JSON settings to call it with. Absent: main thread only.
+   */
+  readonly worker?: { readonly module: string; readonly exportName: string; readonly settings: JsonValue };
+}
+
+/**
+ * The contract every annotator meets, local model or LLM provider (version `v1`). Created by a
+ * provider of the annotator registry (`local`, `openai:gpt-4o-mini` …).
  */
 export interface Annotator {
+  readonly specificationVersion: 'v1';
   /** `local`, `openai`, `anthropic` … */
   readonly provider: string;
   readonly modelId: string;
-  /** Most images one request may carry; 1 means each request sees a single image. */
-  readonly maxImagesPerRequest: number;
+  readonly capabilities: AnnotatorCapabilities;
   /**
    * What, beyond provider and model, changes this annotator's answers (prompt and its version,
    * image detail, image size, endpoint). Part of the response-cache key.
    */
-  readonly settingsIdentity?: Readonly<Record<string, unknown>>;
+  readonly settingsIdentity: Readonly<Record<string, JsonValue>>;
   /**
    * Labels one request. Content problems (a refusal, an answer that is not the schema) come back as
    * a status; transport problems (429, 5xx, timeouts, a missing key, aborts) throw an
    * `EmolabelError` whose `isRetryable` and `retryAfterMs` say whether and when to try again.
    */
   annotate(request: AnnotationRequest): Promise<Annotation>;
+  /**
+   * The tokens and dollars `request` would cost, without sending it: read by the budget and the
+   * dry run. Absent for free annotators; a metered annotator without it has an unknown cost.
+   */
+  estimate?(request: AnnotationRequest): RequestEstimate;
   /**
    * Throws when the annotator cannot work as configured (a missing API key or base URL), so a run
    * fails before any work instead of on every item. Makes no request.

@@ -7,6 +7,7 @@ import { registerEvalCommand } from './commands/eval-command.js';
 import { registerExportCommand } from './commands/export-command.js';
 import { registerReviewCommand } from './commands/review-command.js';
 import { registerRunsCommand } from './commands/runs-command.js';
+import { withFlagNames } from './flag-names.js';
 import { EmolabelError } from '../errors.js';
 
 /** Each command file adds itself to the program and reports its exit code through `setExitCode`. */
@@ -36,7 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     }
     if (io.env.EMOLABEL_DEBUG) io.stderr.write(`${(error as Error).stack}\n`);
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`emolabel: ${message}\n`);
+    io.stderr.write(`emolabel: ${withFlagNames(message)}\n`);
     return error instanceof EmolabelError && (error.code === 'invalid_option' || error.code === 'unknown_model') ? EXIT.usage : EXIT.failed;
   }
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { integerOption, numberOption } from './parse-option.js';
-import type { Annotator } from '../annotators/annotator.js';
-import { createResilientAnnotator } from '../runs/resilience/resilient-annotator.js';
+import type { ResilientAnnotatorOptions } from '../runs/resilience/resilient-annotator.js';
 import type { ResilienceStats } from '../runs/resilience/resilience-stats.js';
 
 /** The flags of a command that sends LLM requests: cache, budget, rate limits, timeout, retries. */
@@ -27,12 +26,7 @@ export function addProviderLimitOptions(command: Command, maxCostHelp: string): 
     .option('--retries <n>', 'tries after the first for a request that failed in a way that can heal', integerOption(0), 4);
 }
 
-/** The annotator timeout for these flags: a little above the resilient wrapper's, so the wrapper decides and retries. */
-export const annotatorTimeoutMs = (flags: ProviderLimitFlags): number => flags.timeout * 1000 + 5000;
-
-/** Wraps LLM annotators in the rate limits, timeout and retries of these flags; the local model runs as it is. */
-export function providerLimitWrapper(flags: ProviderLimitFlags, stats?: ResilienceStats): (annotator: Annotator) => Annotator {
-  return (annotator) => annotator.provider === 'local' ? annotator : createResilientAnnotator(annotator, {
-    rpm: flags.rpm, tpm: flags.tpm, timeoutMs: flags.timeout * 1000, retry: { maxAttempts: flags.retries + 1 }, ...(stats ? { stats } : {}),
-  });
+/** The resilience middleware options of these flags (it applies to metered annotators only). */
+export function resilienceOptionsFromFlags(flags: ProviderLimitFlags, stats?: ResilienceStats): ResilientAnnotatorOptions {
+  return { rpm: flags.rpm, tpm: flags.tpm, timeoutMs: flags.timeout * 1000, retry: { maxAttempts: flags.retries + 1 }, ...(stats ? { stats } : {}) };
 }

@@ -108,7 +108,7 @@ export async function prepareAnnotation(inputs: string | readonly string[], opti
   const faceMode = options.faces ?? 'largest';
   const discovered = await discoverInputs(typeof inputs === 'string' ? [inputs] : inputs, { manifest: options.manifest, clipFolders: options.clipFolders });
   if (discovered.items.length === 0 && discovered.failures.length === 0) {
-    throw new EmolabelError('invalid_input', 'No images, videos or frame folders found in the inputs; check the paths (use --clip-folders for folders of frames).');
+    throw new EmolabelError('invalid_input', 'No images, videos or frame folders found in the inputs; check the paths (set `clipFolders` for folders of frames).');
   }
   const workers = startItemWorkers({
     workers: options.workers, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, annotator, strategy, taxonomy, customDetector: options.detector !== undefined,

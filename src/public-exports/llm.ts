@@ -14,9 +14,8 @@ export { httpFailureError, connectionError, parseRetryAfter, type HttpFailure } 
 export { costOfUsage, findModelPrice, loadPriceTable, type ImageTokenRule, type ModelPrice, type PriceTable } from '../annotators/cost/price-table.js';
 export { imageTokens, type ImageDetail } from '../annotators/cost/image-tokens.js';
 export { estimateRequestCost, type ImageSize, type RequestCostEstimate, type RequestCostInput } from '../annotators/cost/estimate-request-cost.js';
-export { estimateRunCost, type ItemCostEstimate, type RunCostEstimate, type RunCostOptions } from '../annotators/cost/estimate-run-cost.js';
-export { formatCostEstimate } from '../annotators/cost/format-cost-estimate.js';
-export { createRequestCostEstimator } from '../annotators/cost/request-cost-estimator.js';
+export { estimateRun, type EstimateRunOptions, type ItemCostEstimate, type RunCostEstimate } from '../runs/estimate-run.js';
+export { formatCostEstimate } from '../runs/format-cost-estimate.js';
 
 export { multiFrameStrategy } from '../strategies/multi-frame-strategy.js';
 export { gridStrategy } from '../strategies/grid-strategy.js';

@@ -5,7 +5,8 @@ import { stringify } from 'csv-stringify/sync';
 import type { BenchCellPlan } from './bench-matrix.js';
 import { benchPredictionRow, writePredictions } from './bench-predictions.js';
 import type { Annotator } from '../annotators/annotator.js';
-import { wrapAnnotator } from '../annotators/wrap-annotator.js';
+import type { AnnotatorMiddleware } from '../annotators/annotator-middleware.js';
+import type { ResilienceMiddleware, ResilientAnnotatorOptions } from '../runs/resilience/resilient-annotator.js';
 import type { AnnotatorSettings } from '../annotators/annotator-registry.js';
 import type { DatasetItem } from '../datasets/dataset-loader.js';
 import { EmolabelError } from '../errors.js';
@@ -29,14 +30,14 @@ export interface BenchCellSettings {
   readonly signal?: AbortSignal;
   /** Answer repeated requests from the store's response cache. @default true */
   readonly cache?: boolean;
-  /** Wraps the annotator closest to the provider (rate limits, retries, timeouts), as `annotate` does. */
-  readonly wrapAnnotator?: (annotator: Annotator) => Annotator;
+  /** Rate limits, timeout and retries of metered annotators, as `annotate` has them. */
+  readonly resilience?: ResilientAnnotatorOptions | ResilienceMiddleware;
 }
 
 /** The {@link BenchCellSettings} of a larger options object, and nothing else. */
 export function benchCellSettings(options: BenchCellSettings): BenchCellSettings {
-  const { frames, concurrency, stopSignal, signal, cache, wrapAnnotator } = options;
-  return { frames, concurrency, stopSignal, signal, cache, wrapAnnotator };
+  const { frames, concurrency, stopSignal, signal, cache, resilience } = options;
+  return { frames, concurrency, stopSignal, signal, cache, resilience };
 }
 
 /** Options of {@link runBenchCell}. */
@@ -93,12 +94,16 @@ function findCleanFinishedRun(store: RunStore, fingerprint: string): RunRecord |
   return run;
 }
 
-/** Counts the items whose requests reach the provider (wrapped inside the response cache, so cached answers are not seen). */
-function countSentItems(annotator: Annotator, sent: Set<string>): Annotator {
-  return wrapAnnotator(annotator, (request) => {
-    sent.add(currentItemId() ?? '');
-    return annotator.annotate(request);
-  });
+/** Counts the items whose requests reach the provider (inside the response cache, so cached answers are not seen). */
+function countSentItems(sent: Set<string>): AnnotatorMiddleware {
+  return {
+    specificationVersion: 'v1',
+    name: 'count-sent-items',
+    wrapAnnotate: ({ request, next }) => {
+      sent.add(currentItemId() ?? '');
+      return next(request);
+    },
+  };
 }
 
 /** Writes the cell's `predictions.csv` under the dataset's ids, with each clip's cost and time as sent. */
@@ -135,7 +140,8 @@ export async function runBenchCell(options: BenchCellRunOptions): Promise<BenchC
     annotatorSettings: options.annotatorSettings,
     cache: options.cache ?? true,
     maxCostUsd: options.maxCostUsd,
-    wrapAnnotator: (annotator) => countSentItems(options.wrapAnnotator ? options.wrapAnnotator(annotator) : annotator, sentItems),
+    resilience: options.resilience,
+    middleware: [countSentItems(sentItems)],
     frames: options.frames,
     concurrency: options.concurrency,
     stopSignal: options.stopSignal,

@@ -107,7 +107,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const probe = makeAnnotator(model, options.annotatorSettings ?? {});
     try {
       probe.checkReady?.();
-      takesPrompt.set(model, probe.settingsIdentity === undefined ? probe.provider !== 'local' : 'prompt' in probe.settingsIdentity);
+      takesPrompt.set(model, 'prompt' in probe.settingsIdentity);
     } finally {
       await probe.close?.();
     }

@@ -1,13 +1,14 @@
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
 import { createAnnotator } from '../annotators/annotator-registry.js';
-import { createRequestCostEstimator } from '../annotators/cost/request-cost-estimator.js';
+import { type AnnotatorMiddleware, wrapAnnotator } from '../annotators/annotator-middleware.js';
 import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import { type AnnotateOptions, annotateItems, type AnnotateSummary, inputFailureResult, prepareAnnotation, summarise } from '../pipeline/annotate.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import { ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
-import { type BudgetOptions, createBudgetGuard } from './budget-guard.js';
-import { createRecordingAnnotator } from './recording-annotator.js';
+import type { BudgetOptions } from './budget-middleware.js';
+import type { ResilienceMiddleware, ResilientAnnotatorOptions } from './resilience/resilient-annotator.js';
+import { runMiddleware } from './run-middleware.js';
 import { findRun } from '../store/find-run.js';
 import { runFingerprint, sessionAnnotatorSettings, type StoredRunOptions, storedRunOptions } from './run-fingerprint.js';
 
@@ -19,10 +20,12 @@ export interface RunAnnotationOptions extends AnnotateOptions {
   readonly cache?: boolean;
   /** Stop before the run's total cost would pass this many dollars. */
   readonly maxCostUsd?: number;
-  /** Estimate of a request's cost, for the budget. @default the price table's, for LLM annotators */
+  /** Estimate of a request's cost, for the budget. @default the annotator's own `estimate` */
   readonly estimateCostUsd?: BudgetOptions['estimateCostUsd'];
-  /** Wraps the provider annotator (rate limits, retries, timeouts); applied closest to the provider. */
-  readonly wrapAnnotator?: (annotator: Annotator) => Annotator;
+  /** Rate limits, timeout and retries of metered annotators (see {@link runMiddleware}). */
+  readonly resilience?: ResilientAnnotatorOptions | ResilienceMiddleware;
+  /** Further middleware, closest to the provider. */
+  readonly middleware?: readonly AnnotatorMiddleware[];
   /** Once aborted, no new item starts; started items finish and are saved. */
   readonly stopSignal?: AbortSignal;
   /** Called when the run is known, before labelling: whether it resumes, and how many items are done. */
@@ -79,16 +82,16 @@ export async function runAnnotation(inputs: readonly string[], options: RunAnnot
   const settings = { ...plan.stored, taxonomy: options.resume ? (plan.stored.taxonomyFile ?? plan.stored.taxonomy) : (options.taxonomy ?? plan.stored.taxonomy) };
   const responses = new ResponseStore(store.database);
   const stats = { cached: 0, sent: 0 };
-  const paid = base.provider !== 'local';
-  let annotator = options.wrapAnnotator ? options.wrapAnnotator(base) : base;
-  // The local model costs nothing: no budget to guard (and, unwrapped, it keeps its worker threads).
-  if (paid && options.maxCostUsd !== undefined) {
-    const estimateCostUsd = options.estimateCostUsd ?? createRequestCostEstimator(plan.stored.model, plan.stored.annotatorSettings);
-    const spent = responses.paidSoFar(runId);
-    annotator = createBudgetGuard(annotator, { maxCostUsd: options.maxCostUsd, spentUsd: spent.usd, spentImages: spent.images, estimateCostUsd });
-  }
-  // The local model is free and fast: its answers are neither cached nor logged request by request.
-  if (paid) annotator = createRecordingAnnotator(annotator, { runId, responses, useCache: options.cache !== false, stats });
+  const spent = responses.paidSoFar(runId);
+  const annotator = wrapAnnotator({
+    annotator: base,
+    middleware: runMiddleware({
+      responseLog: { runId, responses, useCache: options.cache !== false, stats },
+      budget: options.maxCostUsd === undefined ? undefined : { maxCostUsd: options.maxCostUsd, spentUsd: spent.usd, spentImages: spent.images, estimateCostUsd: options.estimateCostUsd },
+      resilience: options.resilience,
+      extra: options.middleware,
+    }),
+  });
 
   const prepared = await prepareAnnotation(plan.inputs, { ...options, ...settings, annotator, annotatorSettings: plan.stored.annotatorSettings });
   if (run.labels.length === 0) {

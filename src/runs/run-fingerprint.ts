@@ -24,11 +24,8 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, each]) => each !== undefined)) as T;
 }
 
-/**
- * Annotator settings that belong to a session, not to the run: `env` may carry API keys (never
- * stored), and a timeout changes when to give up, not the answers (a resume may raise it).
- */
-const SESSION_SETTINGS: readonly string[] = ['env', 'timeoutMs'];
+/** Annotator settings that belong to a session, not to the run: `env` may carry API keys (never stored). */
+const SESSION_SETTINGS: readonly string[] = ['env'];
 
 /** The storable, result-changing subset of annotate options. */
 export function storedRunOptions(options: AnnotateOptions): StoredRunOptions {

@@ -17,6 +17,8 @@ export async function annotateEachFrame(input: StrategyInput): Promise<Annotatio
  * labelled frames, so it falls both with disagreement and with doubt.
  */
 export const frameVoteStrategy: Strategy = {
+  specificationVersion: 'v1',
+  worker: { module: import.meta.url, exportName: 'frameVoteStrategy' },
   name: 'frame',
   description: 'one request per frame; majority vote, ties broken by summed confidence',
   async annotateClip(input: StrategyInput): Promise<ClipAnnotation> {

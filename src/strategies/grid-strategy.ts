@@ -40,6 +40,8 @@ export async function annotateAsGrid(input: StrategyInput, extraWarnings: readon
 
 /** `grid`: the clip's frames tiled into one image with index labels, one request. */
 export const gridStrategy: Strategy = {
+  specificationVersion: 'v1',
+  worker: { module: import.meta.url, exportName: 'gridStrategy' },
   name: 'grid',
   description: 'frames tiled into one numbered grid image; one request per clip',
   annotateClip: (input) => annotateAsGrid(input),

@@ -5,6 +5,8 @@ import { topLabel } from '../taxonomy/taxonomy.js';
 
 /** `mean`: one request per frame; the clip's distribution is the mean of the frames' distributions. */
 export const meanStrategy: Strategy = {
+  specificationVersion: 'v1',
+  worker: { module: import.meta.url, exportName: 'meanStrategy' },
   name: 'mean',
   description: 'one request per frame; average the per-frame probabilities',
   async annotateClip(input: StrategyInput): Promise<ClipAnnotation> {

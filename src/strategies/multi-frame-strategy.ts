@@ -8,16 +8,18 @@ import type { ClipAnnotation, Strategy, StrategyInput } from './strategy.js';
  * takes fewer images per request than the clip has gets them as one numbered grid, with a warning.
  */
 export const multiFrameStrategy: Strategy = {
+  specificationVersion: 'v1',
+  worker: { module: import.meta.url, exportName: 'multiFrameStrategy' },
   name: 'multi',
   description: 'all sampled frames in one request, ordered and numbered (a grid for one-image models)',
   async annotateClip(input: StrategyInput): Promise<ClipAnnotation> {
     const { annotator } = input;
     const frames = input.crops.map((crop) => crop.image);
-    if (frames.length > annotator.maxImagesPerRequest) {
+    if (frames.length > annotator.capabilities.maxImagesPerRequest) {
       const layout = gridLayout(frames.length);
-      const plural = annotator.maxImagesPerRequest === 1 ? 'image' : 'images';
+      const plural = annotator.capabilities.maxImagesPerRequest === 1 ? 'image' : 'images';
       return annotateAsGrid(input, [
-        `${annotatorId(annotator)} takes ${annotator.maxImagesPerRequest} ${plural} per request; sent the ${frames.length} frames as one ${layout.columns}x${layout.rows} grid`,
+        `${annotatorId(annotator)} takes ${annotator.capabilities.maxImagesPerRequest} ${plural} per request; sent the ${frames.length} frames as one ${layout.columns}x${layout.rows} grid`,
       ]);
     }
     const annotation = await annotator.annotate({ images: frames, taxonomy: input.taxonomy, signal: input.signal, layout: { kind: 'frames' } });

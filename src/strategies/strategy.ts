@@ -30,9 +30,15 @@ export interface ClipAnnotation {
   readonly promptVersion?: string;
 }
 
-/** How frames of a clip turn into requests and requests into one label. */
+/** How frames of a clip turn into requests and requests into one label (contract version `v1`). */
 export interface Strategy {
+  readonly specificationVersion: 'v1';
   readonly name: string;
+  /**
+   * How a worker thread gets this very strategy: the module to import (a file URL) and the name of
+   * its export. Absent: it runs on the main thread only (whole items then stay there too).
+   */
+  readonly worker?: { readonly module: string; readonly exportName: string };
   readonly description: string;
   annotateClip(input: StrategyInput): Promise<ClipAnnotation>;
 }

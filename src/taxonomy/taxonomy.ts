@@ -91,3 +91,8 @@ export function topLabel(distribution: Distribution, taxonomy: Taxonomy): { labe
   }
   return best;
 }
+
+/** The same probability for every label of `taxonomy`. */
+export function uniformDistribution(taxonomy: Taxonomy): Distribution {
+  return Object.fromEntries(taxonomy.labels.map((label) => [label, 1 / taxonomy.labels.length]));
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnnotator } from '../../src/annotators/annotator-registry.js';
 import { estimateRequestCost } from '../../src/annotators/cost/estimate-request-cost.js';
-import { estimateRunCost, planRequests } from '../../src/annotators/cost/estimate-run-cost.js';
+import { estimateRun } from '../../src/runs/estimate-run.js';
 import { fitInside, imageTokens } from '../../src/annotators/cost/image-tokens.js';
 import { costOfUsage, findModelPrice, loadPriceTable } from '../../src/annotators/cost/price-table.js';
 import { loadPrompt } from '../../src/annotators/llm/prompt-file.js';
@@ -89,16 +89,18 @@ describe('price table', () => {
   });
 });
 
-describe('request plans per strategy', () => {
-  const crops = Array.from({ length: 8 }, () => ({ width: 200, height: 240 }));
-  it('frame: one request per crop; multi: one request; grid: one tiled image', () => {
-    expect(planRequests('frame', crops, 50)).toHaveLength(8);
-    expect(planRequests('multi', crops, 50)).toEqual([{ images: crops, layout: { kind: 'frames' } }]);
-    expect(planRequests('grid', crops, 50)[0]?.images).toEqual([{ width: 768, height: 768 }]);
-  });
-
-  it('multi falls back to the grid for a model that takes fewer images than the clip has', () => {
-    expect(planRequests('multi', crops, 1)[0]).toMatchObject({ images: [{ width: 768, height: 768 }], layout: { kind: 'grid', columns: 3, rows: 3, frameCount: 8 } });
+describe('the dry run plans requests by running the strategies themselves', () => {
+  const model = 'openai:gpt-4o-mini';
+  const clip = [demoFace(1)];
+  it('frame: one request per frame; multi: one request; grid: one tiled image', async () => {
+    // An image is one frame: with --frames 1 each strategy shows its shape on one real face.
+    const frame = await estimateRun(clip, { model, strategy: 'frame', faces: 'none' });
+    const multi = await estimateRun(clip, { model, strategy: 'multi', faces: 'none' });
+    expect(frame.total).toMatchObject({ requests: 1, images: 1 });
+    expect(multi.total).toMatchObject({ requests: 1, images: 1 });
+    expect(frame.items[0]?.costUsd).toBeGreaterThan(0);
+    expect(frame.settings).toMatchObject({ prompt: 'direct@v1', detail: 'low', imageSize: 512 });
+    expect(frame.priceChecked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });
 
@@ -142,22 +144,20 @@ describe.skipIf(!('images' in facesDev))('estimates agree with the usage a provi
   }
 });
 
-describe('createRequestCostEstimator (for budget guards)', () => {
-  it('--dry-run with the local model counts its requests at zero tokens and zero dollars', async () => {
-    const estimate = await estimateRunCost([demoFace(1), demoFace(2)], { model: 'local', faces: 'none', taxonomy: basic7 });
+describe('estimates before sending (budget and dry run)', () => {
+  it('--dry-run with the local model counts its requests at zero tokens and zero dollars, and never runs the model', async () => {
+    const estimate = await estimateRun([demoFace(1), demoFace(2)], { model: 'local', faces: 'none', taxonomy: basic7 });
     expect(estimate.total).toEqual({ requests: 2, images: 2, inputTokens: 0, outputTokens: 0, costUsd: 0 });
-    expect(estimate.warnings).toEqual([expect.stringMatching(/runs locally: no tokens, no cost/)]);
+    expect(estimate.warnings).toEqual([expect.stringMatching(/local:face-api is free: no tokens, no cost/)]);
   });
 
-  it('prices a request before it is sent, and gives nothing for the local model or unpriced models', async () => {
-    const { createRequestCostEstimator } = await import('../../src/annotators/cost/request-cost-estimator.js');
-    const estimate = createRequestCostEstimator('openai:gpt-4o-mini', { detail: 'low' });
+  it('an LLM annotator prices a request before it is sent; an unpriced model has an unknown cost, not $0', async () => {
     const face = { data: Buffer.alloc(300 * 300 * 3), width: 300, height: 300 };
+    const estimate = createAnnotator('openai:gpt-4o-mini', { detail: 'low' }).estimate?.({ images: [face, face, face, face], taxonomy: basic7 });
     // Four images at low detail: 4 x 2,833 tokens at $0.15 per million, plus the prompt and answer.
-    const cost = estimate?.({ images: [face, face, face, face], taxonomy: basic7 }) ?? 0;
-    expect(cost).toBeGreaterThan((4 * 2833 * 0.15) / 1e6);
-    expect(cost).toBeLessThan((4 * 2833 * 0.15) / 1e6 + 0.0003);
-    expect(createRequestCostEstimator('local')).toBeUndefined();
-    expect(createRequestCostEstimator('openai:my-fine-tune')).toBeUndefined();
+    expect(estimate?.costUsd).toBeGreaterThan((4 * 2833 * 0.15) / 1e6);
+    expect(estimate?.costUsd).toBeLessThan((4 * 2833 * 0.15) / 1e6 + 0.0003);
+    expect(createAnnotator('local').estimate).toBeUndefined();
+    expect(createAnnotator('openai:my-fine-tune').estimate?.({ images: [face], taxonomy: basic7 }).costUsd).toBeUndefined();
   });
 });

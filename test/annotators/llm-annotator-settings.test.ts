@@ -12,10 +12,10 @@ import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
 describe('LLM providers in the registry', () => {
   it('resolves provider:model ids, with default models for bare provider names', () => {
     expect(listProviders().map((provider) => provider.name)).toEqual(expect.arrayContaining(['local', 'openai', 'anthropic', 'google', 'openai-compatible']));
-    expect(createAnnotator('openai')).toMatchObject({ provider: 'openai', modelId: 'gpt-4o-mini', maxImagesPerRequest: 50 });
+    expect(createAnnotator('openai')).toMatchObject({ provider: 'openai', modelId: 'gpt-4o-mini', capabilities: { maxImagesPerRequest: 50, billing: 'metered' } });
     expect(createAnnotator('anthropic:claude-sonnet-4-5')).toMatchObject({ provider: 'anthropic', modelId: 'claude-sonnet-4-5' });
-    expect(createAnnotator('openai-compatible:llava:13b')).toMatchObject({ modelId: 'llava:13b', maxImagesPerRequest: 1 });
-    expect(createAnnotator('openai-compatible:llava:13b', { maxImagesPerRequest: 4 }).maxImagesPerRequest).toBe(4);
+    expect(createAnnotator('openai-compatible:llava:13b')).toMatchObject({ modelId: 'llava:13b', capabilities: { maxImagesPerRequest: 1 } });
+    expect(createAnnotator('openai-compatible:llava:13b', { maxImagesPerRequest: 4 }).capabilities.maxImagesPerRequest).toBe(4);
   });
 
   it('builds annotators without a key; the key is checked by checkReady, naming the variable', () => {
@@ -25,7 +25,7 @@ describe('LLM providers in the registry', () => {
   });
 
   it('needs --base-url for openai-compatible, and no key', () => {
-    expect(() => createAnnotator('openai-compatible:qwen2.5vl:7b', { env: {} }).checkReady?.()).toThrow(/needs the server's address: pass --base-url/);
+    expect(() => createAnnotator('openai-compatible:qwen2.5vl:7b', { env: {} }).checkReady?.()).toThrow(/needs the server's address: set `baseUrl`/);
     expect(() => createAnnotator('openai-compatible:qwen2.5vl:7b', { env: {}, baseUrl: 'http://127.0.0.1:11434/v1' }).checkReady?.()).not.toThrow();
   });
 

@@ -12,7 +12,7 @@ describe('local annotator on real faces', () => {
   const annotator = createAnnotator('local');
 
   it('resolves "local" to the bundled face-api model, and refuses a local model that does not exist', () => {
-    expect(annotator).toMatchObject({ provider: 'local', modelId: 'face-api', maxImagesPerRequest: 64 });
+    expect(annotator).toMatchObject({ provider: 'local', modelId: 'face-api', capabilities: { maxImagesPerRequest: 64, billing: 'free' } });
     expect(createAnnotator('local:face-api')).toMatchObject({ modelId: 'face-api' });
     expect(() => createAnnotator('local:bogus')).toThrow(/Unknown local model "local:bogus"/);
   });

@@ -11,9 +11,11 @@ import { makeTempDir } from '../support/make-clips.js';
 
 /** An annotator whose answers wait until the test releases them, one by one, in request order. */
 class HeldAnnotator implements Annotator {
+  readonly specificationVersion = 'v1';
   readonly provider = 'mock';
   readonly modelId = 'held';
-  readonly maxImagesPerRequest = 16;
+  readonly capabilities = { maxImagesPerRequest: 16, layouts: ['frames'], billing: 'metered' } as const;
+  readonly settingsIdentity = {};
   readonly requests: AnnotationRequest[] = [];
   inFlight = 0;
   maxInFlight = 0;

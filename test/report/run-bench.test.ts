@@ -43,7 +43,7 @@ function happyFactory(calls: { count: number; prompts: unknown[] }, status: Anno
       ],
       model,
     );
-    return Object.assign(annotator, { settingsIdentity: { prompt: settings.prompt } });
+    return Object.assign(annotator, { settingsIdentity: { prompt: (settings.prompt as string | undefined) ?? null } });
   };
 }
 

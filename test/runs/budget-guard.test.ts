@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Annotation, AnnotationRequest } from '../../src/annotators/annotator.js';
-import { createBudgetGuard } from '../../src/runs/budget-guard.js';
+import { createBudgetGuard } from '../../src/runs/budget-middleware.js';
 import { basic7 } from '../../src/taxonomy/taxonomy.js';
 import { MockAnnotator } from '../support/mock-annotator.js';
 
@@ -14,10 +14,10 @@ describe('createBudgetGuard', () => {
     inner.annotate = () => new Promise<Annotation>((resolve) => (answer = resolve));
     const guard = createBudgetGuard(inner, { maxCostUsd: 0.015, estimateCostUsd: () => 0.01 });
     const first = guard.annotate(request);
-    await expect(guard.annotate(request)).rejects.toThrow(/\$0\.0000 spent \(and about \$0\.0100 more in requests still answering\) of --max-cost \$0\.0150/);
+    await expect(guard.annotate(request)).rejects.toThrow(/\$0\.0000 spent \(and about \$0\.0100 more in requests still answering\) of `maxCostUsd` \$0\.0150/);
     answer?.({ status: 'ok', label: 'Happy', confidence: 0.9, costUsd: 0.012 });
     await first;
     expect(guard.budget()).toEqual({ spentUsd: 0.012, reservedUsd: 0, maxCostUsd: 0.015 });
-    await expect(guard.annotate(request)).rejects.toThrow(/^Budget reached: \$0\.0120 spent of --max-cost/);
+    await expect(guard.annotate(request)).rejects.toThrow(/^Budget reached: \$0\.0120 spent of `maxCostUsd`/);
   });
 });

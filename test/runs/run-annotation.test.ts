@@ -67,14 +67,14 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
     const high = (): Annotation => ({ status: 'ok', label: 'high', confidence: 0.9, usage: { inputTokens: 10, outputTokens: 2 }, costUsd: 0.001 });
     const stop = new AbortController();
     const first = await runAnnotation([images], base(new MockAnnotator([high]), {
-      taxonomy: taxonomyFile, annotatorSettings: { timeoutMs: 2_000 }, stopSignal: stop.signal, onResult: () => stop.abort(),
+      taxonomy: taxonomyFile, resilience: { timeoutMs: 2_000 }, stopSignal: stop.signal, onResult: () => stop.abort(),
     }));
     expect(first.run).toMatchObject({ status: 'interrupted', done: 1, taxonomy: 'arousal' });
 
     // The same command with another timeout is the same run.
     const stop2 = new AbortController();
     const second = await runAnnotation([images], base(new MockAnnotator([high]), {
-      taxonomy: taxonomyFile, annotatorSettings: { timeoutMs: 20_000 }, stopSignal: stop2.signal, onResult: () => stop2.abort(),
+      taxonomy: taxonomyFile, resilience: { timeoutMs: 20_000 }, stopSignal: stop2.signal, onResult: () => stop2.abort(),
     }));
     expect(second.run.id).toBe(first.run.id);
 
@@ -107,7 +107,7 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
     const annotator = new MockAnnotator([paid]);
     const capped = await runAnnotation([images], base(annotator, { cache: false, frames: 3, maxCostUsd: 0.035 }));
     expect(capped.stopped?.reason).toBe('budget');
-    expect(capped.stopped?.message).toMatch(/Budget reached: \$0\.0300 spent of --max-cost \$0\.0350/);
+    expect(capped.stopped?.message).toMatch(/Budget reached: \$0\.0300 spent of `maxCostUsd` \$0\.0350/);
     expect(annotator.calls).toHaveLength(3);
     expect(capped.run).toMatchObject({ status: 'stopped', done: 3 });
 

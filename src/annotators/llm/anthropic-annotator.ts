@@ -1,8 +1,8 @@
-import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { ContentBlockParam, MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Annotator } from '../annotator.js';
-import type { AnnotatorSettings } from '../annotator-registry.js';
-import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
+import { createLlmAnnotator, type LlmProviderDefinition, TRANSPORT_TIMEOUT_MS, type TransportContext } from './llm-annotator.js';
+import type { LlmAnnotatorSettings } from './llm-settings.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { sdkFailure } from './provider-error.js';
 import { EmolabelError } from '../../errors.js';
@@ -31,15 +31,23 @@ export function anthropicMessagesBody(request: LlmRequest): MessageCreateParamsN
   };
 }
 
+/** The SDK and its client, imported on the first request: `import('emolabel')` loads no provider SDK. */
+async function anthropicClient(context: TransportContext) {
+  const sdk = await import('@anthropic-ai/sdk');
+  const client = new sdk.default({ apiKey: context.apiKey, baseURL: context.settings.baseUrl, maxRetries: 0, timeout: TRANSPORT_TIMEOUT_MS });
+  return { client, errors: { userAbort: sdk.APIUserAbortError, connection: sdk.APIConnectionError, api: sdk.APIError } };
+}
+
 function createAnthropicTransport(context: TransportContext): LlmTransport {
-  const client = new Anthropic({ apiKey: context.apiKey, baseURL: context.settings.baseUrl, maxRetries: 0, timeout: context.settings.timeoutMs + 5_000 });
+  let loaded: ReturnType<typeof anthropicClient> | undefined;
   return {
     async send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
+      const { client, errors } = await (loaded ??= anthropicClient(context));
       let message: Anthropic.Message;
       try {
         message = await client.messages.create(anthropicMessagesBody(request), { signal });
       } catch (error) {
-        throw sdkFailure(error, { ...context, baseUrl: context.settings.baseUrl }, ANTHROPIC_ERRORS, 'a body that is not JSON; try again.');
+        throw sdkFailure(error, { ...context, baseUrl: context.settings.baseUrl }, errors, 'a body that is not JSON; try again.');
       }
       if (!Array.isArray(message?.content)) {
         throw new EmolabelError('provider_error', `${context.displayId} answered with a body that is not a message; check --base-url.`, { isRetryable: true });
@@ -72,8 +80,7 @@ export const anthropicProvider: LlmProviderDefinition = {
 /**
  * @example createAnthropicAnnotator('claude-haiku-4-5', { prompt: 'direct' })
  */
-export function createAnthropicAnnotator(modelId: string, settings: AnnotatorSettings = {}): Annotator {
+export function createAnthropicAnnotator(modelId: string, settings: LlmAnnotatorSettings = {}): Annotator {
   return createLlmAnnotator(anthropicProvider, modelId, settings);
 }
 
-const ANTHROPIC_ERRORS = { userAbort: APIUserAbortError, connection: APIConnectionError, api: APIError };

@@ -1,7 +1,7 @@
-import { ApiError, type GenerateContentParameters, type GenerateContentResponse, GoogleGenAI, MediaResolution, type Part } from '@google/genai';
+import type { GenerateContentParameters, GenerateContentResponse, MediaResolution, Part } from '@google/genai';
 import type { Annotator } from '../annotator.js';
-import type { AnnotatorSettings } from '../annotator-registry.js';
-import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
+import { createLlmAnnotator, type LlmProviderDefinition, TRANSPORT_TIMEOUT_MS, type TransportContext } from './llm-annotator.js';
+import type { LlmAnnotatorSettings } from './llm-settings.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { connectionError, httpFailureError, parseRetryAfter } from './provider-error.js';
 import { EmolabelError } from '../../errors.js';
@@ -9,7 +9,8 @@ import { EmolabelError } from '../../errors.js';
 /** Finish reasons with which Gemini withholds an answer on policy grounds. */
 const BLOCKING_FINISH_REASONS = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'RECITATION']);
 
-const MEDIA_RESOLUTION = { low: MediaResolution.MEDIA_RESOLUTION_LOW, high: MediaResolution.MEDIA_RESOLUTION_HIGH } as const;
+// The enum's string values, so building a request needs no runtime import of the SDK.
+const MEDIA_RESOLUTION = { low: 'MEDIA_RESOLUTION_LOW' as MediaResolution, high: 'MEDIA_RESOLUTION_HIGH' as MediaResolution } as const;
 
 /** The generateContent parameters for one request: response JSON schema, images as inline base64 JPEG. */
 export function geminiContentParameters(request: LlmRequest): GenerateContentParameters {
@@ -51,18 +52,26 @@ function readReply(response: GenerateContentResponse): LlmReply {
   return { text, usage, finishReason };
 }
 
-function createGoogleTransport(context: TransportContext): LlmTransport {
-  const client = new GoogleGenAI({
+/** The SDK and its client, imported on the first request: `import('emolabel')` loads no provider SDK. */
+async function googleClient(context: TransportContext) {
+  const sdk = await import('@google/genai');
+  const client = new sdk.GoogleGenAI({
     apiKey: context.apiKey,
     httpOptions: {
       ...(context.settings.baseUrl ? { baseUrl: context.settings.baseUrl } : {}),
-      timeout: context.settings.timeoutMs + 5_000,
+      timeout: TRANSPORT_TIMEOUT_MS,
       // One attempt: retries belong to the run, which honours Retry-After.
       retryOptions: { attempts: 1 },
     },
   });
+  return { client, ApiError: sdk.ApiError };
+}
+
+function createGoogleTransport(context: TransportContext): LlmTransport {
+  let loaded: ReturnType<typeof googleClient> | undefined;
   return {
     async send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
+      const { client, ApiError } = await (loaded ??= googleClient(context));
       // The SDK's ApiError keeps no headers; a fetch that remembers the last answer recovers Retry-After.
       let lastResponse: Response | undefined;
       const rememberingFetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => (lastResponse = await fetch(input, init));
@@ -102,6 +111,6 @@ export const googleProvider: LlmProviderDefinition = {
 /**
  * @example createGoogleAnnotator('gemini-2.5-flash', { prompt: 'hint' })
  */
-export function createGoogleAnnotator(modelId: string, settings: AnnotatorSettings = {}): Annotator {
+export function createGoogleAnnotator(modelId: string, settings: LlmAnnotatorSettings = {}): Annotator {
   return createLlmAnnotator(googleProvider, modelId, settings);
 }

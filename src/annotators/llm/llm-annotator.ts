@@ -1,13 +1,12 @@
 import type { Annotation, AnnotationRequest, Annotator, ImageLayout, Usage } from '../annotator.js';
-import type { AnnotatorSettings } from '../annotator-registry.js';
-import { linkSignals } from '../link-signals.js';
 import { annotationJsonSchema, type AnnotationFields, type AnnotationSchema, createAnnotationSchema } from './annotation-schema.js';
 import { type ApiKeySource, loadApiKey } from './api-key.js';
 import { buildUserParts, formatHint, prepareImage, promptValues } from './build-llm-request.js';
 import type { ImageDetail } from '../cost/image-tokens.js';
+import { estimateRequestCost } from '../cost/estimate-request-cost.js';
 import { costOfUsage, findModelPrice, loadPriceTable, type ModelPrice } from '../cost/price-table.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
-import { resolveLlmSettings, type ResolvedLlmSettings } from './llm-settings.js';
+import { type LlmAnnotatorSettings, resolveLlmSettings, type ResolvedLlmSettings } from './llm-settings.js';
 import { localHint } from './local-hint.js';
 import { parseReply } from './parse-reply.js';
 import { loadPrompt, loadRepairPrompt, type PromptFile } from './prompt-file.js';
@@ -41,6 +40,12 @@ export interface LlmProviderDefinition {
   createTransport(context: TransportContext): LlmTransport;
 }
 
+/**
+ * The SDK clients' own timeout: a safety net only. A run's timeout belongs to the resilience
+ * middleware, which aborts the request's signal long before this.
+ */
+export const TRANSPORT_TIMEOUT_MS = 10 * 60_000;
+
 /** Name of the structured-output schema / tool the model fills in. */
 export const ANNOTATION_SCHEMA_NAME = 'record_emotion';
 
@@ -48,23 +53,18 @@ function addUsage(total: Usage, reply: LlmReply): Usage {
   return { inputTokens: total.inputTokens + reply.usage.inputTokens, outputTokens: total.outputTokens + reply.usage.outputTokens };
 }
 
-async function sendWithTimeout(transport: LlmTransport, request: LlmRequest, signal: AbortSignal | undefined, timeoutMs: number, id: string): Promise<LlmReply> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const linked = signal ? linkSignals([signal, timeout]) : undefined;
+async function send(transport: LlmTransport, request: LlmRequest, signal: AbortSignal | undefined, id: string): Promise<LlmReply> {
   try {
-    return await transport.send(request, linked?.signal ?? timeout);
+    // No signal of the caller: one that never aborts (the SDKs' own timeout remains the safety net).
+    return await transport.send(request, signal ?? new AbortController().signal);
   } catch (error) {
-    if (signal?.aborted) throw new EmolabelError('aborted', `The request to ${id} was aborted.`, { cause: error });
-    if (timeout.aborted) {
-      throw new EmolabelError('provider_error', `${id} did not answer within ${timeoutMs} ms; try again, or raise the timeout for slow local models.`, {
-        cause: error,
-        isRetryable: true,
-      });
+    if (signal?.aborted) {
+      // A timeout or stop of the resilience middleware comes as the signal's reason: keep it.
+      if (EmolabelError.isInstance(signal.reason)) throw signal.reason;
+      throw new EmolabelError('aborted', `The request to ${id} was aborted.`, { cause: error });
     }
-    if (error instanceof EmolabelError) throw error;
+    if (EmolabelError.isInstance(error)) throw error;
     throw new EmolabelError('provider_error', `The request to ${id} failed: ${describeError(error)}`, { cause: error });
-  } finally {
-    linked?.unlink();
   }
 }
 
@@ -73,7 +73,7 @@ function warningsFor(definition: LlmProviderDefinition, settings: ResolvedLlmSet
   if (settings.detail !== undefined && settings.detail !== 'auto' && !definition.supportsDetail) {
     warnings.push(`${definition.provider} has no image detail setting; sent images of at most ${settings.imageSize} px instead of detail ${settings.detail}`);
   }
-  if (price === undefined) warnings.push(`no price for ${id} in the price table; cost not recorded (add it with --price-table)`);
+  if (price === undefined) warnings.push(`no price for ${id} in the price table; cost not recorded (add it with \`priceTable\`)`);
   if (price?.supportsTemperature === false) warnings.push(`${id} takes no temperature; sent its default instead of 0`);
   return warnings;
 }
@@ -99,12 +99,13 @@ function okAnnotation(fields: AnnotationFields, common: Omit<Annotation, 'status
  * `refused`, repairs an unreadable answer once (a text-only request), and prices the reported usage.
  * The key is read on {@link Annotator.checkReady} or the first request, never by the factory.
  */
-export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: string, rawSettings: AnnotatorSettings): Annotator {
-  const settings = resolveLlmSettings(rawSettings);
+export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: string, rawSettings: LlmAnnotatorSettings | ResolvedLlmSettings): Annotator {
   const id = `${definition.provider}:${modelId}`;
+  const settings = resolveLlmSettings(rawSettings, id);
   const prompt: PromptFile = loadPrompt(settings.prompt);
   const repairPrompt = loadRepairPrompt();
-  const price = findModelPrice(loadPriceTable(settings.priceTable ?? settings.env.EMOLABEL_PRICE_TABLE), id);
+  const priceTable = loadPriceTable(settings.priceTable ?? settings.env.EMOLABEL_PRICE_TABLE);
+  const price = findModelPrice(priceTable, id);
   const maxImagesPerRequest = settings.maxImagesPerRequest ?? price?.maxImagesPerRequest ?? definition.defaultMaxImagesPerRequest;
   const fixedWarnings = warningsFor(definition, settings, id, price);
   const schemas = new Map<Taxonomy, AnnotationSchema>();
@@ -115,7 +116,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     if (definition.requiresBaseUrl && settings.baseUrl === undefined) {
       throw new EmolabelError(
         'invalid_option',
-        `${id} needs the server's address: pass --base-url, e.g. http://127.0.0.1:11434/v1 for Ollama or http://127.0.0.1:8000/v1 for vLLM.`,
+        `${id} needs the server's address: set \`baseUrl\`, e.g. http://127.0.0.1:11434/v1 for Ollama or http://127.0.0.1:8000/v1 for vLLM.`,
       );
     }
     const source = { provider: definition.provider, ...definition.apiKey };
@@ -131,13 +132,19 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     return schema;
   };
 
+  const detail = settings.detail ?? definition.defaultDetail ?? 'auto';
   return {
+    specificationVersion: 'v1',
     provider: definition.provider,
     modelId,
-    maxImagesPerRequest,
+    capabilities: { maxImagesPerRequest, layouts: ['frames', 'grid'], billing: 'metered' },
     settingsIdentity: {
-      prompt: prompt.version, detail: settings.detail ?? definition.defaultDetail ?? 'auto', imageSize: settings.imageSize,
+      prompt: prompt.version, detail, imageSize: settings.imageSize,
       jpegQuality: settings.jpegQuality, maxOutputTokens: settings.maxOutputTokens, baseUrl: settings.baseUrl ?? null,
+    },
+    estimate: (request) => {
+      const estimate = estimateRequestCost({ price, prompt, taxonomy: request.taxonomy, images: request.images, layout: request.layout, imageSize: settings.imageSize, detail });
+      return { usage: { inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens }, costUsd: estimate.costUsd, ...(priceTable.checked ? { priceChecked: priceTable.checked } : {}) };
     },
     checkReady: () => void ready(),
     async annotate(request: AnnotationRequest): Promise<Annotation> {
@@ -165,7 +172,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
         detail: settings.detail ?? definition.defaultDetail,
         maxOutputTokens: settings.maxOutputTokens,
       };
-      const first = await sendWithTimeout(client, llmRequest, request.signal, settings.timeoutMs, id);
+      const first = await send(client, llmRequest, request.signal, id);
       let usage = addUsage({ inputTokens: 0, outputTokens: 0 }, first);
       const rawText = first.text ?? (first.value === undefined ? undefined : JSON.stringify(first.value));
       const common = () => ({ usage, costUsd: price ? costOfUsage(price, usage) : undefined, promptVersion: prompt.version, warnings });
@@ -181,7 +188,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
         parts: [{ kind: 'text', text: renderTemplate(repairPrompt.user, repairValues, repairPrompt.path) }],
       };
       await request.beforeExtraRequest?.(request.signal);
-      const second = await sendWithTimeout(client, repairRequest, request.signal, settings.timeoutMs, id);
+      const second = await send(client, repairRequest, request.signal, id);
       usage = addUsage(usage, second);
       const repaired = second.refusal === undefined ? parseReply(second, schema) : { kind: 'refused' as const, text: second.refusal };
       const repairText = second.refusal ?? second.text ?? (second.value === undefined ? '' : JSON.stringify(second.value));

@@ -1,8 +1,8 @@
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { Annotator } from '../annotator.js';
-import type { AnnotatorSettings } from '../annotator-registry.js';
-import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
+import { createLlmAnnotator, type LlmProviderDefinition, TRANSPORT_TIMEOUT_MS, type TransportContext } from './llm-annotator.js';
+import type { LlmAnnotatorSettings } from './llm-settings.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { sdkFailure } from './provider-error.js';
 import { EmolabelError } from '../../errors.js';
@@ -30,21 +30,29 @@ export function openAiChatBody(request: LlmRequest, options: { compatible: boole
   };
 }
 
-function createOpenAiTransport(context: TransportContext, compatible: boolean): LlmTransport {
-  const client = new OpenAI({
+/** The SDK and its client, imported on the first request: `import('emolabel')` loads no provider SDK. */
+async function openAiClient(context: TransportContext) {
+  const sdk = await import('openai');
+  const client = new sdk.default({
     // Local servers take any key; the SDK insists on one.
     apiKey: context.apiKey ?? 'no-key',
     baseURL: context.settings.baseUrl,
     maxRetries: 0,
-    timeout: context.settings.timeoutMs + 5_000,
+    timeout: TRANSPORT_TIMEOUT_MS,
   });
+  return { client, errors: { userAbort: sdk.APIUserAbortError, connection: sdk.APIConnectionError, api: sdk.APIError } };
+}
+
+function createOpenAiTransport(context: TransportContext, compatible: boolean): LlmTransport {
+  let loaded: ReturnType<typeof openAiClient> | undefined;
   return {
     async send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
+      const { client, errors } = await (loaded ??= openAiClient(context));
       let completion: OpenAI.Chat.Completions.ChatCompletion;
       try {
         completion = await client.chat.completions.create(openAiChatBody(request, { compatible }), { signal });
       } catch (error) {
-        throw sdkFailure(error, { ...context, baseUrl: context.settings.baseUrl }, OPENAI_ERRORS, UNREADABLE_COMPLETION);
+        throw sdkFailure(error, { ...context, baseUrl: context.settings.baseUrl }, errors, UNREADABLE_COMPLETION);
       }
       if (!Array.isArray(completion?.choices)) throw unreadableBody(context.displayId);
       const choice = completion.choices[0];
@@ -56,7 +64,6 @@ function createOpenAiTransport(context: TransportContext, compatible: boolean): 
   };
 }
 
-const OPENAI_ERRORS = { userAbort: APIUserAbortError, connection: APIConnectionError, api: APIError };
 const UNREADABLE_COMPLETION = 'a body that is not a chat completion (malformed JSON); try again, or check --base-url points at an OpenAI-compatible /v1 endpoint.';
 
 function unreadableBody(modelId: string): EmolabelError {
@@ -90,13 +97,13 @@ export const openAiCompatibleProvider: LlmProviderDefinition = {
 /**
  * @example createOpenAiAnnotator('gpt-4o-mini', { prompt: 'au-cot' })
  */
-export function createOpenAiAnnotator(modelId: string, settings: AnnotatorSettings = {}): Annotator {
+export function createOpenAiAnnotator(modelId: string, settings: LlmAnnotatorSettings = {}): Annotator {
   return createLlmAnnotator(openAiProvider, modelId, settings);
 }
 
 /**
  * @example createOpenAiCompatibleAnnotator('qwen2.5vl:7b', { baseUrl: 'http://127.0.0.1:11434/v1' })
  */
-export function createOpenAiCompatibleAnnotator(modelId: string, settings: AnnotatorSettings = {}): Annotator {
+export function createOpenAiCompatibleAnnotator(modelId: string, settings: LlmAnnotatorSettings = {}): Annotator {
   return createLlmAnnotator(openAiCompatibleProvider, modelId, settings);
 }

@@ -60,16 +60,16 @@ export function saysOutOfQuota(status: number | undefined, text: string, retryAf
 
 function advice(failure: HttpFailure): string {
   const { status } = failure;
-  const keyAdvice = `the provider rejected the API key; check ${failure.keyVariable ?? 'the key variable'} (or --api-key-env) holds a valid key for this provider.`;
+  const keyAdvice = `the provider rejected the API key; check ${failure.keyVariable ?? 'the key variable'} (or the variable named by \`apiKeyEnv\`) holds a valid key for this provider.`;
   if (status === 401 || (status === 400 && KEY_REJECTED_WORDS.test(failure.message))) return keyAdvice;
   if (status === 403) return 'the key is valid but may not use this model or endpoint; check the model id, the key\'s project and its permissions.';
-  if (status === 404) return 'the model or endpoint was not found; check the model id after the colon and --base-url.';
+  if (status === 404) return 'the model or endpoint was not found; check the model id after the colon and `baseUrl`.';
   if (saysOutOfQuota(status, failure.message, failure.retryAfterMs)) {
     return 'the account is out of quota or credit; add credit or raise the limit in the provider\'s console, then resume.';
   }
   if (status === 429) {
     const wait = failure.retryAfterMs === undefined ? '' : ` (it asked to wait ${(failure.retryAfterMs / 1000).toFixed(1)} s)`;
-    return `rate limit reached${wait}; lower --concurrency or set --rpm/--tpm to your tier's limits.`;
+    return `rate limit reached${wait}; lower \`concurrency\` or set \`rpm\`/\`tpm\` to your tier's limits.`;
   }
   if (status >= 500) return 'the provider had a server error; try again later.';
   if (status === 400 || status === 422) return 'the provider rejected the request; check the model takes images and structured output.';
@@ -108,7 +108,7 @@ export function connectionError(modelId: string, baseUrl: string | undefined, ca
   const reason = redactSecret(cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause), apiKey);
   return new EmolabelError(
     'provider_error',
-    `Could not reach ${modelId}${baseUrl ? ` at ${baseUrl}` : ''}: ${reason}. Check the network, or that the server behind --base-url is running.`,
+    `Could not reach ${modelId}${baseUrl ? ` at ${baseUrl}` : ''}: ${reason}. Check the network, or that the server behind \`baseUrl\` is running.`,
     { cause, isRetryable: true },
   );
 }

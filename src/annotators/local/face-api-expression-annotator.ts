@@ -25,18 +25,24 @@ export async function classifyBasicExpression(image: RgbImage): Promise<Record<B
   }
 }
 
-const bundledAnnotators = new WeakSet<Annotator>();
-
 /**
  * The bundled local annotator: face-api's expression net, offline, no key. Each image is classified
  * on its own; a request with several images gets the mean of their distributions (so `multi` works
  * like `mean`). A grid of frames is not a face: grid requests end `error` with what to use instead.
+ * Free, and rebuilt in worker threads from this module, so whole items can run there.
  */
 export function createFaceApiExpressionAnnotator(): Annotator {
-  const annotator: Annotator = {
+  return {
+    specificationVersion: 'v1',
     provider: 'local',
     modelId: 'face-api',
-    maxImagesPerRequest: 64,
+    capabilities: {
+      maxImagesPerRequest: 64,
+      layouts: ['frames'],
+      billing: 'free',
+      worker: { module: import.meta.url, exportName: 'createFaceApiExpressionAnnotator', settings: {} },
+    },
+    settingsIdentity: {},
     async annotate(request: AnnotationRequest): Promise<Annotation> {
       if (request.layout?.kind === 'grid') {
         return { status: 'error', error: 'the local model labels single faces, not a grid of frames; use --strategy frame, mean or multi with it' };
@@ -51,14 +57,4 @@ export function createFaceApiExpressionAnnotator(): Annotator {
       return { status: 'ok', label, confidence, distribution, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0 };
     },
   };
-  bundledAnnotators.add(annotator);
-  return annotator;
-}
-
-/**
- * Whether `annotator` is the bundled local annotator itself, not a wrapper around it: then a worker
- * thread can build an identical one and label whole items there.
- */
-export function isBundledLocalAnnotator(annotator: Annotator): boolean {
-  return bundledAnnotators.has(annotator);
 }

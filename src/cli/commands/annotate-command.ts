@@ -2,14 +2,15 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import type { RegisterCommand } from '../main.js';
 import { EXIT } from '../cli-io.js';
+import { withFlagNames } from '../flag-names.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
 import { createInterruptController } from '../interrupt-controller.js';
 import { createProgressReporter } from '../progress-reporter.js';
-import { addProviderLimitOptions, annotatorTimeoutMs, type ProviderLimitFlags, providerLimitWrapper } from '../provider-limit-options.js';
+import { addProviderLimitOptions, type ProviderLimitFlags, resilienceOptionsFromFlags } from '../provider-limit-options.js';
 import { createAnnotator } from '../../annotators/annotator-registry.js';
 import { createResilienceStats, formatResilienceStats } from '../../runs/resilience/resilience-stats.js';
-import { estimateRunCost } from '../../annotators/cost/estimate-run-cost.js';
-import { formatCostEstimate } from '../../annotators/cost/format-cost-estimate.js';
+import { estimateRun } from '../../runs/estimate-run.js';
+import { formatCostEstimate } from '../../runs/format-cost-estimate.js';
 import { EmolabelError } from '../../errors.js';
 import type { AnnotateOptions } from '../../pipeline/annotate.js';
 import { runAnnotation, type RunOutcome } from '../../runs/run-annotation.js';
@@ -65,7 +66,6 @@ export function annotateOptionsFromFlags(flags: AnnotateFlags, cwd: string): Ann
     annotatorSettings: {
       baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail, imageSize: flags.imageSize,
       maxImagesPerRequest: flags.maxImages, priceTable: flags.priceTable && resolve(cwd, flags.priceTable),
-      timeoutMs: annotatorTimeoutMs(flags),
     },
   };
 }
@@ -108,7 +108,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
       // An unknown strategy is a usage error for --dry-run too, not an estimate of something that cannot run.
       if (flags.strategy !== undefined) getStrategy(flags.strategy);
       if (flags.dryRun) {
-        const estimate = await estimateRunCost(inputs.map((input) => resolve(io.cwd, input)), { ...annotateOptionsFromFlags(flags, io.cwd), taxonomy });
+        const estimate = await estimateRun(inputs.map((input) => resolve(io.cwd, input)), { ...annotateOptionsFromFlags(flags, io.cwd), taxonomy });
         io.stdout.write(formatCostEstimate(estimate));
         return setExitCode(EXIT.ok);
       }
@@ -128,7 +128,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
           resume: flags.resume,
           cache: flags.cache,
           maxCostUsd: flags.maxCost,
-          wrapAnnotator: providerLimitWrapper(flags, resilienceStats),
+          resilience: resilienceOptionsFromFlags(flags, resilienceStats),
           stopSignal: interrupt.signal,
           onRunStart: (run, { total, done, resumed }) => {
             if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${total} items${resumed ? `, ${done} already done` : ''}\n`);
@@ -151,7 +151,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         io.stderr.write(`run ${run.id}: ${summary.items} results: ${summary.ok} ok, ${summary.noFace} no face, ${summary.refused} refused, ${summary.failed - summary.refused} errors${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
       }
       if (stopped) {
-        io.stderr.write(`emolabel: run ${run.id} stopped after ${run.done}/${run.total} items: ${stopped.message}\n`);
+        io.stderr.write(`emolabel: run ${run.id} stopped after ${run.done}/${run.total} items: ${withFlagNames(stopped.message)}\n`);
         io.stderr.write(`  resume with: emolabel annotate --resume ${run.id}${stopped.reason === 'budget' ? ' --max-cost <higher>' : ''}${flags.db === DEFAULT_DB_PATH ? '' : ` --db ${flags.db}`}\n`);
         setExitCode(stopped.reason === 'budget' ? EXIT.budgetReached : stopped.reason === 'interrupted' ? EXIT.interrupted : EXIT.failed);
         return;

@@ -3,7 +3,7 @@ import type { RegisterCommand } from '../main.js';
 import { EXIT } from '../cli-io.js';
 import { createInterruptController } from '../interrupt-controller.js';
 import { integerOption } from '../parse-option.js';
-import { addProviderLimitOptions, annotatorTimeoutMs, type ProviderLimitFlags, providerLimitWrapper } from '../provider-limit-options.js';
+import { addProviderLimitOptions, type ProviderLimitFlags, resilienceOptionsFromFlags } from '../provider-limit-options.js';
 import { datasetLoadOptions } from './dataset-command.js';
 import { detectDatasetKind, getDatasetLoader } from '../../datasets/dataset-registry.js';
 import { formatMetric } from '../../eval/format-metrics.js';
@@ -78,10 +78,10 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
         ...(flags.frames === undefined ? {} : { frames: flags.frames }),
         ...(flags.scene === undefined ? {} : { scene: flags.scene }),
         ...(flags.title === undefined ? {} : { title: flags.title }),
-        annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, env: io.env, timeoutMs: annotatorTimeoutMs(flags) },
+        annotatorSettings: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, env: io.env },
         cache: flags.cache,
         ...(flags.maxCost === undefined ? {} : { maxCostUsd: flags.maxCost }),
-        wrapAnnotator: providerLimitWrapper(flags),
+        resilience: resilienceOptionsFromFlags(flags),
         onCell: (event) => {
           const prefix = `[${event.index + 1}/${event.total}] ${event.cell.name}`;
           if (event.phase === 'start') log(`${prefix}: ${event.pending} clip(s)\n`);

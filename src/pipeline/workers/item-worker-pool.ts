@@ -77,7 +77,7 @@ export function createItemWorkerPool(settings: ItemWorkerSettings, options: Item
   function retire(entry: PoolWorker, reason: string): void {
     if (!workers.delete(entry)) return;
     if (!entry.ready && !closed) {
-      startFailure ??= new EmolabelError('model_error', `A worker thread could not start (${reason}); run with --workers 1 to label on the main thread.`);
+      startFailure ??= new EmolabelError('model_error', `A worker thread could not start (${reason}); set \`workers\` to 1 to label on the main thread.`);
     }
     for (const taskId of [...entry.tasks.keys()]) {
       settle(entry, taskId, (task) => task.reject(startFailure ?? new EmolabelError(

@@ -2,18 +2,10 @@ import { availableParallelism } from 'node:os';
 import { createItemWorkerPool, type ItemWorkers } from './item-worker-pool.js';
 import type { ItemWorkerMode, ItemWorkerSettings } from './worker-protocol.js';
 import type { Annotator } from '../../annotators/annotator.js';
-import { isBundledLocalAnnotator } from '../../annotators/local/face-api-expression-annotator.js';
 import { EmolabelError } from '../../errors.js';
 import type { FaceMode } from '../../faces/find-faces.js';
-import { frameVoteStrategy } from '../../strategies/frame-vote-strategy.js';
-import { gridStrategy } from '../../strategies/grid-strategy.js';
-import { meanStrategy } from '../../strategies/mean-strategy.js';
-import { multiFrameStrategy } from '../../strategies/multi-frame-strategy.js';
 import type { Strategy } from '../../strategies/strategy.js';
 import type { Taxonomy } from '../../taxonomy/taxonomy.js';
-
-/** Strategies a worker can look up by name and get the very same object. */
-const BUILT_IN_STRATEGIES: ReadonlySet<Strategy> = new Set([frameVoteStrategy, meanStrategy, multiFrameStrategy, gridStrategy]);
 
 export interface ItemWorkersRequest {
   /** Worker threads asked for; undefined: the default below. */
@@ -40,8 +32,9 @@ export interface ItemWorkersPlan {
  * How many worker threads a run uses and what they do, or undefined for none (everything on the
  * main thread, as with `workers: 1`).
  *
- * - The bundled local model (itself, not wrapped) with a built-in strategy: whole items run on the
- *   workers (`annotate` mode). Default: one worker per core, at most one per item in flight
+ * - An annotator that says how a worker rebuilds it (`capabilities.worker`: the bundled local model,
+ *   unwrapped) with a strategy that says the same (`worker`): whole items run on the workers
+ *   (`annotate` mode). Default: one worker per core, at most one per item in flight
  *   (`min(concurrency, availableParallelism())`), since decode, detection and classification are
  *   all CPU-bound and WASM uses one core per thread.
  * - Any other annotator: workers only decode frames and crop faces (`extract` mode); the annotator
@@ -59,7 +52,9 @@ export function planItemWorkers(request: ItemWorkersRequest): ItemWorkersPlan | 
     }
     return undefined;
   }
-  const wholeItems = isBundledLocalAnnotator(request.annotator) && BUILT_IN_STRATEGIES.has(request.strategy);
+  const annotatorInWorker = request.annotator.capabilities.worker;
+  const strategyInWorker = request.strategy.worker;
+  const wholeItems = annotatorInWorker !== undefined && strategyInWorker !== undefined;
   const size = request.workers ?? (wholeItems ? Math.min(request.concurrency, availableParallelism()) : 1);
   if (size <= 1) return undefined;
   if (wholeItems) return { size, mode: 'annotate' };
@@ -71,8 +66,10 @@ export function startItemWorkers(request: ItemWorkersRequest): ItemWorkers | und
   const plan = planItemWorkers(request);
   if (plan === undefined) return undefined;
   const faceSettings = { frameCount: request.frameCount, faceMode: request.faceMode, faceMargin: request.faceMargin, saveFramesDir: request.saveFramesDir };
-  const settings: ItemWorkerSettings = plan.mode === 'annotate'
-    ? { ...faceSettings, mode: 'annotate', taxonomy: request.taxonomy, strategyName: request.strategy.name }
+  const annotator = request.annotator.capabilities.worker;
+  const strategy = request.strategy.worker;
+  const settings: ItemWorkerSettings = plan.mode === 'annotate' && annotator && strategy
+    ? { ...faceSettings, mode: 'annotate', taxonomy: request.taxonomy, annotator, strategy }
     : { ...faceSettings, mode: 'extract' };
   return createItemWorkerPool(settings, { size: plan.size });
 }

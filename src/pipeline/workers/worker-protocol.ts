@@ -1,4 +1,6 @@
 import type { ItemFaces } from '../annotate-item.js';
+import type { AnnotatorCapabilities } from '../../annotators/annotator.js';
+import type { Strategy } from '../../strategies/strategy.js';
 import type { ClipResult } from '../clip-result.js';
 import { EmolabelError, type EmolabelErrorCode } from '../../errors.js';
 import type { FaceMode } from '../../faces/find-faces.js';
@@ -7,8 +9,8 @@ import type { RgbImage } from '../../media/rgb-image.js';
 import type { Taxonomy } from '../../taxonomy/taxonomy.js';
 
 /**
- * What a worker does with each item. `annotate`: the whole item (frames, faces, the bundled local
- * model, the strategy), returning its result rows. `extract`: only frames and face crops, returned
+ * What a worker does with each item. `annotate`: the whole item (frames, faces, an annotator that
+ * can be rebuilt in a worker, the strategy), returning its result rows. `extract`: only frames and face crops, returned
  * for the strategy and annotator on the main thread (LLM annotators hold HTTP clients, caches and
  * budgets that cannot move to a worker).
  */
@@ -25,8 +27,10 @@ export type ItemWorkerSettings = {
   | {
       readonly mode: 'annotate';
       readonly taxonomy: Taxonomy;
-      /** A built-in strategy, looked up by name in the worker. */
-      readonly strategyName: string;
+      /** How the worker rebuilds the annotator: its `capabilities.worker`. */
+      readonly annotator: NonNullable<AnnotatorCapabilities['worker']>;
+      /** How the worker imports the strategy: its `worker`. */
+      readonly strategy: NonNullable<Strategy['worker']>;
     }
 );
 

@@ -1,5 +1,5 @@
 import { KEY_REJECTED_WORDS, saysOutOfQuota } from '../../annotators/llm/provider-error.js';
-import { EmolabelError } from '../../errors.js';
+import { EmolabelError, TimeoutError } from '../../errors.js';
 
 /**
  * What to do about a thrown failure:
@@ -28,7 +28,8 @@ export interface FailureClass {
   readonly summary: string;
 }
 
-const TIMEOUT_WORDS = /did not answer within|timed out/i;
+/** Timeouts by the class that reports them: ours, the platform's (AbortSignal.timeout) and the SDKs' own. */
+const TIMEOUT_ERROR_NAMES: ReadonlySet<string> = new Set(['TimeoutError', 'APIConnectionTimeoutError']);
 const DROPPED_CONNECTION_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
 ]);
@@ -76,7 +77,7 @@ function isDroppedConnection(chain: readonly unknown[]): boolean {
 }
 
 function isTimeout(chain: readonly unknown[]): boolean {
-  return chain.some((link) => field(link, 'name') === 'TimeoutError') || TIMEOUT_WORDS.test(String(field(chain[0], 'message') ?? ''));
+  return chain.some((link) => TimeoutError.isInstance(link) || TIMEOUT_ERROR_NAMES.has(String(field(link, 'name'))));
 }
 
 function fatalReasonOf(error: unknown, status: number | undefined): FatalReason | undefined {

@@ -2,13 +2,13 @@ import type { FatalReason } from './classify-failure.js';
 import { describeError, EmolabelError } from '../../errors.js';
 
 const ADVICE: Readonly<Record<FatalReason, string>> = {
-  missing_api_key: 'Set the API key variable named below (or name another with --api-key-env), then run again.',
+  missing_api_key: 'Set the API key variable named below (or name another with `apiKeyEnv`), then run again.',
   rejected_api_key:
-    'The provider rejected the API key (HTTP 401). Put a valid key for this provider in the key variable (or name another with --api-key-env), then run again.',
+    'The provider rejected the API key (HTTP 401). Put a valid key for this provider in the key variable (or name another with `apiKeyEnv`), then run again.',
   forbidden:
     'The key may not use this model or endpoint (HTTP 403). Check the key\'s project, organisation and region permissions, or pick a model the key can use, then run again.',
   unknown_model:
-    'The model or endpoint was not found. Check the model id after the colon (e.g. openai:gpt-4o-mini) and, for openai-compatible, that --base-url ends in /v1, then run again.',
+    'The model or endpoint was not found. Check the model id after the colon (e.g. openai:gpt-4o-mini) and, for openai-compatible, that `baseUrl` ends in /v1, then run again.',
   quota_exhausted:
     'The provider account is out of quota or credit. Add credit or raise the spending limit in the provider\'s billing settings (retrying does not help), then run again.',
   misconfigured: 'The annotator is not configured to work. Fix the setting named below, then run again.',
@@ -37,5 +37,5 @@ export class FatalRunError extends EmolabelError {
 
 /** Whether `error` is a {@link FatalRunError}. */
 export function isFatalRunError(error: unknown): error is FatalRunError {
-  return error instanceof FatalRunError;
+  return EmolabelError.isInstance(error) && error.code === 'fatal_provider_error';
 }

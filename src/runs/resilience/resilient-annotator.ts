@@ -6,8 +6,9 @@ import { createRetryPolicy, type RetryOptions, type RetryPolicy } from './retry-
 import { TokenBucket } from './token-bucket.js';
 import { createLearnedTokenEstimate, type EstimateTokens } from './token-estimate.js';
 import { type Annotation, type AnnotationRequest, type Annotator, annotatorId } from '../../annotators/annotator.js';
+import { type AnnotatorMiddleware, isMetered, wrapAnnotator } from '../../annotators/annotator-middleware.js';
 import { linkSignals } from '../../annotators/link-signals.js';
-import { describeError, EmolabelError } from '../../errors.js';
+import { describeError, EmolabelError, TimeoutError } from '../../errors.js';
 
 /** A retry about to happen, for progress displays and logs. */
 export interface RetryEvent {
@@ -45,13 +46,19 @@ export interface ResilientAnnotatorOptions {
   readonly onFatal?: (error: FatalRunError) => void;
 }
 
-/** An annotator that rate-limits, times out and retries another; see {@link createResilientAnnotator}. */
-export interface ResilientAnnotator extends Annotator {
+/** What a resilience layer has seen: shared by {@link ResilienceMiddleware} and {@link ResilientAnnotator}. */
+export interface ResilienceState {
   readonly stats: Readonly<ResilienceStats>;
   readonly bucket: TokenBucket;
   /** The fatal error that stopped this annotator, once one has. */
   readonly fatalError: FatalRunError | undefined;
 }
+
+/** The resilience middleware, with its counts, bucket and fatal error. */
+export interface ResilienceMiddleware extends AnnotatorMiddleware, ResilienceState {}
+
+/** An annotator that rate-limits, times out and retries another; see {@link createResilientAnnotator}. */
+export interface ResilientAnnotator extends Annotator, ResilienceState {}
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -81,7 +88,7 @@ function usedTokens(annotation: Annotation): number | undefined {
 type AttemptOutcome = { readonly annotation: Annotation } | { readonly error: unknown; readonly timedOut: boolean };
 
 /**
- * Wraps an annotator so a run survives its provider: requests wait for the `rpm`/`tpm` token bucket,
+ * The middleware that makes a run survive its provider (the only timeout of a run lives here): requests wait for the `rpm`/`tpm` token bucket,
  * each attempt is cut off after `timeoutMs`, retryable failures (429, 5xx, timeouts, dropped
  * connections) are tried again with exponential backoff and full jitter that never undercuts
  * `Retry-After`, and a 429's `Retry-After` pauses every request on the bucket.
@@ -92,12 +99,12 @@ type AttemptOutcome = { readonly annotation: Annotation } | { readonly error: un
  * later call throws the same error without a request. Aborts pass through. Every returned
  * annotation carries `attempts`.
  * @example
- * const annotator = createResilientAnnotator(createAnnotator('openai:gpt-4o-mini'), {
+ * const annotator = wrapAnnotator({ annotator: createAnnotator('openai:gpt-4o-mini'), middleware: resilienceMiddleware({
  *   rpm: 500, tpm: 200_000, timeoutMs: 30_000, retry: { maxAttempts: 4 },
  *   onFatal: () => controller.abort(),
- * });
+ * }) });
  */
-export function createResilientAnnotator(inner: Annotator, options: ResilientAnnotatorOptions = {}): ResilientAnnotator {
+export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): ResilienceMiddleware {
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   checkTimeout(timeoutMs);
@@ -106,7 +113,6 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
   const learned = createLearnedTokenEstimate();
   const estimateTokens = options.estimateTokens ?? learned.estimate;
   const stats = options.stats ?? createResilienceStats();
-  const id = annotatorId(inner);
   const stop = new AbortController();
   let fatalError: FatalRunError | undefined;
 
@@ -119,7 +125,7 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
   };
 
   /** What to throw when the caller aborted or a fatal failure stopped the annotator. */
-  const stopError = (request: AnnotationRequest, error: unknown): unknown => {
+  const stopError = (id: string, request: AnnotationRequest, error: unknown): unknown => {
     if (request.signal?.aborted) {
       const reason: unknown = request.signal.reason;
       if (reason instanceof EmolabelError) return reason;
@@ -128,14 +134,14 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
     return fatalError ?? error;
   };
 
-  const attemptOnce = async (request: AnnotationRequest, runSignal: AbortSignal): Promise<AttemptOutcome> => {
+  const attemptOnce = async (id: string, next: (request: AnnotationRequest) => Promise<Annotation>, request: AnnotationRequest, runSignal: AbortSignal): Promise<AttemptOutcome> => {
     const attempt = new AbortController();
     const timer = new AbortController();
     let timedOut = false;
     clock.sleep(timeoutMs, timer.signal).then(
       () => {
         timedOut = true;
-        attempt.abort(new EmolabelError('provider_error', `${id} did not answer within ${timeoutMs} ms; raise --timeout for slow models.`, { isRetryable: true }));
+        attempt.abort(new TimeoutError(id, timeoutMs));
       },
       () => undefined,
     );
@@ -147,7 +153,7 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
       stats.requests += 1;
     };
     try {
-      return { annotation: await untilAborted(inner.annotate({ ...request, signal, beforeExtraRequest }), signal) };
+      return { annotation: await untilAborted(next({ ...request, signal, beforeExtraRequest }), signal) };
     } catch (error) {
       // A timed-out annotator may throw its own abort error; report the timeout instead.
       return timedOut ? { error: attempt.signal.reason, timedOut } : { error, timedOut };
@@ -162,7 +168,7 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
     return { status: 'error', error, attempts, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0 };
   };
 
-  const annotate = async (request: AnnotationRequest): Promise<Annotation> => {
+  const annotate = async (id: string, next: (request: AnnotationRequest) => Promise<Annotation>, request: AnnotationRequest): Promise<Annotation> => {
     if (fatalError) throw fatalError;
     const runSignal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
     const estimate = Math.max(0, estimateTokens(request));
@@ -171,10 +177,10 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
       try {
         await bucket.acquire(estimate, runSignal);
       } catch (error) {
-        throw stopError(request, error);
+        throw stopError(id, request, error);
       }
       stats.requests += 1;
-      const outcome = await attemptOnce(request, runSignal);
+      const outcome = await attemptOnce(id, next, request, runSignal);
       if ('annotation' in outcome) {
         const actual = usedTokens(outcome.annotation);
         bucket.settle(estimate, actual ?? estimate);
@@ -182,7 +188,7 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
         if (outcome.annotation.status === 'error') stats.failed += 1;
         return { ...outcome.annotation, attempts: attempt };
       }
-      if (runSignal.aborted) throw stopError(request, outcome.error);
+      if (runSignal.aborted) throw stopError(id, request, outcome.error);
       const classified = classifyFailure(outcome.error);
       const failure: FailureClass = outcome.timedOut ? { ...classified, kind: 'retryable', timedOut: true, rateLimited: false, summary: 'timeout' } : classified;
       if (failure.kind === 'stop') throw outcome.error;
@@ -207,23 +213,31 @@ export function createResilientAnnotator(inner: Annotator, options: ResilientAnn
       try {
         await clock.sleep(delayMs, runSignal);
       } catch (error) {
-        throw stopError(request, error);
+        throw stopError(id, request, error);
       }
     }
   };
 
   return {
-    ...inner,
-    provider: inner.provider,
-    modelId: inner.modelId,
-    maxImagesPerRequest: inner.maxImagesPerRequest,
-    checkReady: inner.checkReady && (() => inner.checkReady?.()),
-    close: inner.close && (() => inner.close?.() ?? Promise.resolve()),
-    annotate,
+    specificationVersion: 'v1',
+    name: 'resilience',
+    appliesTo: isMetered,
+    wrapAnnotate: ({ request, next, annotator }) => annotate(annotatorId(annotator), next, request),
     stats,
     bucket,
     get fatalError() {
       return fatalError;
     },
   };
+}
+
+/** `inner` behind a {@link resilienceMiddleware} (whatever its billing), with the middleware's state. */
+export function createResilientAnnotator(inner: Annotator, options: ResilientAnnotatorOptions = {}): ResilientAnnotator {
+  const middleware = resilienceMiddleware(options);
+  const wrapped = wrapAnnotator({ annotator: inner, middleware: { ...middleware, appliesTo: () => true } });
+  return Object.defineProperties(wrapped, {
+    stats: { value: middleware.stats, enumerable: true },
+    bucket: { value: middleware.bucket, enumerable: true },
+    fatalError: { get: () => middleware.fatalError, enumerable: true },
+  }) as ResilientAnnotator;
 }

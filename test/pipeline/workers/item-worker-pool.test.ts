@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { type AnnotatorMiddleware, wrapAnnotator } from '../../../src/annotators/annotator-middleware.js';
 import { createFaceApiExpressionAnnotator } from '../../../src/annotators/local/face-api-expression-annotator.js';
 import { annotateItem, type ItemContext } from '../../../src/pipeline/annotate-item.js';
 import { createItemWorkerPool } from '../../../src/pipeline/workers/item-worker-pool.js';
@@ -11,7 +12,8 @@ import { basic7 } from '../../../src/taxonomy/taxonomy.js';
 import { demoFace } from '../../support/demo-faces.js';
 import { MockAnnotator } from '../../support/mock-annotator.js';
 
-const settings: ItemWorkerSettings = { mode: 'annotate', frameCount: 4, faceMode: 'largest', taxonomy: basic7, strategyName: 'frame' };
+const settings: ItemWorkerSettings = { mode: 'annotate', frameCount: 4, faceMode: 'largest', taxonomy: basic7,
+  annotator: createFaceApiExpressionAnnotator().capabilities.worker!, strategy: frameVoteStrategy.worker! };
 const photo = (number: 1 | 2 | 3 | 4 | 5 | 6) => ({ id: `photo-${number}`, path: demoFace(number), kind: 'image' as const });
 const crashingWorker = new URL('../../support/crashing-item-worker.ts', import.meta.url);
 
@@ -32,9 +34,12 @@ describe('planItemWorkers', () => {
     expect(planItemWorkers({ ...local, annotator: mock })).toBeUndefined();
     expect(planItemWorkers({ ...local, annotator: mock, workers: 2 })).toEqual({ size: 2, mode: 'extract' });
     expect(planItemWorkers({ ...local, annotator: mock, workers: 2, faceMode: 'none' })).toBeUndefined();
-    const wrapped = { ...createFaceApiExpressionAnnotator() };
+    const passThrough = { specificationVersion: 'v1', name: 'pass-through', wrapAnnotate: ({ request, next }) => next(request) } satisfies AnnotatorMiddleware;
+    const wrapped = wrapAnnotator({ annotator: createFaceApiExpressionAnnotator(), middleware: passThrough });
+    expect(wrapped.capabilities.worker).toBeUndefined();
     expect(planItemWorkers({ ...local, annotator: wrapped, workers: 2 })).toEqual({ size: 2, mode: 'extract' });
-    expect(planItemWorkers({ ...local, strategy: { ...frameVoteStrategy }, workers: 2 })).toEqual({ size: 2, mode: 'extract' });
+    const { worker: _builtIn, ...custom } = { ...frameVoteStrategy, name: 'custom' };
+    expect(planItemWorkers({ ...local, strategy: custom, workers: 2 })).toEqual({ size: 2, mode: 'extract' });
   });
 
   it('refuses worker counts that make no sense and workers with a custom detector', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadApiKey } from '../../../src/annotators/llm/api-key.js';
 import { connectionError, httpFailureError } from '../../../src/annotators/llm/provider-error.js';
-import { EmolabelError, isRunStoppingError } from '../../../src/errors.js';
+import { EmolabelError, isRunStoppingError, TimeoutError } from '../../../src/errors.js';
 import { classifyFailure, isQuotaExhausted } from '../../../src/runs/resilience/classify-failure.js';
 import { FatalRunError } from '../../../src/runs/resilience/fatal-run-error.js';
 
@@ -84,8 +84,10 @@ describe('classifyFailure', () => {
   });
 
   it('timeouts are retryable and counted as timeouts', () => {
-    const timeout = new EmolabelError('provider_error', 'openai:x did not answer within 300 ms; try again', { isRetryable: true });
-    expect(classifyFailure(timeout)).toMatchObject({ kind: 'retryable', timedOut: true, summary: 'timeout' });
+    expect(classifyFailure(new TimeoutError('openai:x', 300))).toMatchObject({ kind: 'retryable', timedOut: true, summary: 'timeout' });
+    // A timeout is a field, not words: a message that says "timed out" is not one.
+    const worded = new EmolabelError('provider_error', 'openai:x timed out, it says', { isRetryable: true });
+    expect(classifyFailure(worded)).toMatchObject({ kind: 'retryable', timedOut: false });
   });
 
   it('a missing key, a bad setting or an unknown model are fatal', () => {

@@ -33,9 +33,9 @@ async function loadCrops(count: number): Promise<RgbImage[]> {
   return Promise.all(facesDev.images.slice(0, count).map(async (image) => decodeImage(await readFile(image.path), image.path)));
 }
 
-/** The real openai-compatible annotator against the faulty server; its own timeout well above the wrapper's. */
+/** The real openai-compatible annotator against the faulty server; the wrapper's timeout is the only one. */
 function realAnnotator(url: string): Annotator {
-  return createAnnotator('openai-compatible:any', { baseUrl: url, timeoutMs: 10_000, env: {} });
+  return createAnnotator('openai-compatible:any', { baseUrl: url, env: {} });
 }
 
 const retry: ResilientAnnotatorOptions['retry'] = { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 10, maxDelayMs: 80 };

@@ -30,7 +30,7 @@ describe('createResilientAnnotator', () => {
     const inner = new MockAnnotator([ok], 'scripted', 4);
     const { annotator } = wrap(inner);
     expect(await annotator.annotate(request)).toEqual({ ...ok, attempts: 1 });
-    expect(annotator).toMatchObject({ provider: 'mock', modelId: 'scripted', maxImagesPerRequest: 4 });
+    expect(annotator).toMatchObject({ provider: 'mock', modelId: 'scripted', capabilities: { maxImagesPerRequest: 4 } });
     expect(annotator.stats).toMatchObject({ requests: 1, retries: 0, failed: 0 });
   });
 
@@ -95,7 +95,7 @@ describe('createResilientAnnotator', () => {
     const signals: AbortSignal[] = [];
     let calls = 0;
     const inner: Annotator = {
-      provider: 'mock', modelId: 'hang', maxImagesPerRequest: 1,
+      specificationVersion: 'v1', provider: 'mock', modelId: 'hang', capabilities: { maxImagesPerRequest: 1, layouts: ['frames'], billing: 'metered' }, settingsIdentity: {},
       annotate(given) {
         signals.push(given.signal as AbortSignal);
         calls += 1;
@@ -116,14 +116,14 @@ describe('createResilientAnnotator', () => {
 
   it('an annotator that never answers ends in an error naming the timeout', async () => {
     const inner: Annotator = {
-      provider: 'mock', modelId: 'hang', maxImagesPerRequest: 1,
+      specificationVersion: 'v1', provider: 'mock', modelId: 'hang', capabilities: { maxImagesPerRequest: 1, layouts: ['frames'], billing: 'metered' }, settingsIdentity: {},
       // Like the LLM annotators: gives up with its own abort error once its signal aborts.
       annotate: (given) => new Promise<Annotation>((_, reject) => given.signal?.addEventListener('abort', () => reject(new EmolabelError('aborted', 'aborted')))),
     };
     const { clock, annotator } = wrap(inner, { timeoutMs: 300, retry: { maxAttempts: 2 } });
     const annotation = await clock.runUntilSettled(annotator.annotate(request));
     expect(annotation).toMatchObject({ status: 'error', attempts: 2 });
-    expect(annotation.error).toBe('Failed after 2 attempts (2× timeout); last: mock:hang did not answer within 300 ms; raise --timeout for slow models.');
+    expect(annotation.error).toBe('Failed after 2 attempts (2× timeout); last: mock:hang did not answer within 300 ms; raise `timeoutMs` for slow models.');
   });
 
   it('with a single attempt allowed, says so in the singular', async () => {
@@ -135,7 +135,7 @@ describe('createResilientAnnotator', () => {
     const onFatal = vi.fn();
     const signals: AbortSignal[] = [];
     const inner: Annotator = {
-      provider: 'mock', modelId: 'scripted', maxImagesPerRequest: 1,
+      specificationVersion: 'v1', provider: 'mock', modelId: 'scripted', capabilities: { maxImagesPerRequest: 1, layouts: ['frames'], billing: 'metered' }, settingsIdentity: {},
       annotate(given) {
         signals.push(given.signal as AbortSignal);
         // The first request hangs (in flight, ignoring its signal) while the second is refused.

@@ -1,4 +1,4 @@
-import type { RunCostEstimate } from './estimate-run-cost.js';
+import type { RunCostEstimate } from './estimate-run.js';
 
 function dollars(value: number | undefined): string {
   if (value === undefined) return 'n/a';
@@ -9,9 +9,16 @@ function count(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+/** `openai:gpt-4o-mini, strategy multi, prompt direct@v1, 8 frames, detail low, imageSize 512 …`: the settings that shape the requests. */
+function describeRun(estimate: RunCostEstimate): string {
+  const { prompt, ...others } = estimate.settings;
+  const settings = Object.entries(others).filter(([, value]) => value !== null).map(([name, value]) => `${name} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return [estimate.model, `strategy ${estimate.strategy}`, ...(prompt === undefined ? [] : [`prompt ${String(prompt)}`]), `${estimate.frames} frames`, ...settings].join(', ');
+}
+
 /**
  * The dry run as text: one line per item, the total, and the cost per 1,000 clips.
- * @example io.stdout.write(formatCostEstimate(await estimateRunCost(inputs, options)))
+ * @example io.stdout.write(formatCostEstimate(await estimateRun(inputs, options)))
  */
 export function formatCostEstimate(estimate: RunCostEstimate): string {
   const header = ['item', 'requests', 'images', 'input tokens', 'output tokens', 'est. cost'];
@@ -26,15 +33,15 @@ export function formatCostEstimate(estimate: RunCostEstimate): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => Math.min(60, (row[column] ?? '').length))));
   const line = (row: readonly string[]) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
   const lines = [
-    `Dry run, no request sent: ${estimate.model}, strategy ${estimate.strategy}, prompt ${estimate.promptVersion}, ${estimate.frames} frames, detail ${estimate.detail}, images up to ${estimate.imageSize} px.`,
+    `Dry run, no request sent: ${describeRun(estimate)}.`,
     '',
     line(header),
     ...rows.slice(0, -1).map(line),
     line(rows[rows.length - 1] ?? []),
     '',
   ];
-  if (estimate.priced) {
-    const checked = estimate.priceTableChecked ? ` (price table checked ${estimate.priceTableChecked}; prices change, check the provider's page)` : '';
+  if (estimate.priced && estimate.billing === 'metered') {
+    const checked = estimate.priceChecked ? ` (price table checked ${estimate.priceChecked}; prices change, check the provider's page)` : '';
     lines.push(`About ${dollars(estimate.costPer1000Items)} per 1,000 clips at these prices${checked}. Output tokens are the prompt's typical answer length.`);
   }
   for (const warning of estimate.warnings) lines.push(`warning: ${warning}`);

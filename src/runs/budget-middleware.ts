@@ -1,0 +1,75 @@
+import type { Annotation, AnnotationRequest, Annotator } from '../annotators/annotator.js';
+import { type AnnotatorMiddleware, isMetered, wrapAnnotator } from '../annotators/annotator-middleware.js';
+import { BudgetExceededError } from '../errors.js';
+
+export interface BudgetOptions {
+  /** Dollars the run may spend in all, across resumes. */
+  readonly maxCostUsd: number;
+  /** Dollars already spent by earlier sessions of the run. @default 0 */
+  readonly spentUsd?: number;
+  /** Images sent by the requests behind `spentUsd`: a resumed run estimates from their mean cost. @default 0 */
+  readonly spentImages?: number;
+  /** Replaces the annotator's own `estimate` of a request's dollars. */
+  readonly estimateCostUsd?: (request: AnnotationRequest) => number | undefined;
+}
+
+/** What the budget knows, for the stop message and the progress line. */
+export interface BudgetState {
+  readonly spentUsd: number;
+  readonly reservedUsd: number;
+  readonly maxCostUsd: number;
+}
+
+/** A budget middleware, with what it has counted so far. */
+export interface BudgetMiddleware extends AnnotatorMiddleware {
+  budget(): BudgetState;
+}
+
+/**
+ * No request is sent that could take the run past `maxCostUsd`: each request reserves its
+ * estimated cost first (the annotator's `estimate`, else the mean actual cost per image so far),
+ * and actual usage replaces the estimate when the answer comes. When the next request would not
+ * fit, it throws a {@link BudgetExceededError}, which stops the run; it can be resumed with a
+ * higher budget. Applies to metered annotators only.
+ */
+export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
+  let spentUsd = options.spentUsd ?? 0;
+  let reservedUsd = 0;
+  let paidImages = options.spentImages ?? 0;
+  let paidUsd = paidImages > 0 ? spentUsd : 0;
+  const estimate = (annotator: Annotator, request: AnnotationRequest): number => {
+    const fromPrices = options.estimateCostUsd ? options.estimateCostUsd(request) : annotator.estimate?.(request).costUsd;
+    if (fromPrices !== undefined) return fromPrices;
+    return paidImages === 0 ? 0 : (paidUsd / paidImages) * request.images.length;
+  };
+  return {
+    specificationVersion: 'v1',
+    name: 'budget',
+    appliesTo: isMetered,
+    budget: () => ({ spentUsd, reservedUsd, maxCostUsd: options.maxCostUsd }),
+    async wrapAnnotate({ request, next, annotator }): Promise<Annotation> {
+      const expected = estimate(annotator, request);
+      // A budget already used up stops even an estimate of $0; a $0 budget still lets free requests through.
+      if (spentUsd + reservedUsd + expected > options.maxCostUsd || (spentUsd >= options.maxCostUsd && options.maxCostUsd > 0)) {
+        throw new BudgetExceededError({ spentUsd, reservedUsd, maxCostUsd: options.maxCostUsd, nextUsd: expected });
+      }
+      reservedUsd += expected;
+      try {
+        const annotation = await next(request);
+        const actual = annotation.costUsd ?? expected;
+        spentUsd += actual;
+        paidUsd += actual;
+        paidImages += request.images.length;
+        return annotation;
+      } finally {
+        reservedUsd -= expected;
+      }
+    },
+  };
+}
+
+/** `inner` behind a {@link budgetMiddleware}, with its state on `budget()`. */
+export function createBudgetGuard(inner: Annotator, options: BudgetOptions): Annotator & { budget(): BudgetState } {
+  const middleware = budgetMiddleware(options);
+  return Object.assign(wrapAnnotator({ annotator: inner, middleware }), { budget: middleware.budget });
+}
