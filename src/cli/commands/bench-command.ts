@@ -7,7 +7,7 @@ import { addProviderLimitOptions, annotatorTimeoutMs, type ProviderLimitFlags, p
 import { datasetLoadOptions } from './dataset-command.js';
 import { detectDatasetKind, getDatasetLoader } from '../../datasets/dataset-registry.js';
 import { formatMetric } from '../../eval/format-metrics.js';
-import { runBench } from '../../report/run-bench.js';
+import { runBench } from '../../matrix/run-matrix.js';
 
 /** Parsed flags of `emolabel bench`. */
 export interface BenchFlags extends ProviderLimitFlags {

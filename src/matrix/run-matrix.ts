@@ -1,11 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type BenchCellPlan, type BenchMatrix, planBenchCells, selectBenchItems } from './bench-matrix.js';
-import { isForeignPredictions } from './bench-predictions.js';
-import { buildReportCell } from './build-report-cell.js';
-import type { BenchReport, ReportCell } from './report-types.js';
-import { type BenchCellRun, type BenchCellSettings, benchCellSettings, runBenchCell } from './run-bench-cell.js';
-import { writeReport } from './write-report.js';
+import { type BenchCellPlan, type BenchMatrix, planBenchCells, selectBenchItems } from './matrix-spec.js';
+import { isForeignPredictions } from './matrix-predictions.js';
+import { type BenchCellRun, type BenchCellSettings, benchCellSettings, runBenchCell } from './run-matrix-cell.js';
 import type { Annotator } from '../annotators/annotator.js';
 import { type AnnotatorSettings, createAnnotator } from '../annotators/annotator-registry.js';
 import { loadPrompt } from '../annotators/llm/prompt-file.js';
@@ -13,6 +10,9 @@ import { countByLabel, normaliseDatasetLabels } from '../datasets/dataset-labels
 import type { Dataset } from '../datasets/dataset-loader.js';
 import { describeError } from '../errors.js';
 import { createLabelTable } from '../eval/read-label-csv.js';
+import { buildReportCell } from '../report/build-report-cell.js';
+import type { BenchReport, ReportCell } from '../report/report-types.js';
+import { writeReport } from '../report/write-report.js';
 import { RunStore } from '../store/run-store.js';
 import { getStrategy } from '../strategies/strategy-registry.js';
 import { resolveTaxonomy } from '../taxonomy/load-taxonomy.js';
