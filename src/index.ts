@@ -5,10 +5,8 @@ export { isFailure } from './pipeline/clip-result.js';
 
 export type { Annotation, AnnotationRequest, AnnotationStatus, Annotator, Usage } from './annotators/annotator.js';
 export { annotatorId } from './annotators/annotator.js';
-export {
-  createAnnotator, listProviders, registerProvider,
-  type AnnotatorFactory, type AnnotatorSettings, type ProviderEntry,
-} from './annotators/annotator-registry.js';
+export type { AnnotatorFactory, AnnotatorSettings, ProviderEntry } from './annotators/annotator-factory.js';
+export { createAnnotator, listProviders, registerProvider } from './annotators/annotator-registry.js';
 export { createFaceApiExpressionAnnotator, classifyBasicExpression } from './annotators/local/face-api-expression-annotator.js';
 
 export type { ClipAnnotation, Strategy, StrategyInput } from './strategies/strategy.js';

@@ -6,7 +6,7 @@ import type { MatrixCellPlan } from './matrix-spec.js';
 import { matrixPredictionRow, writePredictions } from './matrix-predictions.js';
 import type { Annotator } from '../annotators/annotator.js';
 import { wrapAnnotator } from '../annotators/wrap-annotator.js';
-import type { AnnotatorSettings } from '../annotators/annotator-registry.js';
+import type { AnnotatorSettings } from '../annotators/annotator-factory.js';
 import type { DatasetItem } from '../datasets/dataset-loader.js';
 import { EmolabelError } from '../errors.js';
 import type { ClipResult } from '../pipeline/clip-result.js';

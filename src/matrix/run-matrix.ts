@@ -4,7 +4,8 @@ import { type MatrixCellPlan, type MatrixSpec, planMatrixCells, selectMatrixItem
 import { isForeignPredictions } from './matrix-predictions.js';
 import { type MatrixCellRun, type MatrixCellSettings, matrixCellSettings, runMatrixCell } from './run-matrix-cell.js';
 import type { Annotator } from '../annotators/annotator.js';
-import { type AnnotatorSettings, createAnnotator } from '../annotators/annotator-registry.js';
+import type { AnnotatorSettings } from '../annotators/annotator-factory.js';
+import { createAnnotator } from '../annotators/annotator-registry.js';
 import { loadPrompt } from '../annotators/llm/prompt-file.js';
 import { countByLabel, normaliseDatasetLabels } from '../datasets/dataset-labels.js';
 import type { Dataset } from '../datasets/dataset-loader.js';

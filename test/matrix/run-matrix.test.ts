@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Annotation, AnnotationRequest } from '../../src/annotators/annotator.js';
-import type { AnnotatorSettings } from '../../src/annotators/annotator-registry.js';
+import type { AnnotatorSettings } from '../../src/annotators/annotator-factory.js';
 import { getDatasetLoader } from '../../src/datasets/dataset-registry.js';
 import { planMatrixCells, selectMatrixItems } from '../../src/matrix/matrix-spec.js';
 import { type MatrixCellEvent, runMatrix } from '../../src/matrix/run-matrix.js';

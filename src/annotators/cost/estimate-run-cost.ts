@@ -1,5 +1,6 @@
 import type { ImageLayout } from '../annotator.js';
-import { type AnnotatorSettings, createAnnotator } from '../annotator-registry.js';
+import type { AnnotatorSettings } from '../annotator-factory.js';
+import { createAnnotator } from '../annotator-registry.js';
 import { estimateRequestCost, type ImageSize, type RequestCostEstimate } from './estimate-request-cost.js';
 import type { ImageDetail } from './image-tokens.js';
 import { findModelPrice, loadPriceTable, type ModelPrice } from './price-table.js';

@@ -1,5 +1,5 @@
 import type { AnnotationRequest } from '../annotator.js';
-import type { AnnotatorSettings } from '../annotator-registry.js';
+import type { AnnotatorSettings } from '../annotator-factory.js';
 import { estimateRequestCost } from './estimate-request-cost.js';
 import { findModelPrice, loadPriceTable } from './price-table.js';
 import { LLM_PROVIDER_DEFINITIONS } from '../llm/llm-providers.js';

@@ -1,7 +1,7 @@
 import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { ContentBlockParam, MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Annotator } from '../annotator.js';
-import type { AnnotatorSettings } from '../annotator-registry.js';
+import type { AnnotatorSettings } from '../annotator-factory.js';
 import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { sdkFailure } from './provider-error.js';

@@ -1,6 +1,6 @@
 import { ApiError, type GenerateContentParameters, type GenerateContentResponse, GoogleGenAI, MediaResolution, type Part } from '@google/genai';
 import type { Annotator } from '../annotator.js';
-import type { AnnotatorSettings } from '../annotator-registry.js';
+import type { AnnotatorSettings } from '../annotator-factory.js';
 import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { connectionError, httpFailureError, parseRetryAfter } from './provider-error.js';

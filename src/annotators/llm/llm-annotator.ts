@@ -1,5 +1,5 @@
 import type { Annotation, AnnotationRequest, Annotator, ImageLayout, Usage } from '../annotator.js';
-import type { AnnotatorSettings } from '../annotator-registry.js';
+import type { AnnotatorSettings } from '../annotator-factory.js';
 import { linkSignals } from '../link-signals.js';
 import { annotationJsonSchema, type AnnotationFields, type AnnotationSchema, createAnnotationSchema } from './annotation-schema.js';
 import { type ApiKeySource, loadApiKey } from './api-key.js';

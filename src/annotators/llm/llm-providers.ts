@@ -1,4 +1,4 @@
-import type { ProviderEntry } from '../annotator-registry.js';
+import type { ProviderEntry } from '../annotator-factory.js';
 import { anthropicProvider, createAnthropicAnnotator } from './anthropic-annotator.js';
 import { createGoogleAnnotator, googleProvider } from './google-annotator.js';
 import type { LlmProviderDefinition } from './llm-annotator.js';

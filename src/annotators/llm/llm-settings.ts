@@ -1,4 +1,4 @@
-import type { AnnotatorSettings } from '../annotator-registry.js';
+import type { AnnotatorSettings } from '../annotator-factory.js';
 import type { ImageDetail } from '../cost/image-tokens.js';
 import { EmolabelError } from '../../errors.js';
 

@@ -1,7 +1,7 @@
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { Annotator } from '../annotator.js';
-import type { AnnotatorSettings } from '../annotator-registry.js';
+import type { AnnotatorSettings } from '../annotator-factory.js';
 import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { sdkFailure } from './provider-error.js';
