@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register-command.js';
 import { EXIT } from '../cli-io.js';
 import { createInterruptController } from '../interrupt-controller.js';
 import { integerOption } from '../parse-option.js';
