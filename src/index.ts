@@ -39,5 +39,6 @@ export { runCli } from './cli/main.js';
 export * from './public-exports/eval.js';
 export * from './public-exports/resilience.js';
 export * from './public-exports/llm.js';
+export * from './public-exports/matrix.js';
 export * from './public-exports/review.js';
 export * from './public-exports/runs.js';

@@ -8,10 +8,8 @@ import { registerExportCommand } from './commands/export-command.js';
 import { registerReviewCommand } from './commands/review-command.js';
 import { registerRunsCommand } from './commands/runs-command.js';
 import { withFlagNames } from './flag-names.js';
+import type { RegisterCommand } from './register-command.js';
 import { EmolabelError } from '../errors.js';
-
-/** Each command file adds itself to the program and reports its exit code through `setExitCode`. */
-export type RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: number) => void) => void;
 
 const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerExportCommand, registerReviewCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand];
 

@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
-import type { Tfjs } from './face-api-runtime.js';
 
+/** The TensorFlow.js namespace (face-api-runtime's `Tfjs`, named here so the kernel does not import the runtime that registers it). */
+type Tfjs = typeof import('@tensorflow/tfjs');
 type TypedArray = Float32Array | Int32Array | Uint8Array;
 
 /** The WASM backend methods the kernel needs (public methods of `BackendWasm`). */

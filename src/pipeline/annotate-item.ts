@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClipResult, ClipStatus, FrameRecord } from './clip-result.js';
+import type { ItemFaces } from './item-faces.js';
 import { withItemScope } from './item-scope.js';
 import type { ItemWorkers } from './workers/item-worker-pool.js';
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
@@ -27,12 +28,6 @@ export interface ItemContext {
   readonly signal?: AbortSignal;
   /** Worker threads that run the CPU-heavy part of each item (whole items for the local model); absent: all runs here. */
   readonly workers?: ItemWorkers;
-}
-
-/** An item's sampled frames and the face tracks found in them. */
-export interface ItemFaces {
-  readonly frames: Frame[];
-  readonly tracks: FaceTrack[];
 }
 
 /** The CPU-heavy first half of an item: decodes its frames, finds and crops the faces, and saves them when asked. */

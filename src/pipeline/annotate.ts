@@ -4,7 +4,8 @@ import { extractItem, failedResult, type ItemContext } from './annotate-item.js'
 import { type ClipResult, isFailure } from './clip-result.js';
 import { startItemWorkers } from './workers/plan-item-workers.js';
 import type { Annotator } from '../annotators/annotator.js';
-import { type AnnotatorSettings, createAnnotator } from '../annotators/annotator-registry.js';
+import type { AnnotatorSettings } from '../annotators/annotator-provider.js';
+import { createAnnotator } from '../annotators/annotator-registry.js';
 import { EmolabelError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import type { FaceMode } from '../faces/find-faces.js';

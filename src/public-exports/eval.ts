@@ -20,5 +20,3 @@ export { buildReportCell, type BuildReportCellOptions } from '../report/build-re
 export { buildReportHtml } from '../report/report-html.js';
 export { writeReport } from '../report/write-report.js';
 export { renderChartSvg } from '../report/render-chart.js';
-export { runBench, type BenchCellEvent, type BenchOptions } from '../report/run-bench.js';
-export { benchCellName, planBenchCells, selectBenchItems, type BenchCellPlan, type BenchMatrix } from '../report/bench-matrix.js';

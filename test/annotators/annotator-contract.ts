@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Annotation, Annotator } from '../../src/annotators/annotator.js';
-import type { AnnotatorSettings } from '../../src/annotators/annotator-registry.js';
+import type { AnnotatorSettings } from '../../src/annotators/annotator-provider.js';
 import { costOfUsage, findModelPrice, loadPriceTable } from '../../src/annotators/cost/price-table.js';
 import { EmolabelError } from '../../src/errors.js';
 import { decodeImage } from '../../src/media/decode-image.js';

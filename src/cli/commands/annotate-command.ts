@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register-command.js';
 import { EXIT } from '../cli-io.js';
 import { withFlagNames } from '../flag-names.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';

@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register-command.js';
 import { EXIT } from '../cli-io.js';
 import { createInterruptController } from '../interrupt-controller.js';
 import { integerOption } from '../parse-option.js';
@@ -7,7 +7,7 @@ import { addProviderLimitOptions, type ProviderLimitFlags, resilienceOptionsFrom
 import { datasetLoadOptions } from './dataset-command.js';
 import { detectDatasetKind, getDatasetLoader } from '../../datasets/dataset-registry.js';
 import { formatMetric } from '../../eval/format-metrics.js';
-import { runBench } from '../../report/run-bench.js';
+import { runMatrix } from '../../matrix/run-matrix.js';
 
 /** Parsed flags of `emolabel bench`. */
 export interface BenchFlags extends ProviderLimitFlags {
@@ -64,7 +64,7 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
       const outDir = resolve(io.cwd, flags.out);
       const log = (text: string) => (flags.quiet ? undefined : io.stderr.write(text));
       const interrupt = createInterruptController(io);
-      const bench = runBench({
+      const bench = runMatrix({
         dataset,
         outDir,
         ...(flags.db === undefined ? {} : { db: resolve(io.cwd, flags.db) }),

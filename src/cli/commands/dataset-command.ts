@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register-command.js';
 import { EXIT } from '../cli-io.js';
 import { countByLabel, countOnDisk, normaliseDatasetLabels, writeTruthCsv } from '../../datasets/dataset-labels.js';
 import type { DatasetLoadOptions } from '../../datasets/dataset-loader.js';

@@ -1,5 +1,5 @@
 import { basename, extname, relative, resolve } from 'node:path';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register-command.js';
 import { EXIT } from '../cli-io.js';
 import { EmolabelError } from '../../errors.js';
 import { type Evaluation, evaluatePredictions } from '../../eval/evaluate-predictions.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register-command.js';
 import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';
 import { EXPORT_FORMATS, type ExportFormat, exportRun } from '../../output/export-run.js';

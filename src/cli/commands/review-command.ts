@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register-command.js';
 import { EXIT } from '../cli-io.js';
 import { integerOption } from '../parse-option.js';
 import { resolveReviewRun } from '../../review/review-session.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register-command.js';
 import { integerOption } from '../parse-option.js';
 import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';

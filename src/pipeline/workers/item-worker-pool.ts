@@ -4,8 +4,8 @@ import 'sharp';
 import { Worker } from 'node:worker_threads';
 import { siblingModule, startWorkerThread } from './start-worker-thread.js';
 import { deserialiseError, type ItemWorkerSettings, reviveFaces, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
-import type { ItemFaces } from '../annotate-item.js';
 import type { ClipResult } from '../clip-result.js';
+import type { ItemFaces } from '../item-faces.js';
 import { EmolabelError } from '../../errors.js';
 import type { MediaItem } from '../../media/media-item.js';
 

@@ -1,7 +1,7 @@
-import type { ItemFaces } from '../annotate-item.js';
 import type { AnnotatorCapabilities } from '../../annotators/annotator.js';
 import type { Strategy } from '../../strategies/strategy.js';
 import type { ClipResult } from '../clip-result.js';
+import type { ItemFaces } from '../item-faces.js';
 import { EmolabelError, type EmolabelErrorCode } from '../../errors.js';
 import type { FaceMode } from '../../faces/find-faces.js';
 import type { MediaItem } from '../../media/media-item.js';

@@ -8,17 +8,17 @@ import { EmolabelError } from '../errors.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import type { ItemRequestCost } from '../store/request-log.js';
 
-/** Columns of a bench cell's `predictions.csv`; `emolabel eval` reads it like any predictions CSV. */
-export const BENCH_PREDICTION_COLUMNS = ['id', 'path', 'label', 'confidence', 'status', 'error', 'cost_usd', 'duration_ms', 'input_tokens', 'output_tokens', 'truth'] as const;
+/** Columns of a matrix cell's `predictions.csv`; `emolabel eval` reads it like any predictions CSV. */
+export const MATRIX_PREDICTION_COLUMNS = ['id', 'path', 'label', 'confidence', 'status', 'error', 'cost_usd', 'duration_ms', 'input_tokens', 'output_tokens', 'truth'] as const;
 
-type PredictionRecord = Record<(typeof BENCH_PREDICTION_COLUMNS)[number], string>;
+type PredictionRecord = Record<(typeof MATRIX_PREDICTION_COLUMNS)[number], string>;
 
 /**
- * A result as a bench prediction row, under the dataset item's id and gold label (in the cell's taxonomy).
+ * A result as a matrix prediction row, under the dataset item's id and gold label (in the cell's taxonomy).
  * `measured`, the clip's logged requests, gives cost and tokens at what the answers cost when sent
  * (a cached answer is not free to get) and the time the requests took; without it the result's own values are used.
  */
-export function benchPredictionRow(item: Pick<DatasetItem, 'id' | 'path'>, truth: string, result: ClipResult, measured?: ItemRequestCost): PredictionRecord {
+export function matrixPredictionRow(item: Pick<DatasetItem, 'id' | 'path'>, truth: string, result: ClipResult, measured?: ItemRequestCost): PredictionRecord {
   return {
     id: item.id,
     path: item.path,
@@ -52,5 +52,5 @@ export function isForeignPredictions(file: string): boolean | undefined {
 /** Writes a predictions file: the header and the rows. */
 export async function writePredictions(file: string, rows: readonly Record<string, string>[]): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, stringify(rows.map((row) => BENCH_PREDICTION_COLUMNS.map((column) => row[column] ?? '')), { header: true, columns: [...BENCH_PREDICTION_COLUMNS] }));
+  await writeFile(file, stringify(rows.map((row) => MATRIX_PREDICTION_COLUMNS.map((column) => row[column] ?? '')), { header: true, columns: [...MATRIX_PREDICTION_COLUMNS] }));
 }

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Annotation, AnnotationRequest } from '../../src/annotators/annotator.js';
-import type { AnnotatorSettings } from '../../src/annotators/annotator-registry.js';
+import type { AnnotatorSettings } from '../../src/annotators/annotator-provider.js';
 import { getDatasetLoader } from '../../src/datasets/dataset-registry.js';
-import { planBenchCells, selectBenchItems } from '../../src/report/bench-matrix.js';
-import { type BenchCellEvent, runBench } from '../../src/report/run-bench.js';
+import { planMatrixCells, selectMatrixItems } from '../../src/matrix/matrix-spec.js';
+import { type MatrixCellEvent, runMatrix } from '../../src/matrix/run-matrix.js';
 import { ResponseStore } from '../../src/store/request-log.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { byLabel } from '../datasets/faces-dev-layouts.js';
@@ -47,9 +47,9 @@ function happyFactory(calls: { count: number; prompts: unknown[] }, status: Anno
   };
 }
 
-describe('planBenchCells and selectBenchItems', () => {
+describe('planMatrixCells and selectMatrixItems', () => {
   it('crosses every dimension, collapsing prompts for annotators that take none', () => {
-    const cells = planBenchCells(
+    const cells = planMatrixCells(
       { models: ['local', 'openai:gpt-4o-mini'], strategies: ['frame', 'mean'], prompts: ['direct', 'au-cot'], taxonomies: ['basic7', 'custom/my-set.json'] },
       (model) => model !== 'local',
     );
@@ -58,24 +58,24 @@ describe('planBenchCells and selectBenchItems', () => {
     expect(cells.filter((cell) => cell.model === 'local')).toHaveLength(2 * 2);
     expect(cells[0]).toEqual({ name: 'local__frame__-__basic7', model: 'local', strategy: 'frame', prompt: '-', taxonomy: 'basic7' });
     expect(cells.map((cell) => cell.name)).toContain('openai-gpt-4o-mini__mean__au-cot__my-set');
-    const named = planBenchCells({ models: ['openrouter:meta/llama-3.2'], strategies: ['grid'], prompts: ['prompts/mine.md', 'direct@v1'], taxonomies: ['ternary'] }, () => true);
+    const named = planMatrixCells({ models: ['openrouter:meta/llama-3.2'], strategies: ['grid'], prompts: ['prompts/mine.md', 'direct@v1'], taxonomies: ['ternary'] }, () => true);
     expect(named.map((cell) => cell.name)).toEqual(['openrouter-meta-llama-3.2__grid__mine__ternary', 'openrouter-meta-llama-3.2__grid__direct@v1__ternary']);
-    expect(() => planBenchCells({ models: ['local'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['a/set.json', 'b/set.json'] }, () => true)).toThrow(
+    expect(() => planMatrixCells({ models: ['local'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['a/set.json', 'b/set.json'] }, () => true)).toThrow(
       /Two cells of the bench would share the folder "local__frame__direct__set"/,
     );
-    expect(() => planBenchCells({ models: ['local'], strategies: [], prompts: ['direct'], taxonomies: ['basic7'] }, () => true)).toThrow(
+    expect(() => planMatrixCells({ models: ['local'], strategies: [], prompts: ['direct'], taxonomies: ['basic7'] }, () => true)).toThrow(
       'The bench needs at least one of strategies; e.g. --strategies frame.',
     );
   });
 
   it('draws a limit round-robin across labels and drops repeated paths', () => {
     const items = ['A', 'A', 'A', 'B', 'C', 'C'].map((label, index) => ({ label, path: `/${label}${index}` }));
-    expect(selectBenchItems(items, 4).map((item) => item.path)).toEqual(['/A0', '/B3', '/C4', '/A1']);
-    expect(selectBenchItems([...items, { label: 'A', path: '/A0' }])).toHaveLength(6);
+    expect(selectMatrixItems(items, 4).map((item) => item.path)).toEqual(['/A0', '/B3', '/C4', '/A1']);
+    expect(selectMatrixItems([...items, { label: 'A', path: '/A0' }])).toHaveLength(6);
   });
 });
 
-describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
+describe.skipIf(missing !== undefined)('runMatrix on faces-dev', () => {
   const root = join(temp.dir, 'dataset');
   if (missing === undefined) smallFolderPerClass(root, 2);
 
@@ -84,7 +84,7 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     const outDir = join(temp.dir, 'out');
     const calls = { count: 0, prompts: [] as unknown[] };
     const matrix = { models: ['mock:happy'], strategies: ['frame'], prompts: ['direct', 'au-cot'], taxonomies: ['basic7', 'ternary'] };
-    const first = await runBench({ dataset, outDir, ...matrix, limit: 7, createAnnotator: happyFactory(calls) });
+    const first = await runMatrix({ dataset, outDir, ...matrix, limit: 7, createAnnotator: happyFactory(calls) });
     expect(first.report.failures).toEqual([]);
     expect(first.report.cells.map((cell) => cell.name)).toEqual([
       'mock-happy__frame__direct__basic7', 'mock-happy__frame__direct__ternary', 'mock-happy__frame__au-cot__basic7', 'mock-happy__frame__au-cot__ternary',
@@ -116,13 +116,13 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     expect(existsSync(join(outDir, 'report.html'))).toBe(true);
     expect(JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')).cells).toHaveLength(4);
 
-    const again = await runBench({ dataset, outDir, ...matrix, limit: 14, createAnnotator: happyFactory(calls) });
+    const again = await runMatrix({ dataset, outDir, ...matrix, limit: 14, createAnnotator: happyFactory(calls) });
     expect(calls.count).toBe(4 * 7 + 4 * 7);
     expect(again.report.cells.every((cell) => cell.reused === true && cell.items === 14 && cell.labelled === 14)).toBe(true);
     expect(again.report.cells[0]?.metrics.accuracy).toBeCloseTo(2 / 14, 12);
     expect(readFileSync(join(outDir, 'mock-happy__frame__direct__basic7', 'predictions.csv'), 'utf8').trim().split('\n')).toHaveLength(15);
 
-    await runBench({ dataset, outDir, ...matrix, limit: 14, createAnnotator: happyFactory(calls) });
+    await runMatrix({ dataset, outDir, ...matrix, limit: 14, createAnnotator: happyFactory(calls) });
     expect(calls.count).toBe(8 * 7);
   });
 
@@ -132,13 +132,13 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     const outDir = join(temp.dir, 'out-budget');
     const matrix = { models: ['mock:happy'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['basic7', 'ternary'], limit: 7 };
     // $0.001 a clip: the first cell's budget stops it after 2 of 7 clips, and the second cell never runs.
-    const capped = await runBench({ dataset, outDir, ...matrix, maxCostUsd: 0.0025, createAnnotator: happyFactory(calls) });
+    const capped = await runMatrix({ dataset, outDir, ...matrix, maxCostUsd: 0.0025, createAnnotator: happyFactory(calls) });
     expect(capped.budgetReached).toMatch(/mock-happy__frame__direct__basic7: Budget reached/);
     expect(calls.count).toBe(2);
     expect(capped.report.failures.map((failure) => failure.error)).toEqual([
       expect.stringMatching(/^stopped after 2 of 7 clips: Budget reached/), expect.stringMatching(/^not run: --max-cost was reached/),
     ]);
-    const finished = await runBench({ dataset, outDir, ...matrix, maxCostUsd: 1, createAnnotator: happyFactory(calls) });
+    const finished = await runMatrix({ dataset, outDir, ...matrix, maxCostUsd: 1, createAnnotator: happyFactory(calls) });
     expect(finished.budgetReached).toBeUndefined();
     expect(finished.report.cells.map((cell) => cell.labelled)).toEqual([7, 7]);
     expect(calls.count).toBe(2 + 5 + 7);
@@ -151,7 +151,7 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
       fromBasic: { Angry: 'high', Disgust: 'low', Fear: 'high', Happy: 'high', Neutral: 'low', Sad: 'low', Surprise: 'high' },
     }));
     const dataset = await getDatasetLoader('folder').load(root);
-    const { report } = await runBench({
+    const { report } = await runMatrix({
       dataset, outDir: join(temp.dir, 'out-arousal'), models: ['mock:happy'], strategies: ['frame'], prompts: ['direct'], taxonomies: [file],
       limit: 7, createAnnotator: happyFactory({ count: 0, prompts: [] }),
     });
@@ -165,11 +165,11 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     const outDir = join(temp.dir, 'out-failing');
     const matrix = { models: ['mock:flaky'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['basic7'], limit: 7 };
     const calls = { count: 0, prompts: [] as unknown[] };
-    const failed = await runBench({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls, 'error') });
+    const failed = await runMatrix({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls, 'error') });
     expect(failed.report.cells).toEqual([]);
     expect(failed.report.failures).toEqual([{ name: 'mock-flaky__frame__direct__basic7', error: expect.stringMatching(/^every clip failed, e\.g\. .*provider said no.*rerun to retry them$/) }]);
     expect(readFileSync(failed.files.html, 'utf8')).toContain('<section id="failures">');
-    const fixed = await runBench({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls) });
+    const fixed = await runMatrix({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls) });
     expect(fixed.report.failures).toEqual([]);
     expect(fixed.report.cells[0]).toMatchObject({ items: 7, labelled: 7, reused: false });
     expect(calls.count).toBe(14);
@@ -180,19 +180,19 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     const outDir = join(temp.dir, 'out-cached');
     const matrix = { models: ['mock:happy'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['basic7', 'ternary'], limit: 7 };
     const calls = { count: 0, prompts: [] as unknown[] };
-    const first = await runBench({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls) });
+    const first = await runMatrix({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls) });
     expect(calls.count).toBe(2 * 7);
     expect(first.db).toBe(join(outDir, 'bench.db'));
     expect(first.report.cells.map((cell) => cell.costPer1000)).toEqual([expect.closeTo(1, 10), expect.closeTo(1, 10)]);
 
-    const events: BenchCellEvent[] = [];
-    const again = await runBench({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls), onCell: (event) => events.push(event) });
+    const events: MatrixCellEvent[] = [];
+    const again = await runMatrix({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls), onCell: (event) => events.push(event) });
     expect(calls.count).toBe(2 * 7);
     expect(events.filter((event) => event.phase === 'done').map((event) => event.reused)).toEqual([7, 7]);
     expect(again.report.cells.map((cell) => [cell.costPer1000, cell.metrics.accuracy, cell.latency])).toEqual(first.report.cells.map((cell) => [cell.costPer1000, cell.metrics.accuracy, cell.latency]));
 
     // Another output folder on the same store: new runs (another manifest), every answer from the response cache.
-    const elsewhere = await runBench({ dataset, outDir: join(temp.dir, 'out-cached-2'), db: first.db, ...matrix, createAnnotator: happyFactory(calls) });
+    const elsewhere = await runMatrix({ dataset, outDir: join(temp.dir, 'out-cached-2'), db: first.db, ...matrix, createAnnotator: happyFactory(calls) });
     expect(calls.count).toBe(2 * 7);
     expect(elsewhere.report.cells.map((cell) => [cell.costPer1000, cell.metrics.accuracy, cell.latency?.medianMs])).toEqual(
       first.report.cells.map((cell) => [cell.costPer1000, cell.metrics.accuracy, cell.latency?.medianMs]),
@@ -221,7 +221,7 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     const matrix = { models: ['mock:happy'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['basic7', 'ternary'], limit: 7, concurrency: 1 };
     const calls = { count: 0, prompts: [] as unknown[] };
     const stop = new AbortController();
-    const cut = await runBench({
+    const cut = await runMatrix({
       dataset, outDir, ...matrix, createAnnotator: happyFactory(calls), stopSignal: stop.signal,
       onProgress: (_cell, done) => (done === 3 ? stop.abort() : undefined),
     });
@@ -235,8 +235,8 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     const partial = readFileSync(join(outDir, 'mock-happy__frame__direct__basic7', 'predictions.csv'), 'utf8').trim().split('\n');
     expect(partial).toHaveLength(1 + 3);
 
-    const events: BenchCellEvent[] = [];
-    const resumed = await runBench({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls), onCell: (event) => events.push(event) });
+    const events: MatrixCellEvent[] = [];
+    const resumed = await runMatrix({ dataset, outDir, ...matrix, createAnnotator: happyFactory(calls), onCell: (event) => events.push(event) });
     expect(resumed.interrupted).toBe(false);
     expect(calls.count).toBe(3 + 4 + 7);
     expect(events.filter((event) => event.phase === 'done').map((event) => event.reused)).toEqual([3, 0]);
@@ -255,12 +255,12 @@ describe.skipIf(missing !== undefined)('runBench on faces-dev', () => {
     const dataset = await getDatasetLoader('folder').load(root);
     const outDir = join(temp.dir, 'never');
     const base = { dataset, outDir, models: ['local'], strategies: ['frame'], prompts: ['direct'], taxonomies: ['basic7'] };
-    await expect(runBench({ ...base, strategies: ['frame', 'nonesuch'] })).rejects.toThrow(/Unknown strategy "nonesuch"\. Must be one of \[frame, mean/);
-    await expect(runBench({ ...base, models: ['mock:a'], prompts: ['direct', 'shout'], createAnnotator: happyFactory({ count: 0, prompts: [] }) })).rejects.toThrow(
+    await expect(runMatrix({ ...base, strategies: ['frame', 'nonesuch'] })).rejects.toThrow(/Unknown strategy "nonesuch"\. Must be one of \[frame, mean/);
+    await expect(runMatrix({ ...base, models: ['mock:a'], prompts: ['direct', 'shout'], createAnnotator: happyFactory({ count: 0, prompts: [] }) })).rejects.toThrow(
       /Unknown prompt "shout"\. Must be one of \[direct, au-cot, hint\]/,
     );
-    await expect(runBench({ ...base, taxonomies: ['plutchik'] })).rejects.toThrow(/Unknown taxonomy "plutchik"/);
-    await expect(runBench({ ...base, models: ['local', 'nope:model'] })).rejects.toThrow(/Unknown model "nope:model"/);
+    await expect(runMatrix({ ...base, taxonomies: ['plutchik'] })).rejects.toThrow(/Unknown taxonomy "plutchik"/);
+    await expect(runMatrix({ ...base, models: ['local', 'nope:model'] })).rejects.toThrow(/Unknown model "nope:model"/);
     expect(existsSync(outDir)).toBe(false);
   });
 });

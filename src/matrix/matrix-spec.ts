@@ -1,8 +1,8 @@
 import type { DatasetItem } from '../datasets/dataset-loader.js';
 import { EmolabelError } from '../errors.js';
 
-/** The dimensions of a bench run: every combination is one cell. */
-export interface BenchMatrix {
+/** The dimensions of the benchmark matrix (`emolabel bench`): every combination is one cell. */
+export interface MatrixSpec {
   readonly models: readonly string[];
   readonly strategies: readonly string[];
   readonly prompts: readonly string[];
@@ -10,7 +10,7 @@ export interface BenchMatrix {
 }
 
 /** One combination of the matrix. `prompt` is `-` for annotators that take no prompt (the local model). */
-export interface BenchCellPlan {
+export interface MatrixCellPlan {
   readonly name: string;
   readonly model: string;
   readonly strategy: string;
@@ -22,7 +22,7 @@ export interface BenchCellPlan {
 const fileStem = (part: string): string => (/\.(json|md)$/i.test(part) ? (part.split(/[\\/]/).at(-1) ?? part).replace(/\.(json|md)$/i, '') : part);
 
 /** A cell's folder name: its coordinates joined by `__`, with characters unsafe in file names as `-`. */
-export function benchCellName(cell: Omit<BenchCellPlan, 'name'>): string {
+export function matrixCellName(cell: Omit<MatrixCellPlan, 'name'>): string {
   return [cell.model, cell.strategy, fileStem(cell.prompt), fileStem(cell.taxonomy)].map((part) => part.replace(/[^A-Za-z0-9._@-]+/g, '-')).join('__');
 }
 
@@ -30,17 +30,17 @@ export function benchCellName(cell: Omit<BenchCellPlan, 'name'>): string {
  * Every cell of the matrix, models outermost. Models for which `takesPrompt` is false get one cell per
  * strategy and taxonomy (prompt `-`) instead of one per prompt.
  */
-export function planBenchCells(matrix: BenchMatrix, takesPrompt: (model: string) => boolean): BenchCellPlan[] {
-  for (const [dimension, values] of Object.entries(matrix) as Array<[keyof BenchMatrix, readonly string[]]>) {
+export function planMatrixCells(matrix: MatrixSpec, takesPrompt: (model: string) => boolean): MatrixCellPlan[] {
+  for (const [dimension, values] of Object.entries(matrix) as Array<[keyof MatrixSpec, readonly string[]]>) {
     if (values.length === 0) throw new EmolabelError('invalid_option', `The bench needs at least one of ${dimension}; e.g. --${dimension} ${EXAMPLES[dimension]}.`);
   }
-  const cells: BenchCellPlan[] = [];
+  const cells: MatrixCellPlan[] = [];
   const seen = new Map<string, string>();
   for (const model of matrix.models) {
     for (const strategy of matrix.strategies) {
       for (const prompt of takesPrompt(model) ? matrix.prompts : ['-']) {
         for (const taxonomy of matrix.taxonomies) {
-          const name = benchCellName({ model, strategy, prompt, taxonomy });
+          const name = matrixCellName({ model, strategy, prompt, taxonomy });
           const coordinates = JSON.stringify([model, strategy, prompt, taxonomy]);
           const previous = seen.get(name);
           if (previous === coordinates) continue;
@@ -56,13 +56,13 @@ export function planBenchCells(matrix: BenchMatrix, takesPrompt: (model: string)
   return cells;
 }
 
-const EXAMPLES: Record<keyof BenchMatrix, string> = { models: 'local', strategies: 'frame', prompts: 'direct', taxonomies: 'basic7' };
+const EXAMPLES: Record<keyof MatrixSpec, string> = { models: 'local', strategies: 'frame', prompts: 'direct', taxonomies: 'basic7' };
 
 /**
  * The first `limit` items taken round-robin across labels (in order of first appearance), so a
  * limited run still sees every class; all items, in order, without a limit. Repeated paths are dropped.
  */
-export function selectBenchItems<T extends Pick<DatasetItem, 'label' | 'path'>>(items: readonly T[], limit?: number): T[] {
+export function selectMatrixItems<T extends Pick<DatasetItem, 'label' | 'path'>>(items: readonly T[], limit?: number): T[] {
   const seen = new Set<string>();
   const unique = items.filter((item) => (seen.has(item.path) ? false : (seen.add(item.path), true)));
   if (limit === undefined || limit >= unique.length) return unique;

@@ -1,26 +1,27 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type BenchCellPlan, type BenchMatrix, planBenchCells, selectBenchItems } from './bench-matrix.js';
-import { isForeignPredictions } from './bench-predictions.js';
-import { buildReportCell } from './build-report-cell.js';
-import type { BenchReport, ReportCell } from './report-types.js';
-import { type BenchCellRun, type BenchCellSettings, benchCellSettings, runBenchCell } from './run-bench-cell.js';
-import { writeReport } from './write-report.js';
+import { type MatrixCellPlan, type MatrixSpec, planMatrixCells, selectMatrixItems } from './matrix-spec.js';
+import { isForeignPredictions } from './matrix-predictions.js';
+import { type MatrixCellRun, type MatrixCellSettings, matrixCellSettings, runMatrixCell } from './run-matrix-cell.js';
 import type { Annotator } from '../annotators/annotator.js';
-import { type AnnotatorSettings, createAnnotator } from '../annotators/annotator-registry.js';
+import type { AnnotatorSettings } from '../annotators/annotator-provider.js';
+import { createAnnotator } from '../annotators/annotator-registry.js';
 import { loadPrompt } from '../annotators/llm/prompt-file.js';
 import { countByLabel, normaliseDatasetLabels } from '../datasets/dataset-labels.js';
 import type { Dataset } from '../datasets/dataset-loader.js';
 import { describeError } from '../errors.js';
 import { createLabelTable } from '../eval/read-label-csv.js';
+import { buildReportCell } from '../report/build-report-cell.js';
+import type { BenchReport, ReportCell } from '../report/report-types.js';
+import { writeReport } from '../report/write-report.js';
 import { RunStore } from '../store/run-store.js';
 import { getStrategy } from '../strategies/strategy-registry.js';
 import { resolveTaxonomy } from '../taxonomy/load-taxonomy.js';
 import type { Taxonomy } from '../taxonomy/taxonomy.js';
 
 /** What happened to a cell, for progress output. */
-export interface BenchCellEvent {
-  readonly cell: BenchCellPlan;
+export interface MatrixCellEvent {
+  readonly cell: MatrixCellPlan;
   readonly index: number;
   readonly total: number;
   /**
@@ -36,8 +37,8 @@ export interface BenchCellEvent {
   readonly result?: ReportCell;
 }
 
-/** Options of {@link runBench}. */
-export interface BenchOptions extends BenchMatrix, BenchCellSettings {
+/** Options of {@link runMatrix}. */
+export interface MatrixOptions extends MatrixSpec, MatrixCellSettings {
   /** The dataset, as a loader returned it (labels in any spelling). */
   readonly dataset: Dataset;
   /** Folder for `report.json`, `report.html`, the default run store and one `<cell>/predictions.csv` per cell. */
@@ -56,26 +57,26 @@ export interface BenchOptions extends BenchMatrix, BenchCellSettings {
   /** Settings for every annotator (base URL, key variable …); each cell adds its `prompt`. */
   readonly annotatorSettings?: AnnotatorSettings;
   /**
-   * Dollars the bench's cell runs may cost in all (earlier sessions included): each cell gets what
-   * the cells before it left, and the bench stops at the first cell its budget stops.
+   * Dollars the matrix's cell runs may cost in all (earlier sessions included): each cell gets what
+   * the cells before it left, and the matrix stops at the first cell its budget stops.
    */
   readonly maxCostUsd?: number;
   /** Builds annotators instead of the registry (tests, custom models). */
   readonly createAnnotator?: (model: string, settings: AnnotatorSettings) => Annotator;
   readonly title?: string;
-  readonly onCell?: (event: BenchCellEvent) => void;
-  readonly onProgress?: (cell: BenchCellPlan, done: number, total: number) => void;
+  readonly onCell?: (event: MatrixCellEvent) => void;
+  readonly onProgress?: (cell: MatrixCellPlan, done: number, total: number) => void;
 }
 
-/** What {@link runBench} wrote, and whether a stop signal cut it short. */
-export interface BenchResult {
+/** What {@link runMatrix} wrote, and whether a stop signal cut it short. */
+export interface MatrixResult {
   readonly report: BenchReport;
   readonly files: { json: string; html: string };
   /** The run store the cells ran in. */
   readonly db: string;
-  /** True when the bench was stopped before every cell finished; the same bench again resumes it. */
+  /** True when the matrix was stopped before every cell finished; the same bench again resumes it. */
   readonly interrupted: boolean;
-  /** Why `maxCostUsd` stopped the bench, when it did; a higher budget resumes it. */
+  /** Why `maxCostUsd` stopped the matrix, when it did; a higher budget resumes it. */
   readonly budgetReached?: string;
 }
 
@@ -97,7 +98,7 @@ const RESUME_HINT = 'run the same bench again to resume';
  * key), fail before anything runs; a cell that fails at run time is listed in the report's `failures`
  * and the others still run. On a stop signal, the report lists the cells done and the rest as failures.
  */
-export async function runBench(options: BenchOptions): Promise<BenchResult> {
+export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const makeAnnotator = options.createAnnotator ?? createAnnotator;
   for (const strategy of options.strategies) getStrategy(strategy);
   const taxonomies = new Map(options.taxonomies.map((name) => [name, resolveTaxonomy(name)]));
@@ -113,8 +114,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
   }
   if ([...takesPrompt.values()].some(Boolean)) for (const prompt of options.prompts) loadPrompt(prompt);
-  const plans = planBenchCells(options, (model) => takesPrompt.get(model) ?? true);
-  const selected = selectBenchItems(options.dataset.items, options.limit);
+  const plans = planMatrixCells(options, (model) => takesPrompt.get(model) ?? true);
+  const selected = selectMatrixItems(options.dataset.items, options.limit);
   const selectedPaths = new Set(selected.map((item) => item.path));
   await mkdir(options.outDir, { recursive: true });
   const db = options.store === undefined ? resolve(options.db ?? join(options.outDir, 'bench.db')) : options.store.database.name;
@@ -144,13 +145,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const file = join(cellDir, 'predictions.csv');
       try {
         options.onCell?.({ ...event, phase: 'start', pending: items.length });
-        let ran: BenchCellRun | undefined;
+        let ran: MatrixCellRun | undefined;
         if (isForeignPredictions(file) !== true) {
           const settings: AnnotatorSettings = { ...options.annotatorSettings, ...(plan.prompt === '-' ? {} : { prompt: plan.prompt }) };
           const annotator = makeAnnotator(plan.model, settings);
           try {
-            ran = await runBenchCell({
-              ...benchCellSettings(options), store, plan, taxonomy, items, cellDir, annotator, annotatorSettings: storableSettings(settings),
+            ran = await runMatrixCell({
+              ...matrixCellSettings(options), store, plan, taxonomy, items, cellDir, annotator, annotatorSettings: storableSettings(settings),
               maxCostUsd: options.maxCostUsd === undefined ? undefined : options.maxCostUsd - spentByCells,
               onProgress: (done, total) => options.onProgress?.(plan, done, total),
             });

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { BenchCellPlan } from './bench-matrix.js';
-import { benchPredictionRow, writePredictions } from './bench-predictions.js';
+import type { MatrixCellPlan } from './matrix-spec.js';
+import { matrixPredictionRow, writePredictions } from './matrix-predictions.js';
 import type { Annotator } from '../annotators/annotator.js';
 import type { AnnotatorMiddleware } from '../annotators/annotator-middleware.js';
 import type { ResilienceMiddleware, ResilientAnnotatorOptions } from '../runs/resilience/resilient-annotator.js';
-import type { AnnotatorSettings } from '../annotators/annotator-registry.js';
+import type { AnnotatorSettings } from '../annotators/annotator-provider.js';
 import type { DatasetItem } from '../datasets/dataset-loader.js';
 import { EmolabelError } from '../errors.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
@@ -18,8 +18,8 @@ import { type RequestCost, ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import type { Taxonomy } from '../taxonomy/taxonomy.js';
 
-/** Run settings a bench hands every cell as they are. */
-export interface BenchCellSettings {
+/** Run settings the matrix hands every cell as they are. */
+export interface MatrixCellSettings {
   /** Frames sampled per clip. @default annotate's default */
   readonly frames?: number;
   /** Clips labelled at once within a cell. @default 2 */
@@ -34,16 +34,16 @@ export interface BenchCellSettings {
   readonly resilience?: ResilientAnnotatorOptions | ResilienceMiddleware;
 }
 
-/** The {@link BenchCellSettings} of a larger options object, and nothing else. */
-export function benchCellSettings(options: BenchCellSettings): BenchCellSettings {
+/** The {@link MatrixCellSettings} of a larger options object, and nothing else. */
+export function matrixCellSettings(options: MatrixCellSettings): MatrixCellSettings {
   const { frames, concurrency, stopSignal, signal, cache, resilience } = options;
   return { frames, concurrency, stopSignal, signal, cache, resilience };
 }
 
-/** Options of {@link runBenchCell}. */
-export interface BenchCellRunOptions extends BenchCellSettings {
+/** Options of {@link runMatrixCell}. */
+export interface MatrixCellRunOptions extends MatrixCellSettings {
   readonly store: RunStore;
-  readonly plan: BenchCellPlan;
+  readonly plan: MatrixCellPlan;
   readonly taxonomy: Taxonomy;
   /** The cell's clips, gold labels in the cell's taxonomy. */
   readonly items: readonly DatasetItem[];
@@ -59,7 +59,7 @@ export interface BenchCellRunOptions extends BenchCellSettings {
 }
 
 /** A cell's run in the store and what it produced. */
-export interface BenchCellRun {
+export interface MatrixCellRun {
   readonly run: RunRecord;
   readonly predictionsFile: string;
   /** Clips labelled without a request sent now: done in an earlier session, or answered by the cache. */
@@ -112,18 +112,18 @@ async function exportPredictions(file: string, items: readonly DatasetItem[], re
   const measured = new ResponseStore(store.database).listItemCosts(runId);
   const rows = results.flatMap((result) => {
     const item = byPath.get(resolve(result.path));
-    return item === undefined ? [] : [benchPredictionRow(item, item.label, result, measured.get(result.id))];
+    return item === undefined ? [] : [matrixPredictionRow(item, item.label, result, measured.get(result.id))];
   });
   await writePredictions(file, rows);
 }
 
 /**
- * Runs one bench cell as a run in the store: a finished run with the same clips and options is
+ * Runs one matrix cell as a run in the store: a finished run with the same clips and options is
  * reused as it is; an unfinished one is resumed; otherwise a new run labels the clips, answering
  * repeated requests from the response cache. `predictions.csv` is written from the run's results,
  * also when the run stops early. A run whose every clip failed throws, naming the first error.
  */
-export async function runBenchCell(options: BenchCellRunOptions): Promise<BenchCellRun> {
+export async function runMatrixCell(options: MatrixCellRunOptions): Promise<MatrixCellRun> {
   const { store, plan, items } = options;
   const manifest = await writeCellManifest(options.cellDir, items);
   const predictionsFile = join(options.cellDir, 'predictions.csv');
@@ -169,7 +169,7 @@ export async function runBenchCell(options: BenchCellRunOptions): Promise<BenchC
   const responses = new ResponseStore(store.database);
   const logged = responses.listItemCosts(run.id).size > 0;
   const cost = logged ? responses.listCost(run.id) : sumResultCosts(results);
-  // A fatal provider error fails the cell; an interruption or the budget is returned for the bench to stop on.
+  // A fatal provider error fails the cell; an interruption or the budget is returned for the matrix to stop on.
   if (stopped?.reason === 'fatal') throw new EmolabelError('provider_error', `${stopped.message} (run ${run.id})`, { path: predictionsFile });
   const failures = results.filter((result) => result.status === 'error');
   if (!stopped && results.length > 0 && failures.length === results.length) {
