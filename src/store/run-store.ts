@@ -4,6 +4,18 @@ import { openDatabase } from './open-database.js';
 import type { MediaItem } from '../media/media-item.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 
+/** A label another run gave the same media, as {@link RunStore.listOtherModelLabels} finds it. */
+export interface OtherModelLabel {
+  /** The media's absolute path, as the other run stored it. */
+  readonly path: string;
+  readonly faceIndex: number;
+  /** The other run's `provider:model`. */
+  readonly model: string;
+  readonly label: string;
+  readonly confidence?: number;
+  readonly runId: string;
+}
+
 /** `running` (or crashed while running), `done`, `interrupted` (Ctrl-C), `stopped` (budget or fatal error). */
 export type RunStatus = 'running' | 'done' | 'interrupted' | 'stopped';
 
@@ -105,8 +117,24 @@ export class RunStore {
     return this.listRuns(1)[0];
   }
 
+  /**
+   * The newest finished run with this fingerprint (the latest inserted, among runs created in the
+   * same millisecond): what a bench cell reuses instead of running again.
+   */
+  latestFinishedRun(fingerprint: string): RunRecord | undefined {
+    const row = this.database
+      .prepare(`${RUN_SELECT} WHERE runs.fingerprint = ? AND runs.status = 'done' ORDER BY runs.created_at DESC, runs.rowid DESC LIMIT 1`)
+      .get(fingerprint) as RunRow | undefined;
+    return row && toRecord(row);
+  }
+
   setStatus(id: string, status: RunStatus, note?: string): void {
     this.database.prepare('UPDATE runs SET status = ?, note = ?, updated_at = ? WHERE id = ?').run(status, note ?? null, now(), id);
+  }
+
+  /** Records the taxonomy's labels, in order, once the run knows them (a run is created before its taxonomy loads). */
+  setLabels(id: string, labels: readonly string[]): void {
+    this.database.prepare('UPDATE runs SET labels = ? WHERE id = ?').run(JSON.stringify(labels), id);
   }
 
   /** Records the run's items once (a resumed run keeps its list); returns the ids of items already done. */
@@ -142,6 +170,34 @@ export class RunStore {
   getResults(runId: string): ClipResult[] {
     const rows = this.database.prepare('SELECT result FROM results WHERE run_id = ? ORDER BY item_index, face_index').all(runId) as Array<{ result: string }>;
     return rows.map((row) => JSON.parse(row.result) as ClipResult);
+  }
+
+  /** One result of a run, or `undefined` when the run has no such item and face. */
+  getResult(runId: string, itemId: string, faceIndex: number): ClipResult | undefined {
+    const row = this.database
+      .prepare('SELECT result FROM results WHERE run_id = ? AND item_id = ? AND face_index = ?')
+      .get(runId, itemId, faceIndex) as { result: string } | undefined;
+    return row && (JSON.parse(row.result) as ClipResult);
+  }
+
+  /**
+   * Labels that runs of other models, with the same taxonomy, gave the media of `run` (matched by
+   * path and face), newest run first. Failed results, which carry no label, are left out.
+   */
+  listOtherModelLabels(run: Pick<RunRecord, 'id' | 'model' | 'taxonomy'>): OtherModelLabel[] {
+    const rows = this.database
+      .prepare(`SELECT items.path, results.face_index, runs.model, results.label, results.confidence, results.run_id
+        FROM results
+        JOIN items ON items.run_id = results.run_id AND items.item_index = results.item_index
+        JOIN runs ON runs.id = results.run_id
+        WHERE results.run_id != ? AND runs.model != ? AND runs.taxonomy = ? AND results.label IS NOT NULL
+          AND items.path IN (SELECT path FROM items WHERE run_id = ?)
+        ORDER BY runs.created_at DESC`)
+      .all(run.id, run.model, run.taxonomy, run.id) as Array<{ path: string; face_index: number; model: string; label: string; confidence: number | null; run_id: string }>;
+    return rows.map((row) => ({
+      path: row.path, faceIndex: row.face_index, model: row.model, label: row.label, runId: row.run_id,
+      ...(row.confidence === null ? {} : { confidence: row.confidence }),
+    }));
   }
 
   close(): void {
