@@ -102,9 +102,24 @@ CREATE TABLE IF NOT EXISTS review_history (
 );
 `;
 
+/**
+ * The cache keeps the provider's raw reply (JSON, to parse again on read), requests count reasoning
+ * tokens apart from output tokens, and every row with JSON blobs says which codec version wrote them
+ * (rows of schema 1 are codec 1).
+ */
+const SCHEMA_2 = `
+ALTER TABLE response_cache ADD COLUMN response TEXT;
+ALTER TABLE response_cache ADD COLUMN codec INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE requests ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN codec INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN codec INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE results ADD COLUMN codec INTEGER NOT NULL DEFAULT 1;
+`;
+
 /** Every schema step, in order: `MIGRATIONS[n]` has version `n + 1`. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, items, results, requests, response cache, reviews', up: (database) => database.exec(SCHEMA_1) },
+  { version: 2, description: 'raw provider replies in the cache, reasoning tokens, codec versions', up: (database) => database.exec(SCHEMA_2) },
 ];
 
 /** The schema version this emolabel writes: that of the last migration. */
