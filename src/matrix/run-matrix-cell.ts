@@ -86,10 +86,7 @@ async function writeCellManifest(cellDir: string, items: readonly DatasetItem[])
 
 /** The newest finished run with this fingerprint, unless it has `error` results (those are retried by a new run). */
 function findCleanFinishedRun(store: RunStore, fingerprint: string): RunRecord | undefined {
-  const row = store.database
-    .prepare("SELECT id FROM runs WHERE fingerprint = ? AND status = 'done' ORDER BY created_at DESC, rowid DESC LIMIT 1")
-    .get(fingerprint) as { id: string } | undefined;
-  const run = row && store.getRun(row.id);
+  const run = store.latestFinishedRun(fingerprint);
   if (run === undefined || store.getResults(run.id).some((result) => result.status === 'error')) return undefined;
   return run;
 }

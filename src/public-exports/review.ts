@@ -1,5 +1,5 @@
 // Public API of human review (queue, decisions, agreement, the web app, reviewed export); re-exported from src/index.ts.
-export { ReviewStore, reviewKey, type DecisionInput, type ReviewDecision, type UndoOutcome } from '../review/review-store.js';
+export { ReviewStore, reviewKey, type DecisionInput, type ReviewDecision, type UndoOutcome } from '../store/review-store.js';
 export { applyReviews, reviewColumns, type LabelSource, type ReviewedResult } from '../review/apply-reviews.js';
 export { computeReviewAgreement, type ClassAgreement, type ReviewAgreement } from '../review/review-agreement.js';
 export { reviewPriority, LOW_CONFIDENCE, type OtherOpinion, type ReviewPriority, type ReviewReason, type ReviewReasonCode } from '../review/review-priority.js';

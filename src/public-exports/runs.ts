@@ -1,7 +1,8 @@
 // Public API of stored runs (store, resume, cache, budget, export); re-exported from src/index.ts.
 export { runAnnotation, type RunAnnotationOptions, type RunOutcome } from '../runs/run-annotation.js';
-export { RunStore, type RunRecord } from '../store/run-store.js';
-export { ResponseStore } from '../store/request-log.js';
+export { RunStore, type OtherModelLabel, type RunRecord } from '../store/run-store.js';
+export { ResponseStore, type CachedResponse, type JsonValue, type LoggedRequest, type StoredRequest } from '../store/request-log.js';
+export { LATEST_SCHEMA_VERSION } from '../store/migrations.js';
 export { findRun } from '../store/find-run.js';
 export { DEFAULT_DB_PATH } from '../store/open-database.js';
 export { EXPORT_FORMATS, exportRun, type ExportFormat, type ExportOptions } from '../output/export-run.js';

@@ -1,5 +1,5 @@
-import { type ReviewDecision, reviewKey } from './review-store.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
+import { type ReviewDecision, reviewKey } from '../store/review-store.js';
 
 /** `review`: a person decided the label; `model`: the annotator's label, not reviewed. */
 export type LabelSource = 'review' | 'model';

@@ -1,11 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
 import { applyReviews, type ReviewedResult, reviewColumns } from './apply-reviews.js';
-import { ReviewStore } from './review-store.js';
 import { type LabelStudioTask, toLabelStudioTasks } from '../output/label-studio-tasks.js';
 import { toCsvRow } from '../output/result-row.js';
 import { formatResults } from '../output/write-results.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import type { ExportFormat } from '../output/export-run.js';
+import { ReviewStore } from '../store/review-store.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 
 /** Options of {@link exportReviewedRun}. */

@@ -1,6 +1,6 @@
-import { type ReviewDecision, reviewKey } from './review-store.js';
 import { type ClassificationMetrics, computeClassificationMetrics, type LabelPair } from '../eval/classification-metrics.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
+import { type ReviewDecision, reviewKey } from '../store/review-store.js';
 
 /** Agreement of one class between the model and the reviewers, on reviewed items. */
 export interface ClassAgreement {

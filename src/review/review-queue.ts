@@ -1,7 +1,7 @@
 import { opinionKey } from './other-opinions.js';
 import { type OtherOpinion, type ReviewPriority, reviewPriority } from './review-priority.js';
-import { type ReviewDecision, reviewKey } from './review-store.js';
 import type { ClipResult, ClipStatus } from '../pipeline/clip-result.js';
+import { type ReviewDecision, reviewKey } from '../store/review-store.js';
 
 /** One entry of the review queue: a result, why it may be wrong, and its decision if any. */
 export interface ReviewQueueItem {

@@ -2,11 +2,11 @@ import { collectOtherOpinions } from './other-opinions.js';
 import { computeReviewAgreement, type ReviewAgreement } from './review-agreement.js';
 import { buildReviewDetail, type ReviewDetail } from './review-detail.js';
 import { buildReviewQueue, filterReviewQueue, type ReviewQueueFilter, type ReviewQueueItem } from './review-queue.js';
-import { type ReviewDecision, ReviewStore, type UndoOutcome } from './review-store.js';
 import { EmolabelError } from '../errors.js';
 import { DEFAULT_FACE_MARGIN } from '../faces/find-faces.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import { findRun } from '../store/find-run.js';
+import { type ReviewDecision, ReviewStore, type UndoOutcome } from '../store/review-store.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import { BUILT_IN_TAXONOMIES, normaliseLabel } from '../taxonomy/taxonomy.js';
 
@@ -57,16 +57,13 @@ export class ReviewSession {
   /** The queue, most likely wrong first, filtered. */
   queue(filter: ReviewQueueFilter = {}): ReviewQueueItem[] {
     const run = this.run();
-    const queue = buildReviewQueue(this.store.getResults(run.id), this.reviews.getReviews(run.id), collectOtherOpinions(this.store.database, run));
+    const queue = buildReviewQueue(this.store.getResults(run.id), this.reviews.getReviews(run.id), collectOtherOpinions(this.store, run));
     return filterReviewQueue(queue, filter);
   }
 
   /** One result of the run, or `undefined` when the run has no such item and face. */
   findResult(itemId: string, faceIndex: number): ClipResult | undefined {
-    const row = this.store.database
-      .prepare('SELECT result FROM results WHERE run_id = ? AND item_id = ? AND face_index = ?')
-      .get(this.runId, itemId, faceIndex) as { result: string } | undefined;
-    return row && (JSON.parse(row.result) as ClipResult);
+    return this.store.getResult(this.runId, itemId, faceIndex);
   }
 
   /** The page's view of one item, or `undefined` when the run has no such item and face. */
@@ -74,7 +71,7 @@ export class ReviewSession {
     const result = this.findResult(itemId, faceIndex);
     if (!result) return undefined;
     const run = this.run();
-    const [entry] = buildReviewQueue([result], this.reviews.getReviews(run.id), collectOtherOpinions(this.store.database, run));
+    const [entry] = buildReviewQueue([result], this.reviews.getReviews(run.id), collectOtherOpinions(this.store, run));
     return entry && buildReviewDetail(result, entry);
   }
 

@@ -95,7 +95,7 @@ export async function runAnnotation(inputs: readonly string[], options: RunAnnot
 
   const prepared = await prepareAnnotation(plan.inputs, { ...options, ...settings, annotator, annotatorSettings: plan.stored.annotatorSettings });
   if (run.labels.length === 0) {
-    store.database.prepare('UPDATE runs SET labels = ? WHERE id = ?').run(JSON.stringify(prepared.context.taxonomy.labels), runId);
+    store.setLabels(runId, prepared.context.taxonomy.labels);
   }
   const failureItems = prepared.failures.map(({ id, path, kind, label }) => ({ id, path, kind, ...(label === undefined ? {} : { label }) }));
   const doneIds = store.registerItems(runId, [...failureItems, ...prepared.items]);

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Annotation } from '../annotators/annotator.js';
+import { CODEC_VERSION, decodeBlob, encodeBlob } from './blob-codec.js';
+import { CACHED_ANNOTATION, RAW_RESPONSE, REQUEST_SUMMARY } from './codecs.js';
 
 /** What was sent, without the image bytes: hashes and sizes identify the images. */
 export interface RequestSummary {
@@ -9,15 +11,59 @@ export interface RequestSummary {
   readonly parameters: Readonly<Record<string, unknown>>;
 }
 
+/** A JSON value, as `JSON.parse` returns it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A request to log with {@link ResponseStore.record}, and its answer. */
 export interface LoggedRequest {
   readonly runId: string;
   readonly itemId?: string;
   readonly cacheKey: string;
   readonly request: RequestSummary;
   readonly annotation: Annotation;
+  /**
+   * The provider's raw reply (its JSON body), kept in the cache beside the annotation so that a
+   * later parser can read it again. Left out: only the annotation is kept.
+   */
+  readonly response?: JsonValue;
+  /** Tokens the model spent reasoning, counted apart from its output tokens. @default 0 */
+  readonly reasoningTokens?: number;
   readonly fromCache: boolean;
   readonly startedAt: string;
   readonly durationMs: number;
+}
+
+/** A cached answer: the annotation, and the provider's raw reply when it was recorded. */
+export interface CachedResponse {
+  readonly annotation: Annotation;
+  readonly response?: JsonValue;
+}
+
+/** A logged request as {@link ResponseStore.listRequests} reads it back. */
+export interface StoredRequest {
+  readonly id: number;
+  readonly runId: string;
+  readonly itemId?: string;
+  readonly cacheKey: string;
+  readonly model: string;
+  readonly fromCache: boolean;
+  readonly status: Annotation['status'];
+  readonly request: RequestSummary;
+  /** The model's text (or, when it gave none, its label and confidence as JSON). */
+  readonly response?: string;
+  readonly error?: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly reasoningTokens: number;
+  readonly costUsd: number;
+  readonly startedAt: string;
+  readonly durationMs: number;
+}
+
+interface RequestRow {
+  id: number; run_id: string; item_id: string | null; cache_key: string; model: string; from_cache: number; status: Annotation['status'];
+  request: string; response: string | null; error: string | null; input_tokens: number; output_tokens: number; reasoning_tokens: number;
+  cost_usd: number; started_at: string; duration_ms: number; codec: number;
 }
 
 /** What requests cost: dollars and tokens. */
@@ -45,17 +91,25 @@ export class ResponseStore {
   private readonly log: Database.Statement;
 
   constructor(private readonly database: Database.Database) {
-    this.lookup = database.prepare('SELECT annotation FROM response_cache WHERE cache_key = ?');
-    this.remember = database.prepare('INSERT OR REPLACE INTO response_cache (cache_key, model, annotation, created_at) VALUES (?, ?, ?, ?)');
+    this.lookup = database.prepare('SELECT annotation, response, codec FROM response_cache WHERE cache_key = ?');
+    this.remember = database.prepare('INSERT OR REPLACE INTO response_cache (cache_key, model, annotation, response, created_at, codec) VALUES (?, ?, ?, ?, ?, ?)');
     this.log = database.prepare(`INSERT INTO requests
-      (run_id, item_id, cache_key, model, from_cache, status, request, response, error, input_tokens, output_tokens, cost_usd, started_at, duration_ms)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      (run_id, item_id, cache_key, model, from_cache, status, request, response, error, input_tokens, output_tokens, reasoning_tokens, cost_usd, started_at, duration_ms, codec)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
 
   /** A cached annotation for this key, if a successful or refused answer was stored before. */
   cached(cacheKey: string): Annotation | undefined {
-    const row = this.lookup.get(cacheKey) as { annotation: string } | undefined;
-    return row && (JSON.parse(row.annotation) as Annotation);
+    return this.cachedEntry(cacheKey)?.annotation;
+  }
+
+  /** Like {@link cached}, with the provider's raw reply when one was recorded with the answer. */
+  cachedEntry(cacheKey: string): CachedResponse | undefined {
+    const row = this.lookup.get(cacheKey) as { annotation: string; response: string | null; codec: number } | undefined;
+    if (!row) return undefined;
+    const source = (column: string) => ({ file: this.database.name, table: 'response_cache', column, row: `cache key ${cacheKey}` });
+    const annotation = decodeBlob(CACHED_ANNOTATION, row.annotation, row.codec, source('annotation'));
+    return row.response === null ? { annotation } : { annotation, response: decodeBlob(RAW_RESPONSE, row.response, row.codec, source('response')) };
   }
 
   /** Logs a request; caches its answer when it is one worth reusing (ok or refused, not an error). */
@@ -63,13 +117,27 @@ export class ResponseStore {
     const { annotation } = entry;
     this.database.transaction(() => {
       if (!entry.fromCache && annotation.status !== 'error') {
-        this.remember.run(entry.cacheKey, entry.request.model, JSON.stringify(annotation), new Date().toISOString());
+        this.remember.run(entry.cacheKey, entry.request.model, encodeBlob(annotation),
+          entry.response === undefined ? null : encodeBlob(entry.response), new Date().toISOString(), CODEC_VERSION);
       }
       this.log.run(entry.runId, entry.itemId ?? null, entry.cacheKey, entry.request.model, entry.fromCache ? 1 : 0, annotation.status,
-        JSON.stringify(entry.request), annotation.rawText ?? (annotation.label === undefined ? null : JSON.stringify({ label: annotation.label, confidence: annotation.confidence })),
+        encodeBlob(entry.request), annotation.rawText ?? (annotation.label === undefined ? null : encodeBlob({ label: annotation.label, confidence: annotation.confidence })),
         annotation.error ?? null, entry.fromCache ? 0 : (annotation.usage?.inputTokens ?? 0), entry.fromCache ? 0 : (annotation.usage?.outputTokens ?? 0),
-        entry.fromCache ? 0 : (annotation.costUsd ?? 0), entry.startedAt, entry.durationMs);
+        entry.fromCache ? 0 : (entry.reasoningTokens ?? 0), entry.fromCache ? 0 : (annotation.costUsd ?? 0), entry.startedAt, entry.durationMs, CODEC_VERSION);
     })();
+  }
+
+  /** A run's logged requests, in the order they were logged. */
+  listRequests(runId: string): StoredRequest[] {
+    const rows = this.database.prepare('SELECT * FROM requests WHERE run_id = ? ORDER BY id').all(runId) as RequestRow[];
+    return rows.map((row) => ({
+      id: row.id, runId: row.run_id, ...(row.item_id === null ? {} : { itemId: row.item_id }), cacheKey: row.cache_key, model: row.model,
+      fromCache: row.from_cache === 1, status: row.status,
+      request: decodeBlob(REQUEST_SUMMARY, row.request, row.codec, { file: this.database.name, table: 'requests', column: 'request', row: `request ${row.id} of run ${row.run_id}` }),
+      ...(row.response === null ? {} : { response: row.response }), ...(row.error === null ? {} : { error: row.error }),
+      inputTokens: row.input_tokens, outputTokens: row.output_tokens, reasoningTokens: row.reasoning_tokens, costUsd: row.cost_usd,
+      startedAt: row.started_at, durationMs: row.duration_ms,
+    }));
   }
 
   /** Requests made for a run: how many went to the provider and how many the cache answered. */

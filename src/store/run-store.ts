@@ -1,8 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { CODEC_VERSION, decodeBlob, encodeBlob } from './blob-codec.js';
+import { CLIP_RESULT, RUN_INPUTS, RUN_LABELS, RUN_OPTIONS } from './codecs.js';
 import { openDatabase } from './open-database.js';
 import type { MediaItem } from '../media/media-item.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
+
+/** A label another run gave the same media, as {@link RunStore.listOtherModelLabels} finds it. */
+export interface OtherModelLabel {
+  /** The media's absolute path, as the other run stored it. */
+  readonly path: string;
+  readonly faceIndex: number;
+  /** The other run's `provider:model`. */
+  readonly model: string;
+  readonly label: string;
+  readonly confidence?: number;
+  readonly runId: string;
+}
 
 /** `running` (or crashed while running), `done`, `interrupted` (Ctrl-C), `stopped` (budget or fatal error). */
 export type RunStatus = 'running' | 'done' | 'interrupted' | 'stopped';
@@ -32,9 +46,11 @@ export interface RunRecord {
 
 interface RunRow {
   id: string; created_at: string; updated_at: string; fingerprint: string; inputs: string; options: string; model: string;
-  strategy: string; taxonomy: string; labels: string; status: RunStatus; total: number; note: string | null;
+  strategy: string; taxonomy: string; labels: string; status: RunStatus; total: number; note: string | null; codec: number;
   done: number; cost: number | null; failed: number;
 }
+
+interface ResultRow { result: string; codec: number; item_id: string; face_index: number }
 
 const now = () => new Date().toISOString();
 
@@ -54,14 +70,20 @@ const RUN_SELECT = `
     (SELECT COUNT(*) FROM results WHERE results.run_id = runs.id AND results.status IN ('error', 'refused')) AS failed
   FROM runs`;
 
-function toRecord(row: RunRow): RunRecord {
+function toRecord(file: string, row: RunRow): RunRecord {
+  const source = (column: string) => ({ file, table: 'runs', column, row: `run ${row.id}` });
   return {
     id: row.id, createdAt: row.created_at, updatedAt: row.updated_at, fingerprint: row.fingerprint,
-    inputs: JSON.parse(row.inputs) as string[], options: JSON.parse(row.options) as Record<string, unknown>,
-    model: row.model, strategy: row.strategy, taxonomy: row.taxonomy, labels: JSON.parse(row.labels) as string[],
+    inputs: decodeBlob(RUN_INPUTS, row.inputs, row.codec, source('inputs')),
+    options: decodeBlob(RUN_OPTIONS, row.options, row.codec, source('options')),
+    model: row.model, strategy: row.strategy, taxonomy: row.taxonomy, labels: decodeBlob(RUN_LABELS, row.labels, row.codec, source('labels')),
     status: row.status, total: row.total, done: row.done, costUsd: row.cost ?? 0, failed: row.failed,
     ...(row.note ? { note: row.note } : {}),
   };
+}
+
+function toResult(file: string, runId: string, row: ResultRow): ClipResult {
+  return decodeBlob(CLIP_RESULT, row.result, row.codec, { file, table: 'results', column: 'result', row: `run ${runId}, item ${row.item_id}, face ${row.face_index}` });
 }
 
 /** Runs, their items and their results in the SQLite store. Every write is one transaction. */
@@ -76,15 +98,15 @@ export class RunStore {
     const id = run.id ?? newRunId();
     const stamp = now();
     this.database
-      .prepare(`INSERT INTO runs (id, created_at, updated_at, fingerprint, inputs, options, model, strategy, taxonomy, labels, status, total)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 0)`)
-      .run(id, stamp, stamp, run.fingerprint, JSON.stringify(run.inputs), JSON.stringify(run.options), run.model, run.strategy, run.taxonomy, JSON.stringify(run.labels));
+      .prepare(`INSERT INTO runs (id, created_at, updated_at, fingerprint, inputs, options, model, strategy, taxonomy, labels, status, total, codec)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 0, ?)`)
+      .run(id, stamp, stamp, run.fingerprint, encodeBlob(run.inputs), encodeBlob(run.options), run.model, run.strategy, run.taxonomy, encodeBlob(run.labels), CODEC_VERSION);
     return this.getRun(id) as RunRecord;
   }
 
   getRun(id: string): RunRecord | undefined {
     const row = this.database.prepare(`${RUN_SELECT} WHERE runs.id = ?`).get(id) as RunRow | undefined;
-    return row && toRecord(row);
+    return row && toRecord(this.database.name, row);
   }
 
   /** The newest unfinished run with this fingerprint: what "run the same command again" resumes. */
@@ -92,12 +114,12 @@ export class RunStore {
     const row = this.database
       .prepare(`${RUN_SELECT} WHERE runs.fingerprint = ? AND runs.status != 'done' ORDER BY runs.created_at DESC LIMIT 1`)
       .get(fingerprint) as RunRow | undefined;
-    return row && toRecord(row);
+    return row && toRecord(this.database.name, row);
   }
 
   /** Runs, newest first. */
   listRuns(limit = 50): RunRecord[] {
-    return (this.database.prepare(`${RUN_SELECT} ORDER BY runs.created_at DESC LIMIT ?`).all(limit) as RunRow[]).map(toRecord);
+    return (this.database.prepare(`${RUN_SELECT} ORDER BY runs.created_at DESC LIMIT ?`).all(limit) as RunRow[]).map((row) => toRecord(this.database.name, row));
   }
 
   /** The newest run, for commands whose RUN argument is optional. */
@@ -105,8 +127,24 @@ export class RunStore {
     return this.listRuns(1)[0];
   }
 
+  /**
+   * The newest finished run with this fingerprint (the latest inserted, among runs created in the
+   * same millisecond): what a bench cell reuses instead of running again.
+   */
+  latestFinishedRun(fingerprint: string): RunRecord | undefined {
+    const row = this.database
+      .prepare(`${RUN_SELECT} WHERE runs.fingerprint = ? AND runs.status = 'done' ORDER BY runs.created_at DESC, runs.rowid DESC LIMIT 1`)
+      .get(fingerprint) as RunRow | undefined;
+    return row && toRecord(this.database.name, row);
+  }
+
   setStatus(id: string, status: RunStatus, note?: string): void {
     this.database.prepare('UPDATE runs SET status = ?, note = ?, updated_at = ? WHERE id = ?').run(status, note ?? null, now(), id);
+  }
+
+  /** Records the taxonomy's labels, in order, once the run knows them (a run is created before its taxonomy loads). */
+  setLabels(id: string, labels: readonly string[]): void {
+    this.database.prepare('UPDATE runs SET labels = ? WHERE id = ?').run(encodeBlob(labels), id);
   }
 
   /** Records the run's items once (a resumed run keeps its list); returns the ids of items already done. */
@@ -125,13 +163,13 @@ export class RunStore {
   /** Stores an item's results and marks it done, in one transaction. */
   saveItemResults(runId: string, itemId: string, results: readonly ClipResult[]): void {
     const insert = this.database.prepare(`INSERT OR REPLACE INTO results
-      (run_id, item_index, face_index, item_id, status, label, confidence, input_tokens, output_tokens, cost_usd, result, created_at)
-      VALUES (?, (SELECT item_index FROM items WHERE run_id = ? AND item_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      (run_id, item_index, face_index, item_id, status, label, confidence, input_tokens, output_tokens, cost_usd, result, created_at, codec)
+      VALUES (?, (SELECT item_index FROM items WHERE run_id = ? AND item_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const stamp = now();
     this.database.transaction(() => {
       for (const result of results) {
         insert.run(runId, runId, itemId, result.faceIndex, itemId, result.status, result.label ?? null, result.confidence ?? null,
-          result.usage.inputTokens, result.usage.outputTokens, result.costUsd, JSON.stringify(result), stamp);
+          result.usage.inputTokens, result.usage.outputTokens, result.costUsd, encodeBlob(result), stamp, CODEC_VERSION);
       }
       this.database.prepare('UPDATE items SET done_at = ? WHERE run_id = ? AND item_id = ?').run(stamp, runId, itemId);
       this.database.prepare('UPDATE runs SET updated_at = ? WHERE id = ?').run(stamp, runId);
@@ -140,8 +178,38 @@ export class RunStore {
 
   /** A run's results in item order (then face order). */
   getResults(runId: string): ClipResult[] {
-    const rows = this.database.prepare('SELECT result FROM results WHERE run_id = ? ORDER BY item_index, face_index').all(runId) as Array<{ result: string }>;
-    return rows.map((row) => JSON.parse(row.result) as ClipResult);
+    const rows = this.database
+      .prepare('SELECT result, codec, item_id, face_index FROM results WHERE run_id = ? ORDER BY item_index, face_index')
+      .all(runId) as ResultRow[];
+    return rows.map((row) => toResult(this.database.name, runId, row));
+  }
+
+  /** One result of a run, or `undefined` when the run has no such item and face. */
+  getResult(runId: string, itemId: string, faceIndex: number): ClipResult | undefined {
+    const row = this.database
+      .prepare('SELECT result, codec, item_id, face_index FROM results WHERE run_id = ? AND item_id = ? AND face_index = ?')
+      .get(runId, itemId, faceIndex) as ResultRow | undefined;
+    return row && toResult(this.database.name, runId, row);
+  }
+
+  /**
+   * Labels that runs of other models, with the same taxonomy, gave the media of `run` (matched by
+   * path and face), newest run first. Failed results, which carry no label, are left out.
+   */
+  listOtherModelLabels(run: Pick<RunRecord, 'id' | 'model' | 'taxonomy'>): OtherModelLabel[] {
+    const rows = this.database
+      .prepare(`SELECT items.path, results.face_index, runs.model, results.label, results.confidence, results.run_id
+        FROM results
+        JOIN items ON items.run_id = results.run_id AND items.item_index = results.item_index
+        JOIN runs ON runs.id = results.run_id
+        WHERE results.run_id != ? AND runs.model != ? AND runs.taxonomy = ? AND results.label IS NOT NULL
+          AND items.path IN (SELECT path FROM items WHERE run_id = ?)
+        ORDER BY runs.created_at DESC`)
+      .all(run.id, run.model, run.taxonomy, run.id) as Array<{ path: string; face_index: number; model: string; label: string; confidence: number | null; run_id: string }>;
+    return rows.map((row) => ({
+      path: row.path, faceIndex: row.face_index, model: row.model, label: row.label, runId: row.run_id,
+      ...(row.confidence === null ? {} : { confidence: row.confidence }),
+    }));
   }
 
   close(): void {

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import type { ClipResult } from '../../src/pipeline/clip-result.js';
-import { ReviewStore } from '../../src/review/review-store.js';
+import { ReviewStore } from '../../src/store/review-store.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { captureIo } from '../support/capture-io.js';
 import { makeTempDir } from '../support/make-clips.js';

@@ -5,7 +5,7 @@ import type { ClipResult } from '../../src/pipeline/clip-result.js';
 import { collectOtherOpinions } from '../../src/review/other-opinions.js';
 import { reviewPriority } from '../../src/review/review-priority.js';
 import { buildReviewQueue, filterReviewQueue } from '../../src/review/review-queue.js';
-import { ReviewStore, reviewKey } from '../../src/review/review-store.js';
+import { ReviewStore, reviewKey } from '../../src/store/review-store.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { makeTempDir } from '../support/make-clips.js';
 import { MockAnnotator } from '../support/mock-annotator.js';
@@ -77,7 +77,7 @@ describe('review queue on a real local-model run', () => {
       saveRun(store, second, [inputs.root], { model: 'mock:fear-llm' });
       const run = store.getRun(runId);
       if (!run) throw new Error('run missing');
-      const opinions = collectOtherOpinions(store.database, run);
+      const opinions = collectOtherOpinions(store, run);
       const queue = buildReviewQueue(results, new Map(), opinions);
       const clip = queue.find((item) => item.key === 'clip#0');
       expect(clip?.opinions).toEqual([expect.objectContaining({ model: 'mock:fear-llm', label: 'Fear' })]);

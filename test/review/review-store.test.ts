@@ -4,7 +4,7 @@ import { computeClassificationMetrics } from '../../src/eval/classification-metr
 import type { ClipResult } from '../../src/pipeline/clip-result.js';
 import { applyReviews } from '../../src/review/apply-reviews.js';
 import { computeReviewAgreement } from '../../src/review/review-agreement.js';
-import { ReviewStore, reviewKey } from '../../src/review/review-store.js';
+import { ReviewStore, reviewKey } from '../../src/store/review-store.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { basic7 } from '../../src/taxonomy/taxonomy.js';
 import { makeTempDir } from '../support/make-clips.js';

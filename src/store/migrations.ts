@@ -1,0 +1,126 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * One step of the store's schema: `up` takes a store at schema `version - 1` to `version`. Steps
+ * run in order, all of them in one transaction, so a store is never left between two versions.
+ * A released step never changes: a new release adds a step.
+ */
+export interface Migration {
+  /** The schema version (`PRAGMA user_version`) the store has after this step. */
+  readonly version: number;
+  /** What the step adds, for error messages. */
+  readonly description: string;
+  up(database: Database.Database): void;
+}
+
+/** The schema of emolabel 0.1, the first release with a store (`IF NOT EXISTS`: stores from before versions kept it too). */
+const SCHEMA_1 = `
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  inputs TEXT NOT NULL,
+  options TEXT NOT NULL,
+  model TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  taxonomy TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  status TEXT NOT NULL,
+  total INTEGER NOT NULL DEFAULT 0,
+  note TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_by_fingerprint ON runs (fingerprint, created_at);
+CREATE TABLE IF NOT EXISTS items (
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  item_index INTEGER NOT NULL,
+  item_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  truth TEXT,
+  done_at TEXT,
+  PRIMARY KEY (run_id, item_index)
+);
+CREATE TABLE IF NOT EXISTS results (
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  item_index INTEGER NOT NULL,
+  face_index INTEGER NOT NULL,
+  item_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  label TEXT,
+  confidence REAL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  result TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, item_index, face_index)
+);
+CREATE TABLE IF NOT EXISTS requests (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL,
+  item_id TEXT,
+  cache_key TEXT NOT NULL,
+  model TEXT NOT NULL,
+  from_cache INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  request TEXT NOT NULL,
+  response TEXT,
+  error TEXT,
+  input_tokens INTEGER NOT NULL DEFAULT 0,
+  output_tokens INTEGER NOT NULL DEFAULT 0,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  started_at TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_by_run ON requests (run_id);
+CREATE TABLE IF NOT EXISTS response_cache (
+  cache_key TEXT PRIMARY KEY,
+  model TEXT NOT NULL,
+  annotation TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reviews (
+  run_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  face_index INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  reviewer TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, item_id, face_index)
+);
+CREATE TABLE IF NOT EXISTS review_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  face_index INTEGER NOT NULL,
+  label TEXT,
+  previous_label TEXT,
+  reviewer TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  undone INTEGER NOT NULL DEFAULT 0
+);
+`;
+
+/**
+ * The cache keeps the provider's raw reply (JSON, to parse again on read), requests count reasoning
+ * tokens apart from output tokens, and every row with JSON blobs says which codec version wrote them
+ * (rows of schema 1 are codec 1).
+ */
+const SCHEMA_2 = `
+ALTER TABLE response_cache ADD COLUMN response TEXT;
+ALTER TABLE response_cache ADD COLUMN codec INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE requests ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN codec INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN codec INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE results ADD COLUMN codec INTEGER NOT NULL DEFAULT 1;
+`;
+
+/** Every schema step, in order: `MIGRATIONS[n]` has version `n + 1`. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: 'runs, items, results, requests, response cache, reviews', up: (database) => database.exec(SCHEMA_1) },
+  { version: 2, description: 'raw provider replies in the cache, reasoning tokens, codec versions', up: (database) => database.exec(SCHEMA_2) },
+];
+
+/** The schema version this emolabel writes: that of the last migration. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
