@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Annotation } from '../annotators/annotator.js';
+import type { Annotation, JsonValue } from '../annotators/annotator.js';
 import type { ClipResult, FrameRecord } from '../pipeline/clip-result.js';
 import { defineBlobCodec } from './blob-codec.js';
-import type { JsonValue, RequestSummary } from './request-log.js';
+import type { RequestSummary } from './request-summary.js';
 
 // Every JSON blob of the store, with a reader per codec version. Version 1 is what emolabel 0.1
 // wrote. Objects are loose (fields a later release adds pass through); the fields the store and its

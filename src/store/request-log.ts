@@ -1,18 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Annotation } from '../annotators/annotator.js';
+import type { Annotation, JsonValue } from '../annotators/annotator.js';
 import { CODEC_VERSION, decodeBlob, encodeBlob } from './blob-codec.js';
 import { CACHED_ANNOTATION, RAW_RESPONSE, REQUEST_SUMMARY } from './codecs.js';
+import type { RequestSummary } from './request-summary.js';
 
-/** What was sent, without the image bytes: hashes and sizes identify the images. */
-export interface RequestSummary {
-  readonly model: string;
-  readonly images: ReadonlyArray<{ sha256: string; width: number; height: number }>;
-  readonly taxonomy: string;
-  readonly parameters: Readonly<Record<string, unknown>>;
-}
-
-/** A JSON value, as `JSON.parse` returns it. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue } from '../annotators/annotator.js';
+export type { RequestSummary } from './request-summary.js';
 
 /** A request to log with {@link ResponseStore.record}, and its answer. */
 export interface LoggedRequest {
