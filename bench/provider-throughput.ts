@@ -29,6 +29,7 @@ import { describeMachine, formatMarkdownTable, secondsSince } from './support/be
 import { decodeImage } from '../src/media/decode-image.js';
 import { createTinyFaceDetector } from '../src/faces/tiny-face-detector.js';
 import { runAnnotation } from '../src/runs/run-annotation.js';
+import { runSpecOf } from '../src/runs/run-spec.js';
 import { RunStore } from '../src/store/run-store.js';
 
 interface Setting {
@@ -80,9 +81,9 @@ async function measure(setting: Setting, folder: string, server: FakeProviderPro
   const serverCpuBefore = server.cpuSeconds() ?? 0;
   const started = performance.now();
   try {
-    const outcome = await runAnnotation([folder], {
-      store, model: 'openai-compatible:bench', annotatorSettings: { baseUrl: server.url, env: {} },
-      strategy: 'grid', frames: 8, faces: 'largest', concurrency: setting.concurrency, workers: setting.workers,
+    const spec = runSpecOf([folder], { model: 'openai-compatible:bench', annotatorSettings: { baseUrl: server.url }, strategy: 'grid', frames: 8, faces: 'largest' });
+    const outcome = await runAnnotation(spec, {
+      store, env: {}, concurrency: setting.concurrency, workers: setting.workers,
       resilience: { rpm: setting.rpm, timeoutMs: 60_000, retry: { maxAttempts: 5 } },
       onResult: () => doneAt.push(performance.now()),
     });

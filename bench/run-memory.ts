@@ -19,6 +19,7 @@ import { startFakeProviderProcess } from './support/fake-provider.js';
 import { describeMachine, formatMarkdownTable, secondsSince } from './support/bench-report.js';
 import { mebibytes, startRssSampler } from './support/rss-sampler.js';
 import { runAnnotation } from '../src/runs/run-annotation.js';
+import { runSpecOf } from '../src/runs/run-spec.js';
 import { RunStore } from '../src/store/run-store.js';
 
 const CLIPS = Number(process.env.EMOLABEL_BENCH_CLIPS ?? '10000');
@@ -61,9 +62,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   let results = 0;
   try {
-    const outcome = await runAnnotation([folder], {
-      store, model: 'openai-compatible:bench', annotatorSettings: { baseUrl: server.url, env: {} },
-      strategy: 'grid', faces: 'none', concurrency: CONCURRENCY,
+    const spec = runSpecOf([folder], { model: 'openai-compatible:bench', annotatorSettings: { baseUrl: server.url }, strategy: 'grid', faces: 'none' });
+    const outcome = await runAnnotation(spec, {
+      store, env: {}, concurrency: CONCURRENCY,
       resilience: { timeoutMs: 60_000, retry: { maxAttempts: 5 } },
       onResult: (_results, progress) => {
         done = progress.done;

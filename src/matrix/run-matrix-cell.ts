@@ -12,8 +12,8 @@ import type { DatasetItem } from '../datasets/dataset-loader.js';
 import { EmolabelError } from '../errors.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import { currentItemId } from '../pipeline/item-scope.js';
-import { runAnnotation, type RunAnnotationOptions, type RunOutcome } from '../runs/run-annotation.js';
-import { runFingerprint, storedRunOptions } from '../runs/run-fingerprint.js';
+import { runAnnotation, type RunOutcome, type RunSession } from '../runs/run-annotation.js';
+import { runFingerprint, runSpecOf } from '../runs/run-spec.js';
 import { type RequestCost, ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import type { Taxonomy } from '../taxonomy/taxonomy.js';
@@ -44,7 +44,6 @@ export function matrixCellSettings(options: MatrixCellSettings): MatrixCellSetti
 export interface MatrixCellRunOptions extends MatrixCellSettings {
   readonly store: RunStore;
   readonly plan: MatrixCellPlan;
-  readonly taxonomy: Taxonomy;
   /** The cell's clips, gold labels in the cell's taxonomy. */
   readonly items: readonly DatasetItem[];
   /** `<out>/<cell>`: gets `predictions.csv` and the manifest the run reads. */
@@ -127,19 +126,17 @@ export async function runMatrixCell(options: MatrixCellRunOptions): Promise<Matr
   const sentItems = new Set<string>();
   let doneAtStart = 0;
   let freshReused = 0;
-  const runOptions: RunAnnotationOptions = {
+  // A cell is a run spec: its clips (by manifest), model, strategy, taxonomy, settings and frames.
+  const spec = runSpecOf([], {
+    model: plan.model, strategy: plan.strategy, taxonomy: plan.taxonomy, manifest, annotatorSettings: options.annotatorSettings, frames: options.frames,
+  });
+  const session: RunSession = {
     store,
     annotator: options.annotator,
-    model: plan.model,
-    strategy: plan.strategy,
-    taxonomy: options.taxonomy,
-    manifest,
-    annotatorSettings: options.annotatorSettings,
     cache: options.cache ?? true,
     maxCostUsd: options.maxCostUsd,
     resilience: options.resilience,
     middleware: [countSentItems(sentItems)],
-    frames: options.frames,
     concurrency: options.concurrency,
     stopSignal: options.stopSignal,
     signal: options.signal,
@@ -150,7 +147,7 @@ export async function runMatrixCell(options: MatrixCellRunOptions): Promise<Matr
       options.onProgress?.(progress.done, progress.total);
     },
   };
-  const finished = findCleanFinishedRun(store, runFingerprint([], storedRunOptions(runOptions)));
+  const finished = findCleanFinishedRun(store, runFingerprint(spec));
   let run: RunRecord;
   let results: ClipResult[];
   let stopped: RunOutcome['stopped'];
@@ -159,7 +156,7 @@ export async function runMatrixCell(options: MatrixCellRunOptions): Promise<Matr
     results = store.getResults(run.id);
     doneAtStart = run.done;
   } else {
-    const outcome = await runAnnotation([], runOptions);
+    const outcome = await runAnnotation(spec, session);
     ({ run, results, stopped } = outcome);
   }
   await exportPredictions(predictionsFile, items, results, store, run.id);

@@ -151,7 +151,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
           const annotator = makeAnnotator(plan.model, settings);
           try {
             ran = await runMatrixCell({
-              ...matrixCellSettings(options), store, plan, taxonomy, items, cellDir, annotator, annotatorSettings: storableSettings(settings),
+              ...matrixCellSettings(options), store, plan, items, cellDir, annotator, annotatorSettings: storableSettings(settings),
               maxCostUsd: options.maxCostUsd === undefined ? undefined : options.maxCostUsd - spentByCells,
               onProgress: (done, total) => options.onProgress?.(plan, done, total),
             });

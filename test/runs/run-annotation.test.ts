@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Annotation, AnnotationRequest } from '../../src/annotators/annotator.js';
 import { EmolabelError } from '../../src/errors.js';
 import { ResponseStore } from '../../src/store/request-log.js';
-import { runAnnotation, type RunAnnotationOptions } from '../../src/runs/run-annotation.js';
+import type { AnnotateOptions } from '../../src/pipeline/annotate.js';
+import { runAnnotation, type RunSession } from '../../src/runs/run-annotation.js';
+import { runSpecOf } from '../../src/runs/run-spec.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { demoFace } from '../support/demo-faces.js';
 import { loadFacesDev } from '../support/faces-dev.js';
@@ -33,23 +35,26 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
     store.close();
     cleanup();
   });
-  const base = (annotator: MockAnnotator, extra: Partial<RunAnnotationOptions> = {}): RunAnnotationOptions => ({
-    store, annotator, model: 'mock:scripted', faces: 'none', concurrency: 1, ...extra,
-  });
+  /** Runs `inputs` (or `extra.resume`) with `annotator`: the spec's fields of `extra` go to the spec, the others to the session. */
+  const run = (inputs: string[], annotator: MockAnnotator, extra: Partial<AnnotateOptions & RunSession & { resume: string }> = {}) => {
+    const { resume, model, strategy, taxonomy, frames, faces, faceMargin, manifest, clipFolders, annotatorSettings, ...session } = extra;
+    const target = resume ? { resume } : runSpecOf(inputs, { model: model ?? 'mock:scripted', faces: faces ?? 'none', strategy, taxonomy, frames, faceMargin, manifest, clipFolders, annotatorSettings });
+    return runAnnotation(target, { store, annotator, concurrency: 1, ...session });
+  };
 
   it('stops on request, then the same call finishes only the remaining items', async () => {
     const stop = new AbortController();
     const first = new MockAnnotator([paid]);
     let seen = 0;
-    const interrupted = await runAnnotation([images], base(first, {
+    const interrupted = await run([images], first, {
       stopSignal: stop.signal, onResult: () => (++seen === 2 ? stop.abort() : undefined),
-    }));
+    });
     expect(interrupted.stopped?.reason).toBe('interrupted');
     expect(interrupted.run).toMatchObject({ status: 'interrupted', done: 2, total: 6 });
     expect(first.calls).toHaveLength(2);
 
     const second = new MockAnnotator([paid]);
-    const finished = await runAnnotation([images], base(second));
+    const finished = await run([images], second);
     expect(finished.resumed).toBe(true);
     expect(finished.run.id).toBe(interrupted.run.id);
     expect(second.calls).toHaveLength(4);
@@ -66,27 +71,27 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
     }));
     const high = (): Annotation => ({ status: 'ok', label: 'high', confidence: 0.9, usage: { inputTokens: 10, outputTokens: 2 }, costUsd: 0.001 });
     const stop = new AbortController();
-    const first = await runAnnotation([images], base(new MockAnnotator([high]), {
+    const first = await run([images], new MockAnnotator([high]), {
       taxonomy: taxonomyFile, resilience: { timeoutMs: 2_000 }, stopSignal: stop.signal, onResult: () => stop.abort(),
-    }));
+    });
     expect(first.run).toMatchObject({ status: 'interrupted', done: 1, taxonomy: 'arousal' });
 
     // The same command with another timeout is the same run.
     const stop2 = new AbortController();
-    const second = await runAnnotation([images], base(new MockAnnotator([high]), {
+    const second = await run([images], new MockAnnotator([high]), {
       taxonomy: taxonomyFile, resilience: { timeoutMs: 20_000 }, stopSignal: stop2.signal, onResult: () => stop2.abort(),
-    }));
+    });
     expect(second.run.id).toBe(first.run.id);
 
     // --resume by id alone: the taxonomy comes back from its file.
-    const resumed = await runAnnotation([], base(new MockAnnotator([high]), { resume: first.run.id }));
+    const resumed = await run([], new MockAnnotator([high]), { resume: first.run.id });
     expect(resumed.run).toMatchObject({ status: 'done', done: 6 });
     expect(new Set(resumed.results.map((result) => `${result.taxonomy}:${result.label}`))).toEqual(new Set(['arousal:high']));
   });
 
   it('answers a second identical run from the cache: zero requests, same labels, no cost', async () => {
     const fresh = new MockAnnotator([paid]);
-    const again = await runAnnotation([images], base(fresh, { frames: 8 }));
+    const again = await run([images], fresh, { frames: 8 });
     expect(again.resumed).toBe(false);
     expect(fresh.calls).toHaveLength(0);
     expect(again.requests).toEqual({ sent: 0, cached: 6 });
@@ -98,21 +103,21 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
 
   it('sends every request again with cache off', async () => {
     const annotator = new MockAnnotator([paid]);
-    const outcome = await runAnnotation([images], base(annotator, { cache: false, frames: 7 }));
+    const outcome = await run([images], annotator, { cache: false, frames: 7 });
     expect(annotator.calls).toHaveLength(6);
     expect(outcome.requests).toEqual({ sent: 6, cached: 0 });
   });
 
   it('stops before passing --max-cost, and resumes with a higher budget', async () => {
     const annotator = new MockAnnotator([paid]);
-    const capped = await runAnnotation([images], base(annotator, { cache: false, frames: 3, maxCostUsd: 0.035 }));
+    const capped = await run([images], annotator, { cache: false, frames: 3, maxCostUsd: 0.035 });
     expect(capped.stopped?.reason).toBe('budget');
     expect(capped.stopped?.message).toMatch(/Budget reached: \$0\.0300 spent of `maxCostUsd` \$0\.0350/);
     expect(annotator.calls).toHaveLength(3);
     expect(capped.run).toMatchObject({ status: 'stopped', done: 3 });
 
     const more = new MockAnnotator([paid]);
-    const resumed = await runAnnotation([], base(more, { resume: capped.run.id, cache: false, maxCostUsd: 1 }));
+    const resumed = await run([], more, { resume: capped.run.id, cache: false, maxCostUsd: 1 });
     expect(more.calls).toHaveLength(3);
     expect(resumed.run).toMatchObject({ status: 'done', done: 6 });
     expect(resumed.summary.costUsd).toBeCloseTo(0.06, 10);
@@ -126,7 +131,7 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
     // A store of its own: the other tests' cached answers for these images would make them free.
     const own = RunStore.open(join(dir, 'budget.db'));
     const first = new MockAnnotator([paid]);
-    const capped = await runAnnotation([join(dir, 'clip')], base(first, { store: own, clipFolders: true, frames: 3, maxCostUsd: 0.025 }));
+    const capped = await run([join(dir, 'clip')], first, { store: own, clipFolders: true, frames: 3, maxCostUsd: 0.025 });
     expect(capped.stopped?.reason).toBe('budget');
     expect(first.calls).toHaveLength(2);
     expect(capped.run).toMatchObject({ done: 0 });
@@ -134,7 +139,7 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
 
     // Resumed under the same budget: $0.02 is already spent, so the third request would pass it.
     const again = new MockAnnotator([paid]);
-    const resumed = await runAnnotation([], base(again, { store: own, resume: capped.run.id, maxCostUsd: 0.025 }));
+    const resumed = await run([], again, { store: own, resume: capped.run.id, maxCostUsd: 0.025 });
     own.close();
     expect(resumed.stopped?.reason).toBe('budget');
     expect(again.calls).toHaveLength(0);
@@ -143,11 +148,11 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
 
   it('lets free answers through a $0 budget, and stops a priced one before it is sent', async () => {
     const free = new MockAnnotator([{ status: 'ok', label: 'Happy', confidence: 0.9, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0 }]);
-    const freeRun = await runAnnotation([images], base(free, { cache: false, maxCostUsd: 0 }));
+    const freeRun = await run([images], free, { cache: false, maxCostUsd: 0 });
     expect(freeRun.stopped).toBeUndefined();
     expect(freeRun.run).toMatchObject({ status: 'done', done: 6 });
     const priced = new MockAnnotator([paid]);
-    const pricedRun = await runAnnotation([images], base(priced, { cache: false, maxCostUsd: 0, estimateCostUsd: () => 0.01 }));
+    const pricedRun = await run([images], priced, { cache: false, maxCostUsd: 0, estimateCostUsd: () => 0.01 });
     expect(pricedRun.stopped?.reason).toBe('budget');
     expect(priced.calls).toHaveLength(0);
   });
@@ -159,7 +164,7 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
       if (calls === 3) throw new EmolabelError('fatal_provider_error', 'mock answered HTTP 401: invalid key — set MOCK_API_KEY');
       return paid(request);
     }]);
-    const outcome = await runAnnotation([images], base(annotator, { cache: false, frames: 2 }));
+    const outcome = await run([images], annotator, { cache: false, frames: 2 });
     expect(outcome.stopped).toEqual({ reason: 'fatal', message: 'mock answered HTTP 401: invalid key — set MOCK_API_KEY' });
     expect(outcome.run).toMatchObject({ status: 'stopped', done: 2 });
   });
@@ -171,7 +176,7 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
         throw new EmolabelError('missing_api_key', 'Set OPENAI_API_KEY to use openai:gpt-4o-mini.');
       },
     });
-    await expect(runAnnotation([images], base(annotator, { frames: 5 }))).rejects.toThrow('Set OPENAI_API_KEY');
+    await expect(run([images], annotator, { frames: 5 })).rejects.toThrow('Set OPENAI_API_KEY');
     expect(store.listRuns()).toHaveLength(before);
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmolabelError } from '../../src/errors.js';
 import type { ClipResult } from '../../src/pipeline/clip-result.js';
 import { runAnnotation } from '../../src/runs/run-annotation.js';
+import { parseRunSpec, runFingerprint, runSpecOf } from '../../src/runs/run-spec.js';
 import { migrateDatabase } from '../../src/store/migrate-database.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations.js';
 import { openDatabase } from '../../src/store/open-database.js';
@@ -176,7 +177,9 @@ describe('a store written by emolabel 0.1 (schema 1, test/fixtures/store-v1)', (
 
   it('resumes the interrupted run: every item ends labelled, the earlier result and its review kept', async () => {
     const [earlier] = store.getResults(localRun.id);
-    const outcome = await inFolder(work, () => runAnnotation([], { store, resume: localRun.id }));
+    // Its stored options are a valid run spec with the fingerprint 0.1 gave it: the same command finds the run again.
+    expect(runFingerprint(parseRunSpec({ ...localRun.options, inputs: localRun.inputs }, 'the 0.1 run'))).toBe(localRun.fingerprint);
+    const outcome = await inFolder(work, () => runAnnotation({ resume: localRun.id }, { store }));
     expect(outcome.resumed).toBe(true);
     expect(outcome.run).toMatchObject({ id: localRun.id, status: 'done', done: 3, total: 3 });
     expect(outcome.results.map((result) => result.id)).toEqual(['sample1', 'sample2', 'sample3']);
@@ -189,7 +192,7 @@ describe('a store written by emolabel 0.1 (schema 1, test/fixtures/store-v1)', (
   it('answers the same LLM run again from the cache emolabel 0.1 filled, sending nothing', async () => {
     // The base URL of the server that answered then: nothing listens there now, so a cache miss would fail.
     const settings = llmRun.options.annotatorSettings as { baseUrl: string };
-    const again = await inFolder(work, () => runAnnotation(['more'], { store, model: 'openai-compatible:any', concurrency: 1, annotatorSettings: { baseUrl: settings.baseUrl } }));
+    const again = await inFolder(work, () => runAnnotation(runSpecOf(['more'], { model: 'openai-compatible:any', annotatorSettings: { baseUrl: settings.baseUrl } }), { store, concurrency: 1 }));
     expect(again.run.id).not.toBe(llmRun.id);
     expect(again.requests).toEqual({ sent: 0, cached: 2 });
     expect(again.results.map((result) => [result.id, result.status, result.label])).toEqual([['sample4', 'ok', 'Happy'], ['sample5', 'ok', 'Happy']]);

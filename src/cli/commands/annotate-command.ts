@@ -6,14 +6,15 @@ import { withFlagNames } from '../flag-names.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
 import { createInterruptController } from '../interrupt-controller.js';
 import { createProgressReporter } from '../progress-reporter.js';
-import { addProviderLimitOptions, type ProviderLimitFlags, resilienceOptionsFromFlags } from '../provider-limit-options.js';
+import { addProviderLimitOptions } from '../provider-limit-options.js';
+import { type RunSpecFlags, runSpecFromFlags, type SessionFlags, sessionFromFlags } from '../run-flags.js';
 import { createAnnotator } from '../../annotators/annotator-registry.js';
 import { createResilienceStats, formatResilienceStats } from '../../runs/resilience/resilience-stats.js';
 import { estimateRun } from '../../runs/estimate-run.js';
 import { formatCostEstimate } from '../../runs/format-cost-estimate.js';
 import { EmolabelError } from '../../errors.js';
-import type { AnnotateOptions } from '../../pipeline/annotate.js';
 import { runAnnotation, type RunOutcome } from '../../runs/run-annotation.js';
+import { annotateOptionsOf } from '../../runs/run-spec.js';
 import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';
 import { formatResultsTable } from '../../output/format-table.js';
@@ -22,52 +23,12 @@ import { getStrategy } from '../../strategies/strategy-registry.js';
 import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
 
 /** Parsed flags of `emolabel annotate`. */
-export interface AnnotateFlags extends ProviderLimitFlags {
+export interface AnnotateFlags extends RunSpecFlags, SessionFlags {
   readonly out?: string;
-  readonly model: string;
-  readonly strategy: string;
-  readonly taxonomy: string;
-  readonly frames: number;
-  readonly faces: 'largest' | 'all' | 'none';
-  readonly faceMargin: number;
-  readonly manifest?: string;
-  readonly clipFolders?: boolean;
-  readonly concurrency: number;
-  readonly workers?: number;
-  readonly saveFrames?: string;
   readonly quiet?: boolean;
-  readonly baseUrl?: string;
-  readonly apiKeyEnv?: string;
-  readonly prompt?: string;
-  readonly detail?: string;
-  readonly imageSize?: number;
-  readonly maxImages?: number;
-  readonly priceTable?: string;
   readonly dryRun?: boolean;
   readonly db: string;
   readonly resume?: string;
-}
-
-/** Maps CLI flags onto library options (paths resolved against the working directory). */
-export function annotateOptionsFromFlags(flags: AnnotateFlags, cwd: string): AnnotateOptions {
-  return {
-    model: flags.model,
-    strategy: flags.strategy,
-    // A taxonomy file by absolute path, so a resume from another folder finds it.
-    taxonomy: flags.taxonomy.endsWith('.json') ? resolve(cwd, flags.taxonomy) : flags.taxonomy,
-    frames: flags.frames,
-    faces: flags.faces,
-    faceMargin: flags.faceMargin,
-    manifest: flags.manifest && resolve(cwd, flags.manifest),
-    clipFolders: flags.clipFolders,
-    concurrency: flags.concurrency,
-    workers: flags.workers,
-    saveFramesDir: flags.saveFrames && resolve(cwd, flags.saveFrames),
-    annotatorSettings: {
-      baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail, imageSize: flags.imageSize,
-      maxImagesPerRequest: flags.maxImages, priceTable: flags.priceTable && resolve(cwd, flags.priceTable),
-    },
-  };
 }
 
 export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCode) => {
@@ -107,28 +68,23 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
       const taxonomy = resolveTaxonomy(flags.taxonomy);
       // An unknown strategy is a usage error for --dry-run too, not an estimate of something that cannot run.
       if (flags.strategy !== undefined) getStrategy(flags.strategy);
+      const spec = flags.resume ? undefined : runSpecFromFlags(inputs, flags, io.cwd);
       if (flags.dryRun) {
-        const estimate = await estimateRun(inputs.map((input) => resolve(io.cwd, input)), { ...annotateOptionsFromFlags(flags, io.cwd), taxonomy });
+        const estimate = await estimateRun(spec?.inputs ?? [], { ...annotateOptionsOf(spec ?? runSpecFromFlags(inputs, flags, io.cwd), sessionFromFlags(flags, io.cwd)), taxonomy });
         io.stdout.write(formatCostEstimate(estimate));
         return setExitCode(EXIT.ok);
       }
-      const options = annotateOptionsFromFlags(flags, io.cwd);
       // A missing key or base URL fails here, before the store is opened or any work is done.
-      if (!flags.resume) createAnnotator(flags.model, options.annotatorSettings).checkReady?.();
+      if (spec) createAnnotator(spec.model, spec.annotatorSettings).checkReady?.();
       const resilienceStats = createResilienceStats();
       const progress = createProgressReporter(io, { quiet: flags.quiet, detail: () => formatResilienceStats(resilienceStats) });
       const interrupt = createInterruptController(io);
       const store = RunStore.open(resolve(io.cwd, flags.db));
       let outcome: RunOutcome;
       try {
-        outcome = await runAnnotation(inputs.map((input) => resolve(io.cwd, input)), {
-          ...options,
-          taxonomy: flags.resume ? undefined : taxonomy,
+        outcome = await runAnnotation(spec ?? { resume: flags.resume ?? '' }, {
+          ...sessionFromFlags(flags, io.cwd, resilienceStats),
           store,
-          resume: flags.resume,
-          cache: flags.cache,
-          maxCostUsd: flags.maxCost,
-          resilience: resilienceOptionsFromFlags(flags, resilienceStats),
           stopSignal: interrupt.signal,
           onRunStart: (run, { total, done, resumed }) => {
             if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${total} items${resumed ? `, ${done} already done` : ''}\n`);
