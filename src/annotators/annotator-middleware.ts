@@ -49,6 +49,7 @@ export function wrapAnnotator({ annotator, middleware }: { annotator: Annotator;
     capabilities,
     settingsIdentity: annotator.settingsIdentity,
     ...(annotator.estimate ? { estimate: annotator.estimate.bind(annotator) } : {}),
+    ...(annotator.reparse ? { reparse: annotator.reparse.bind(annotator) } : {}),
     ...(annotator.checkReady ? { checkReady: annotator.checkReady.bind(annotator) } : {}),
     ...(annotator.close ? { close: annotator.close.bind(annotator) } : {}),
     annotate: (request) => call(0, request),

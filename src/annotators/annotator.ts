@@ -78,6 +78,12 @@ export interface Annotation {
   readonly attempts?: number;
   /** Answered from the response cache: no request was sent, so usage and cost are 0. */
   readonly cached?: boolean;
+  /**
+   * The provider's reply as this annotator can read it again ({@link Annotator.reparse}): the
+   * response cache keeps it, so a parser fix reaches cached answers. Absent when the answer took
+   * more than one reply (a repair).
+   */
+  readonly providerResponse?: JsonValue;
 }
 
 /** A value that survives JSON: what settings identities and worker settings are made of. */
@@ -139,6 +145,11 @@ export interface Annotator {
    * dry run. Absent for free annotators; a metered annotator without it has an unknown cost.
    */
   estimate?(request: AnnotationRequest): RequestEstimate;
+  /**
+   * The answer to `request` read again, with today's parser, from a `providerResponse` this
+   * annotator gave before (a cached one). Undefined when it no longer reads: the cache then asks again.
+   */
+  reparse?(request: AnnotationRequest, response: JsonValue): Annotation | undefined;
   /**
    * Throws when the annotator cannot work as configured (a missing API key or base URL), so a run
    * fails before any work instead of on every item. Makes no request.

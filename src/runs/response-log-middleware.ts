@@ -1,7 +1,7 @@
-import type { Annotation } from '../annotators/annotator.js';
+import type { Annotation, JsonValue } from '../annotators/annotator.js';
 import { type AnnotatorMiddleware, isMetered } from '../annotators/annotator-middleware.js';
 import { currentItemId } from '../pipeline/item-scope.js';
-import type { ResponseStore } from '../store/request-log.js';
+import type { CachedResponse, ResponseStore } from '../store/request-log.js';
 import { identifyRequest } from './request-identity.js';
 
 export interface ResponseLogOptions {
@@ -19,6 +19,20 @@ export interface ResponseLogOptions {
  * before the caller sees it. What was paid for is never lost, and never paid for twice. Applies to
  * metered annotators only (the free local model is neither cached nor logged).
  */
+/**
+ * The answer a cache entry gives: read again from the provider's stored reply when the annotator
+ * can (so parser fixes reach cached answers), else the stored annotation. A stored reply that no
+ * longer reads is a miss: the request is sent again.
+ */
+function cachedAnswer(entry: CachedResponse | undefined, reparse: ((response: JsonValue) => Annotation | undefined) | undefined): Annotation | undefined {
+  if (entry === undefined) return undefined;
+  if (entry.response === undefined || reparse === undefined) return entry.annotation;
+  const fresh = reparse(entry.response);
+  if (fresh === undefined) return undefined;
+  const { providerResponse: _stored, ...annotation } = fresh;
+  return annotation;
+}
+
 export function responseLogMiddleware(options: ResponseLogOptions): AnnotatorMiddleware {
   return {
     specificationVersion: 'v1',
@@ -29,7 +43,8 @@ export function responseLogMiddleware(options: ResponseLogOptions): AnnotatorMid
       const startedAt = new Date().toISOString();
       const itemId = currentItemId();
       if (options.useCache !== false) {
-        const cached = options.responses.cached(cacheKey);
+        const reparse = annotator.reparse && ((response: JsonValue) => annotator.reparse?.(request, response));
+        const cached = cachedAnswer(options.responses.cachedEntry(cacheKey), reparse);
         if (cached !== undefined) {
           options.responses.record({ runId: options.runId, itemId, cacheKey, request: summary, annotation: cached, fromCache: true, startedAt, durationMs: 0 });
           if (options.stats) options.stats.cached += 1;
@@ -38,9 +53,9 @@ export function responseLogMiddleware(options: ResponseLogOptions): AnnotatorMid
         }
       }
       const started = performance.now();
-      const annotation = await next(request);
+      const { providerResponse: response, ...annotation } = await next(request);
       const durationMs = Math.round(performance.now() - started);
-      options.responses.record({ runId: options.runId, itemId, cacheKey, request: summary, annotation, fromCache: false, startedAt, durationMs });
+      options.responses.record({ runId: options.runId, itemId, cacheKey, request: summary, annotation, ...(response === undefined ? {} : { response }), fromCache: false, startedAt, durationMs });
       if (options.stats) options.stats.sent += 1;
       return annotation;
     },

@@ -1,4 +1,5 @@
-import type { Annotation, AnnotationRequest, Annotator, ImageLayout, Usage } from '../annotator.js';
+import { z } from 'zod';
+import type { Annotation, AnnotationRequest, Annotator, ImageLayout, JsonValue, Usage } from '../annotator.js';
 import { annotationJsonSchema, type AnnotationFields, type AnnotationSchema, createAnnotationSchema } from './annotation-schema.js';
 import { type ApiKeySource, loadApiKey } from './api-key.js';
 import { buildUserParts, formatHint, prepareImage, promptValues } from './build-llm-request.js';
@@ -48,6 +49,20 @@ export const TRANSPORT_TIMEOUT_MS = 10 * 60_000;
 
 /** Name of the structured-output schema / tool the model fills in. */
 export const ANNOTATION_SCHEMA_NAME = 'record_emotion';
+
+/** A stored provider reply, as {@link Annotator.reparse} reads it back. */
+const llmReplySchema = z.object({
+  text: z.string().optional(),
+  value: z.unknown().optional(),
+  refusal: z.string().optional(),
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
+  finishReason: z.string().optional(),
+});
+
+/** The reply as JSON, for the response cache (undefined fields left out). */
+function replyAsJson(reply: LlmReply): JsonValue {
+  return JSON.parse(JSON.stringify(reply)) as JsonValue;
+}
 
 function addUsage(total: Usage, reply: LlmReply): Usage {
   return { inputTokens: total.inputTokens + reply.usage.inputTokens, outputTokens: total.outputTokens + reply.usage.outputTokens };
@@ -133,6 +148,20 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
   };
 
   const detail = settings.detail ?? definition.defaultDetail ?? 'auto';
+  /**
+   * The answer one reply gives on its own (labelled or refused, with the reply kept as
+   * `providerResponse` for the response cache), or what is wrong with it when it needs a repair.
+   */
+  const readReply = (reply: LlmReply, schema: AnnotationSchema, warnings: readonly string[]): Annotation | { parsed: { problem: string }; rawText?: string } => {
+    const rawText = reply.text ?? (reply.value === undefined ? undefined : JSON.stringify(reply.value));
+    const common = { usage: reply.usage, costUsd: price ? costOfUsage(price, reply.usage) : undefined, promptVersion: prompt.version, warnings, providerResponse: replyAsJson(reply) };
+    if (reply.refusal !== undefined) return { ...common, status: 'refused', rawText: reply.refusal || rawText, error: `${id} declined to label the images` };
+    const parsed = parseReply(reply, schema);
+    if (parsed.kind === 'refused') return { ...common, status: 'refused', rawText: parsed.text, error: `${id} declined to label the images` };
+    if (parsed.kind === 'ok') return okAnnotation(parsed.fields, { ...common, rawText });
+    return { parsed, ...(rawText === undefined ? {} : { rawText }) };
+  };
+
   return {
     specificationVersion: 'v1',
     provider: definition.provider,
@@ -145,6 +174,12 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     estimate: (request) => {
       const estimate = estimateRequestCost({ price, prompt, taxonomy: request.taxonomy, images: request.images, layout: request.layout, imageSize: settings.imageSize, detail });
       return { usage: { inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens }, costUsd: estimate.costUsd, ...(priceTable.checked ? { priceChecked: priceTable.checked } : {}) };
+    },
+    reparse(request, response) {
+      const reply = llmReplySchema.safeParse(response);
+      if (!reply.success) return undefined;
+      const read = readReply(reply.data, schemaFor(request.taxonomy), fixedWarnings);
+      return 'status' in read ? read : undefined;
     },
     checkReady: () => void ready(),
     async annotate(request: AnnotationRequest): Promise<Annotation> {
@@ -173,13 +208,11 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
         maxOutputTokens: settings.maxOutputTokens,
       };
       const first = await send(client, llmRequest, request.signal, id);
-      let usage = addUsage({ inputTokens: 0, outputTokens: 0 }, first);
-      const rawText = first.text ?? (first.value === undefined ? undefined : JSON.stringify(first.value));
+      const read = readReply(first, schema, warnings);
+      if ('status' in read) return read;
+      const { parsed, rawText } = read;
+      let usage = first.usage;
       const common = () => ({ usage, costUsd: price ? costOfUsage(price, usage) : undefined, promptVersion: prompt.version, warnings });
-      if (first.refusal !== undefined) return { ...common(), status: 'refused', rawText: first.refusal || rawText, error: `${id} declined to label the images` };
-      const parsed = parseReply(first, schema);
-      if (parsed.kind === 'refused') return { ...common(), status: 'refused', rawText: parsed.text, error: `${id} declined to label the images` };
-      if (parsed.kind === 'ok') return okAnnotation(parsed.fields, { ...common(), rawText });
 
       const repairValues = { labels: taxonomy.labels.join(', '), actionUnits: prompt.mode === 'au-cot', problem: parsed.problem, previousAnswer: rawText ?? '' };
       const repairRequest: LlmRequest = {
@@ -194,6 +227,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
       const repairText = second.refusal ?? second.text ?? (second.value === undefined ? '' : JSON.stringify(second.value));
       if (repaired.kind === 'ok') {
         warnings.push(`first answer unusable (${parsed.problem}); repaired with one more request`);
+        // Two replies made this answer: no single provider response to read again from the cache.
         return okAnnotation(repaired.fields, { ...common(), rawText: repairText });
       }
       const secondProblem = repaired.kind === 'invalid' ? repaired.problem : 'the repair request was declined';
