@@ -100,6 +100,37 @@ export class BudgetExceededError extends EmolabelError {
   }
 }
 
+/** Classes an error can be rebuilt as after crossing a thread boundary, by `name`. */
+const ERROR_CLASSES: Readonly<Record<string, { prototype: EmolabelError }>> = { EmolabelError, TimeoutError, BudgetExceededError };
+
+/** An error as plain data (structured-clone safe): its class name, message and every field. */
+export interface ErrorData {
+  readonly name: string;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** `error` as {@link ErrorData}: an emolabel error keeps all its fields (code, path, HTTP status, timeout …). */
+export function errorToData(error: unknown): ErrorData {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {} };
+  const fields = Object.fromEntries(Object.entries(error).filter(([key, value]) => key !== 'cause' && (value === null || typeof value !== 'object')));
+  return { name: error.name, message: error.message, fields };
+}
+
+/**
+ * The error {@link errorToData} described, rebuilt: an emolabel error of the same class with the same
+ * fields (so `isInstance`, `code` and `timeoutMs` still hold), else an `Error` with the same name.
+ */
+export function errorFromData(data: ErrorData): Error {
+  const known = ERROR_CLASSES[data.name] ?? (typeof data.fields.code === 'string' ? EmolabelError : undefined);
+  const error = known ? (Object.create(known.prototype) as Error) : new Error(data.message);
+  Object.defineProperty(error, 'message', { value: data.message, writable: true, configurable: true });
+  if (known) Object.defineProperty(error, MARKER, { value: true });
+  Object.assign(error, data.fields);
+  if (!known) error.name = data.name;
+  return error;
+}
+
 /** A short, single-line description of any thrown value, for per-item error columns. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message.replace(/\s+/g, ' ').trim();

@@ -2,7 +2,7 @@ import type { AnnotatorCapabilities } from '../../annotators/annotator.js';
 import type { Strategy } from '../../strategies/strategy.js';
 import type { ClipResult } from '../clip-result.js';
 import type { ItemFaces } from '../item-faces.js';
-import { EmolabelError, type EmolabelErrorCode } from '../../errors.js';
+import { type ErrorData, errorFromData, errorToData } from '../../errors.js';
 import type { FaceMode } from '../../faces/find-faces.js';
 import type { MediaItem } from '../../media/media-item.js';
 import type { RgbImage } from '../../media/rgb-image.js';
@@ -39,13 +39,8 @@ export type WorkerRequest =
   | { readonly type: 'task'; readonly taskId: number; readonly item: MediaItem }
   | { readonly type: 'abort'; readonly taskId: number };
 
-/** An error as it crosses the thread boundary: enough to rebuild the same message and code. */
-export interface SerialisedError {
-  readonly name: string;
-  readonly message: string;
-  readonly code?: string;
-  readonly path?: string;
-}
+/** An error as it crosses the thread boundary: its class, message and every field. */
+export type SerialisedError = ErrorData;
 
 /** Worker → main thread. */
 export type WorkerReply =
@@ -54,21 +49,11 @@ export type WorkerReply =
   | { readonly type: 'faces'; readonly taskId: number; readonly faces: ItemFaces }
   | { readonly type: 'error'; readonly taskId: number; readonly error: SerialisedError };
 
-export function serialiseError(error: unknown): SerialisedError {
-  if (error instanceof EmolabelError) return { name: error.name, message: error.message, code: error.code, path: error.path };
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
-}
+/** An error as data for the main thread, every field kept. */
+export const serialiseError = errorToData;
 
-/** The thrown value the main thread sees: an `EmolabelError` with the same code, or an `Error` with the same name. */
-export function deserialiseError(error: SerialisedError): Error {
-  if (error.code !== undefined && error.name === 'EmolabelError') {
-    return new EmolabelError(error.code as EmolabelErrorCode, error.message, { path: error.path });
-  }
-  const rebuilt = new Error(error.message);
-  rebuilt.name = error.name;
-  return rebuilt;
-}
+/** The thrown value the main thread sees: the same emolabel error class with the same fields, or an `Error` with the same name. */
+export const deserialiseError = errorFromData;
 
 function imagesOf(faces: ItemFaces): RgbImage[] {
   return [...faces.frames.map((frame) => frame.image), ...faces.tracks.flatMap((track) => track.crops.map((crop) => crop.image))];
