@@ -5,10 +5,12 @@ import { z } from 'zod';
 import type { Annotation, AnnotationRequest, Annotator } from '../../src/annotators/annotator.js';
 import { type AnnotatorProvider, createAnnotator, createAnnotatorRegistry, listProviders, registerProvider } from '../../src/annotators/annotator-registry.js';
 import { runCli } from '../../src/cli/main.js';
+import { annotate } from '../../src/pipeline/annotate.js';
 import { basic7 } from '../../src/taxonomy/taxonomy.js';
 import { captureIo } from '../support/capture-io.js';
 import { demoFace } from '../support/demo-faces.js';
 import { makeTempDir } from '../support/make-clips.js';
+import { createThreadReportingAnnotator } from '../support/thread-reporting-annotator.js';
 
 const DOLLARS_PER_IMAGE = 0.01;
 
@@ -83,6 +85,24 @@ describe('a provider registered by a user works like a built-in one', () => {
     const cached = await annotate();
     expect(cached.code).toBe(0);
     expect(calls).toHaveLength(8);
+  });
+});
+
+describe('a user\'s annotator that can be rebuilt in a worker thread runs there, like the local model', () => {
+  it('labels whole items on the workers when it declares capabilities.worker', async () => {
+    registerProvider({
+      specificationVersion: 'v1', name: 'threads', description: 'reports its thread (test provider)', defaultModel: 'v1',
+      settingsSchema: z.strictObject({ label: z.string().optional() }),
+      annotator: (_modelId, settings) => createThreadReportingAnnotator(settings),
+    });
+    const { results } = await annotate([demoFace(1), demoFace(2), demoFace(3), demoFace(4)], { model: 'threads', annotatorSettings: { label: 'Happy' }, workers: 2, concurrency: 2 });
+    const labelled = results.filter((result) => result.status === 'ok');
+    expect(labelled.length).toBeGreaterThan(0);
+    for (const result of labelled) {
+      expect(result.label).toBe('Happy');
+      // The main thread is thread 0: these answers came from worker threads, rebuilt with the same settings.
+      expect(result.rationale).toMatch(/^thread [1-9]\d*$/);
+    }
   });
 });
 
