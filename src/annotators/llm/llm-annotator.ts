@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Annotation, AnnotationRequest, Annotator, ImageLayout, JsonValue, Usage } from '../annotator.js';
-import { annotationJsonSchema, type AnnotationFields, type AnnotationSchema, createAnnotationSchema } from './annotation-schema.js';
+import { annotationFromFields } from './annotation-from-fields.js';
+import { annotationJsonSchema, type AnnotationSchema, createAnnotationSchema } from './annotation-schema.js';
 import { type ApiKeySource, loadApiKey } from './api-key.js';
 import { buildUserParts, formatHint, prepareImage, promptValues } from './build-llm-request.js';
 import type { ImageDetail } from '../cost/image-tokens.js';
@@ -93,21 +94,6 @@ function warningsFor(definition: LlmProviderDefinition, settings: ResolvedLlmSet
   return warnings;
 }
 
-function okAnnotation(fields: AnnotationFields, common: Omit<Annotation, 'status'>): Annotation {
-  const warnings = fields.faceVisible ? common.warnings : [...(common.warnings ?? []), 'the model saw no face in the images'];
-  return {
-    ...common,
-    status: 'ok',
-    label: fields.label,
-    confidence: fields.confidence,
-    distribution: fields.distribution ?? undefined,
-    rationale: [fields.interpretation, fields.rationale].filter(Boolean).join(' ') || undefined,
-    faceVisible: fields.faceVisible,
-    actionUnits: fields.actionUnits,
-    warnings,
-  };
-}
-
 /**
  * The annotator shared by every LLM provider: renders the versioned prompt, sends the images as
  * JPEG with the taxonomy's schema as structured output at temperature 0, turns refusals into status
@@ -158,7 +144,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     if (reply.refusal !== undefined) return { ...common, status: 'refused', rawText: reply.refusal || rawText, error: `${id} declined to label the images` };
     const parsed = parseReply(reply, schema);
     if (parsed.kind === 'refused') return { ...common, status: 'refused', rawText: parsed.text, error: `${id} declined to label the images` };
-    if (parsed.kind === 'ok') return okAnnotation(parsed.fields, { ...common, rawText });
+    if (parsed.kind === 'ok') return annotationFromFields(parsed.fields, { ...common, rawText });
     return { parsed, ...(rawText === undefined ? {} : { rawText }) };
   };
 
@@ -228,7 +214,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
       if (repaired.kind === 'ok') {
         warnings.push(`first answer unusable (${parsed.problem}); repaired with one more request`);
         // Two replies made this answer: no single provider response to read again from the cache.
-        return okAnnotation(repaired.fields, { ...common(), rawText: repairText });
+        return annotationFromFields(repaired.fields, { ...common(), rawText: repairText });
       }
       const secondProblem = repaired.kind === 'invalid' ? repaired.problem : 'the repair request was declined';
       return {
