@@ -3,8 +3,14 @@ import type { Distribution, Taxonomy } from '../taxonomy/taxonomy.js';
 
 /** Tokens a request used, as the provider reported them. */
 export interface Usage {
+  /** Every input token, cached ones included. */
   readonly inputTokens: number;
+  /** Every output token, reasoning included (providers bill them as output). */
   readonly outputTokens: number;
+  /** The part of `outputTokens` the model spent thinking, when the provider reports it. */
+  readonly reasoningTokens?: number;
+  /** The part of `inputTokens` served from the provider's prompt cache (billed at its cached rate). */
+  readonly cachedInputTokens?: number;
 }
 
 /**
