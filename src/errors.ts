@@ -22,6 +22,7 @@ export interface EmolabelErrorOptions {
   readonly path?: string;
   readonly retryAfterMs?: number;
   readonly httpStatus?: number;
+  readonly rejectedParameter?: string;
 }
 
 /**
@@ -41,6 +42,8 @@ export class EmolabelError extends Error {
   readonly retryAfterMs?: number;
   /** The HTTP status the provider answered, for failures that had one (401, 429, 503 …). */
   readonly httpStatus?: number;
+  /** The request parameter a provider rejected for this model (HTTP 400 naming it): `temperature`, `reasoningEffort`. */
+  readonly rejectedParameter?: string;
 
   constructor(code: EmolabelErrorCode, message: string, options: EmolabelErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -49,6 +52,7 @@ export class EmolabelError extends Error {
     if (options.path !== undefined) this.path = options.path;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;
+    if (options.rejectedParameter !== undefined) this.rejectedParameter = options.rejectedParameter;
   }
 
   static isInstance(value: unknown): value is EmolabelError {

@@ -84,6 +84,10 @@ export interface Annotation {
   readonly attempts?: number;
   /** Answered from the response cache: no request was sent, so usage and cost are 0. */
   readonly cached?: boolean;
+  /** Made by a text-only repair of an unreadable answer (the model did not see the images again): never cached. */
+  readonly repaired?: boolean;
+  /** The model snapshot the provider says answered (`gpt-4o-mini-2024-07-18`), when it says. */
+  readonly modelSnapshot?: string;
   /**
    * The provider's reply as this annotator can read it again ({@link Annotator.reparse}): the
    * response cache keeps it, so a parser fix reaches cached answers. Absent when the answer took

@@ -19,6 +19,8 @@ const FLAG_OF_PARAMETER: Readonly<Record<string, string>> = {
   rpm: '--rpm',
   tpm: '--tpm',
   clipFolders: '--clip-folders',
+  maxOutputTokens: '--max-output-tokens',
+  reasoningEffort: '--reasoning-effort',
 };
 
 /** `message` with each backticked library parameter replaced by its CLI flag. */

@@ -22,6 +22,7 @@ export function createProgressReporter(io: CliIo, options: ProgressOptions = {})
   let failures = 0;
   let costUsd = 0;
   let tokens = 0;
+  let reasoningTokens = 0;
   let total = 0;
   if (options.quiet) return { start() {}, update() {}, stop() {} };
   const detail = () => {
@@ -32,7 +33,10 @@ export function createProgressReporter(io: CliIo, options: ProgressOptions = {})
     failures += results.filter(isFailure).length;
     costUsd += results.reduce((sum, result) => sum + result.costUsd, 0);
     tokens += results.reduce((sum, result) => sum + result.usage.inputTokens + result.usage.outputTokens, 0);
+    reasoningTokens += results.reduce((sum, result) => sum + (result.usage.reasoningTokens ?? 0), 0);
   };
+  // Reasoning shown apart once there is some, so a starved output budget can be seen.
+  const tokenText = () => (reasoningTokens > 0 ? `${tokens} (${reasoningTokens} reasoning)` : String(tokens));
   if (io.stderr.isTTY) {
     const bar = new SingleBar({
       stream: io.stderr as NodeJS.WriteStream,
@@ -42,7 +46,7 @@ export function createProgressReporter(io: CliIo, options: ProgressOptions = {})
     });
     const started = Date.now();
     const payload = (done: number) => ({
-      failures, tokens, cost: costUsd.toFixed(4), detail: detail(), rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2),
+      failures, tokens: tokenText(), cost: costUsd.toFixed(4), detail: detail(), rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2),
     });
     return {
       start: (count, done = 0) => bar.start(count, done, payload(done)),
@@ -61,7 +65,7 @@ export function createProgressReporter(io: CliIo, options: ProgressOptions = {})
     const seconds = (Date.now() - started) / 1000;
     const rate = (done - doneAtStart) / Math.max(0.001, seconds);
     const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-    io.stderr.write(`annotating: ${done}/${total} items, ${rate.toFixed(2)}/s, ETA ${eta}s, ${tokens} tokens, $${costUsd.toFixed(4)}, ${failures} failed${detail().replace(' |', ',')}\n`);
+    io.stderr.write(`annotating: ${done}/${total} items, ${rate.toFixed(2)}/s, ETA ${eta}s, ${tokenText()} tokens, $${costUsd.toFixed(4)}, ${failures} failed${detail().replace(' |', ',')}\n`);
   };
   return {
     start(count, done = 0) {

@@ -20,6 +20,8 @@ export interface RunSpecFlags {
   readonly imageSize?: number;
   readonly maxImages?: number;
   readonly priceTable?: string;
+  readonly maxOutputTokens?: number;
+  readonly reasoningEffort?: string;
 }
 
 /** The flags of `emolabel annotate` that say how this session runs it ({@link SessionOptions}). */
@@ -46,6 +48,7 @@ export function runSpecFromFlags(inputs: readonly string[], flags: RunSpecFlags,
     annotatorSettings: {
       baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail, imageSize: flags.imageSize,
       maxImagesPerRequest: flags.maxImages, priceTable: flags.priceTable && resolve(cwd, flags.priceTable),
+      maxOutputTokens: flags.maxOutputTokens, reasoningEffort: flags.reasoningEffort,
     },
   });
 }

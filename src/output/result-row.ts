@@ -25,6 +25,7 @@ export function toCsvRow(result: ClipResult, labels: readonly string[], includeF
     truth: result.truth ?? '',
     input_tokens: result.usage.inputTokens,
     output_tokens: result.usage.outputTokens,
+    reasoning_tokens: result.usage.reasoningTokens ?? '',
     cost_usd: round(result.costUsd, 6) ?? 0,
     prompt_version: result.promptVersion ?? '',
     rationale: result.rationale ?? '',

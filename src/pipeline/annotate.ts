@@ -68,6 +68,8 @@ export interface AnnotateSummary {
   readonly failed: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** The part of `outputTokens` spent reasoning, where providers reported it. */
+  readonly reasoningTokens: number;
   readonly costUsd: number;
 }
 
@@ -242,6 +244,7 @@ export function summarise(results: readonly ClipResult[]): AnnotateSummary {
     failed: results.filter(isFailure).length,
     inputTokens: results.reduce((sum, result) => sum + result.usage.inputTokens, 0),
     outputTokens: results.reduce((sum, result) => sum + result.usage.outputTokens, 0),
+    reasoningTokens: results.reduce((sum, result) => sum + (result.usage.reasoningTokens ?? 0), 0),
     costUsd: results.reduce((sum, result) => sum + result.costUsd, 0),
   };
 }

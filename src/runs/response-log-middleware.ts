@@ -55,7 +55,12 @@ export function responseLogMiddleware(options: ResponseLogOptions): AnnotatorMid
       const started = performance.now();
       const { providerResponse: response, ...annotation } = await next(request);
       const durationMs = Math.round(performance.now() - started);
-      options.responses.record({ runId: options.runId, itemId, cacheKey, request: summary, annotation, ...(response === undefined ? {} : { response }), fromCache: false, startedAt, durationMs });
+      options.responses.record({
+        runId: options.runId, itemId, cacheKey, request: summary, annotation, ...(response === undefined ? {} : { response }), fromCache: false, startedAt, durationMs,
+        // Only plain answers answer again: a refusal may not repeat, an error should be retried, a repair never saw the images.
+        cacheable: annotation.status === 'ok' && annotation.repaired !== true,
+        ...(annotation.usage?.reasoningTokens === undefined ? {} : { reasoningTokens: annotation.usage.reasoningTokens }),
+      });
       if (options.stats) options.stats.sent += 1;
       return annotation;
     },

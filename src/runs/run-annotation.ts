@@ -1,4 +1,4 @@
-import { annotatorId } from '../annotators/annotator.js';
+import { type Annotator, annotatorId } from '../annotators/annotator.js';
 import { createAnnotator } from '../annotators/annotator-registry.js';
 import { wrapAnnotator } from '../annotators/annotator-middleware.js';
 import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
@@ -7,6 +7,7 @@ import type { ClipResult } from '../pipeline/clip-result.js';
 import { findRun } from '../store/find-run.js';
 import { ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
+import { basic7 } from '../taxonomy/taxonomy.js';
 import { runMiddleware } from './run-middleware.js';
 import { annotateOptionsOf, parseRunSpec, runFingerprint, type RunSpec, type SessionOptions } from './run-spec.js';
 
@@ -50,6 +51,22 @@ function planRun(store: RunStore, target: RunTarget): RunPlan {
   return { spec, existing: store.findUnfinishedRun(fingerprint), fingerprint };
 }
 
+/** A small face-sized image, to ask an annotator what a request would cost. */
+const PROBE_IMAGE = { data: Buffer.alloc(64 * 64 * 3, 128), width: 64, height: 64 };
+
+/**
+ * A budget cannot hold for a model whose price is unknown (every request would count as $0): a
+ * usage error before anything is sent, unless the caller prices requests itself.
+ */
+function checkBudgetCanHold(annotator: Annotator): void {
+  if (annotator.capabilities.billing !== 'metered' || annotator.estimate === undefined) return;
+  if (annotator.estimate({ images: [PROBE_IMAGE], taxonomy: basic7 }).costUsd !== undefined) return;
+  throw new EmolabelError(
+    'invalid_option',
+    `${annotatorId(annotator)} has no price, so \`maxCostUsd\` cannot hold (its requests would count as $0). Give it a price with \`priceTable\` (a JSON price table), or run without \`maxCostUsd\`.`,
+  );
+}
+
 /**
  * Runs a {@link RunSpec} as a stored, resumable run: items and results go to the run store as they
  * finish, requests go through the run's middleware (response cache and log, budget, resilience),
@@ -64,6 +81,7 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   const base = session.annotator ?? createAnnotator(spec.model, { ...spec.annotatorSettings, ...(session.env ? { env: session.env } : {}) });
   // A missing key or base URL fails here, before a run is recorded or any work is done.
   base.checkReady?.();
+  if (session.maxCostUsd !== undefined && session.estimateCostUsd === undefined) checkBudgetCanHold(base);
   const { inputs, ...options } = spec;
   const run = existing ?? store.createRun({ fingerprint, inputs, options, model: annotatorId(base), strategy: spec.strategy, taxonomy: spec.taxonomy, labels: [] });
   const runId = run.id;

@@ -21,6 +21,8 @@ export interface LoggedRequest {
   readonly response?: JsonValue;
   /** Tokens the model spent reasoning, counted apart from its output tokens. @default 0 */
   readonly reasoningTokens?: number;
+  /** Whether the answer may answer identical requests later. @default status is not `error` */
+  readonly cacheable?: boolean;
   readonly fromCache: boolean;
   readonly startedAt: string;
   readonly durationMs: number;
@@ -105,11 +107,11 @@ export class ResponseStore {
     return row.response === null ? { annotation } : { annotation, response: decodeBlob(RAW_RESPONSE, row.response, row.codec, source('response')) };
   }
 
-  /** Logs a request; caches its answer when it is one worth reusing (ok or refused, not an error). */
+  /** Logs a request; caches its answer when `cacheable` says so (by default: not an error). */
   record(entry: LoggedRequest): void {
     const { annotation } = entry;
     this.database.transaction(() => {
-      if (!entry.fromCache && annotation.status !== 'error') {
+      if (!entry.fromCache && (entry.cacheable ?? annotation.status !== 'error')) {
         this.remember.run(entry.cacheKey, entry.request.model, encodeBlob(annotation),
           entry.response === undefined ? null : encodeBlob(entry.response), new Date().toISOString(), CODEC_VERSION);
       }

@@ -5,13 +5,15 @@ import type { ClipAnnotation } from './strategy.js';
 export function sumUsage(annotations: readonly Annotation[]): { usage: Usage; costUsd: number } {
   let inputTokens = 0;
   let outputTokens = 0;
+  let reasoningTokens: number | undefined;
   let costUsd = 0;
   for (const annotation of annotations) {
     inputTokens += annotation.usage?.inputTokens ?? 0;
     outputTokens += annotation.usage?.outputTokens ?? 0;
+    if (annotation.usage?.reasoningTokens !== undefined) reasoningTokens = (reasoningTokens ?? 0) + annotation.usage.reasoningTokens;
     costUsd += annotation.costUsd ?? 0;
   }
-  return { usage: { inputTokens, outputTokens }, costUsd };
+  return { usage: { inputTokens, outputTokens, ...(reasoningTokens === undefined ? {} : { reasoningTokens }) }, costUsd };
 }
 
 /**

@@ -13,18 +13,21 @@ const textOf = (parts: unknown): string =>
 
 const openAiWire: WireReader = {
   temperature: (body) => (body as Json).temperature,
+  maxOutputTokens: (body) => (body as Json).max_completion_tokens ?? (body as Json).max_tokens,
   schemaLabels: (body) => schemaLabels((body as Json).response_format?.json_schema?.schema),
   text: (body) => ((body as Json).messages ?? []).map((message: Json) => (typeof message.content === 'string' ? message.content : textOf(message.content))).join('\n'),
 };
 
 const anthropicWire: WireReader = {
   temperature: (body) => (body as Json).temperature,
+  maxOutputTokens: (body) => (body as Json).max_tokens,
   schemaLabels: (body) => schemaLabels((body as Json).tools?.[0]?.input_schema),
   text: (body) => [(body as Json).system ?? '', ...((body as Json).messages ?? []).map((message: Json) => textOf(message.content))].join('\n'),
 };
 
 const googleWire: WireReader = {
   temperature: (body) => (body as Json).generationConfig?.temperature,
+  maxOutputTokens: (body) => (body as Json).generationConfig?.maxOutputTokens,
   schemaLabels: (body) => schemaLabels((body as Json).generationConfig?.responseJsonSchema),
   text: (body) => [textOf((body as Json).systemInstruction?.parts), ...((body as Json).contents ?? []).map((content: Json) => textOf(content.parts))].join('\n'),
 };

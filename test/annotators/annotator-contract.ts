@@ -17,6 +17,8 @@ import { createResilientAnnotator } from '../../src/runs/resilience/resilient-an
 /** How to read what we sent from one provider's request body. */
 export interface WireReader {
   temperature(body: unknown): unknown;
+  /** The output-token cap the request set. */
+  maxOutputTokens(body: unknown): unknown;
   /** The labels the structured-output schema allows. */
   schemaLabels(body: unknown): string[];
   /** All text of the request (system and user), to check what the prompt said. */
@@ -168,6 +170,29 @@ export function runAnnotatorContract(subject: ContractSubject): void {
       expect(repair!.images).toHaveLength(0);
       expect(network.wire.text(repair!.body)).toContain('could not be used');
       expect(annotation.warnings?.join(' ')).toMatch(/repaired/);
+      expect(annotation.repaired).toBe(true);
+    });
+
+    it('asks again with the images and a four times larger output budget when the answer is cut off, never repairing it from text', async () => {
+      network.server().queue('cut-off');
+      const annotation = await withKey().annotate({ images: [faces[0]!], taxonomy: basic7 });
+      expectValidAnnotation(annotation, basic7.labels);
+      const [first, again] = network.server().requests;
+      expect(network.server().requests).toHaveLength(2);
+      expect(first!.images).toHaveLength(1);
+      expect(again!.images).toHaveLength(1);
+      expect(Number(network.wire.maxOutputTokens(again!.body))).toBe(4 * Number(network.wire.maxOutputTokens(first!.body)));
+      expect(annotation.warnings?.join(' ')).toMatch(/cut off at \d+ output tokens/);
+      expect(annotation.repaired).toBeUndefined();
+    });
+
+    it('an answer cut off twice is an error naming the output budget, never an invented label', async () => {
+      network.server().queue('cut-off', 'cut-off');
+      const annotation = await withKey().annotate({ images: [faces[0]!], taxonomy: basic7 });
+      expect(annotation.status).toBe('error');
+      expect(annotation.label).toBeUndefined();
+      expect(annotation.error).toMatch(/spent its whole output budget without an answer.*Raise `maxOutputTokens` or lower `reasoningEffort`/);
+      expect(network.server().requests.every((request) => request.images.length === 1)).toBe(true);
     });
 
     it('gives status error with the raw text after a failed repair', async () => {

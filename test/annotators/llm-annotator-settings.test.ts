@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promptsDirectory } from '../../src/annotators/llm/prompt-file.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnnotator, listProviders } from '../../src/annotators/annotator-registry.js';
 import { decodeImage } from '../../src/media/decode-image.js';
@@ -39,6 +42,22 @@ describe('LLM providers in the registry', () => {
   it('records what changes answers as its settings identity (for the response cache)', () => {
     expect(createAnnotator('openai:gpt-4o-mini', { prompt: 'au-cot', imageSize: 384 }).settingsIdentity).toMatchObject({ prompt: 'au-cot@v1', detail: 'low', imageSize: 384 });
   });
+
+  it('a prompt file edited in place under the same version name is another prompt to the cache', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emolabel-prompt-'));
+    try {
+      const file = join(dir, 'mine@v1.md');
+      const original = readFileSync(join(promptsDirectory(), 'direct@v1.md'), 'utf8');
+      writeFileSync(file, original);
+      const before = createAnnotator('openai:gpt-4o-mini', { prompt: file }).settingsIdentity;
+      writeFileSync(file, original.replace('## system', '## system\nLook at the eyes first.'));
+      const after = createAnnotator('openai:gpt-4o-mini', { prompt: file }).settingsIdentity;
+      expect(after.prompt).toBe(before.prompt);
+      expect(after.promptSha256).not.toBe(before.promptSha256);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('unsupported is a warning, not an error', () => {
@@ -65,7 +84,8 @@ describe('unsupported is a warning, not an error', () => {
     const annotation = await createAnnotator('openai:gpt-5-mini', { baseUrl: openai.url, env: { OPENAI_API_KEY: 'k-1234' } }).annotate({ images: [face], taxonomy: basic7 });
     expect(annotation.warnings).toContain('openai:gpt-5-mini takes no temperature; sent its default instead of 0');
     expect(openai.requests.at(-1)?.body).not.toHaveProperty('temperature');
-    expect(openai.requests.at(-1)?.body).toHaveProperty('max_completion_tokens', 1024);
+    // A reasoning model gets a low effort and room to think before its one-word answer.
+    expect(openai.requests.at(-1)?.body).toMatchObject({ max_completion_tokens: 4096, reasoning_effort: 'low' });
   });
 
   it('a model missing from the price table still labels, without a cost, with a warning', async () => {

@@ -189,13 +189,15 @@ describe('a store written by emolabel 0.1 (schema 1, test/fixtures/store-v1)', (
     expect(new ReviewStore(store.database).getReviews(localRun.id).get('sample1#0')).toMatchObject({ label: 'Surprise', reviewer: 'fixture' });
   });
 
-  it('answers the same LLM run again from the cache emolabel 0.1 filled, sending nothing', async () => {
-    // The base URL of the server that answered then: nothing listens there now, so a cache miss would fail.
+  it('keeps the answers emolabel 0.1 cached, but answers no new request with them: the cache key now covers the prompt\'s content and the parser', async () => {
+    // The base URL of the server that answered then: nothing listens there now, so every cache miss fails.
     const settings = llmRun.options.annotatorSettings as { baseUrl: string };
     const again = await inFolder(work, () => runAnnotation(runSpecOf(['more'], { model: 'openai-compatible:any', annotatorSettings: { baseUrl: settings.baseUrl } }), { store, concurrency: 1 }));
     expect(again.run.id).not.toBe(llmRun.id);
-    expect(again.requests).toEqual({ sent: 0, cached: 2 });
-    expect(again.results.map((result) => [result.id, result.status, result.label])).toEqual([['sample4', 'ok', 'Happy'], ['sample5', 'ok', 'Happy']]);
+    expect(again.requests.cached).toBe(0);
+    expect(again.results.map((result) => [result.id, result.status])).toEqual([['sample4', 'error'], ['sample5', 'error']]);
+    // The 0.1 run itself keeps its results and its cached answers.
+    expect(store.getResults(llmRun.id).map((result) => result.label)).toEqual(['Happy', 'Happy']);
   });
 
   it('is left as it is when opened again', () => {

@@ -75,6 +75,9 @@ export async function startFakeAnthropicServer(options: FakeAnthropicOptions = {
         const words = "I'm not able to identify emotions of real people from photographs.";
         return message(request, [{ type: 'text', text: words }], 'end_turn', words);
       }
+      case 'cut-off':
+        // The output cap reached before the tool call was written.
+        return message(request, [{ type: 'text', text: 'Looking at the face, the brows are' }], 'max_tokens', 'x '.repeat(Number((request.body as { max_tokens?: number }).max_tokens ?? 1024)));
       case 'malformed-answer': {
         const answer = { ...fakeAnswer(tool?.input_schema, options.label), label: 'smirking', confidence: 'very' };
         return message(request, toolUse(answer), 'tool_use', JSON.stringify(answer));

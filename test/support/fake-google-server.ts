@@ -72,6 +72,17 @@ export async function startFakeGoogleServer(options: FakeGoogleOptions = {}): Pr
         };
       case 'sentence':
         return candidate(request, "I'm sorry, I can't help with identifying the emotions of people in images.");
+      case 'cut-off': {
+        // Gemini thinking used maxOutputTokens: no text part, finishReason MAX_TOKENS, thoughts counted apart.
+        const cap = Number((request.body as { generationConfig?: { maxOutputTokens?: number } }).generationConfig?.maxOutputTokens ?? 1024);
+        const cut = candidate(request, '');
+        const body = cut.body as { candidates: Array<{ content: { parts: unknown[] }; finishReason: string }>; usageMetadata: Record<string, number> };
+        body.candidates[0]!.content.parts = [];
+        body.candidates[0]!.finishReason = 'MAX_TOKENS';
+        body.usageMetadata.candidatesTokenCount = 0;
+        body.usageMetadata.thoughtsTokenCount = cap;
+        return cut;
+      }
       case 'malformed-answer':
         return candidate(request, '```json\n{"label": "Happy", "confidence": 0.9,\n```');
       case 'rate-limit':

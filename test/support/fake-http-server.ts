@@ -6,11 +6,12 @@ import sharp from 'sharp';
 /**
  * What a fake provider does with the next request: answer the schema (`ok`), refuse through the
  * provider's refusal field (`refusal`), answer a sentence instead of JSON (`sentence`), answer
- * something that does not fit the schema (`malformed-answer`), fail with 429 + Retry-After
+ * something that does not fit the schema (`malformed-answer`), spend the whole output budget
+ * thinking and answer nothing, cut off (`cut-off`, as reasoning models do), fail with 429 + Retry-After
  * (`rate-limit`) or a 5xx (`server-error`), send a body that is not JSON (`malformed-body`), or wait
  * longer than any test timeout (`slow`).
  */
-export type FakeMode = 'ok' | 'refusal' | 'sentence' | 'malformed-answer' | 'rate-limit' | 'server-error' | 'malformed-body' | 'slow';
+export type FakeMode = 'ok' | 'refusal' | 'sentence' | 'malformed-answer' | 'cut-off' | 'rate-limit' | 'server-error' | 'malformed-body' | 'slow';
 
 /** A JPEG the fake received, decoded far enough to know its size. */
 export interface ReceivedImage {

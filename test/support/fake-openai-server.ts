@@ -69,6 +69,11 @@ export interface FakeOpenAiOptions {
   readonly apiKey?: string;
   /** The label answered when the schema allows it. */
   readonly label?: string;
+  /**
+   * Body parameters this "model" rejects, as OpenAI's reasoning models reject `temperature`:
+   * HTTP 400 with `code: "unsupported_value"` and `param` naming it.
+   */
+  readonly rejectParameters?: readonly string[];
 }
 
 /**
@@ -87,6 +92,13 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
       const masked = given.length > 8 ? `${given.slice(0, 3)}*****${given.slice(-4)}` : '***';
       return { status: 401, body: { error: { message: `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } };
     }
+    const rejected = options.rejectParameters?.find((parameter) => parameter in (request.body as object));
+    if (rejected !== undefined) {
+      return {
+        status: 400,
+        body: { error: { message: `Unsupported value: '${rejected}' does not support ${JSON.stringify((request.body as Record<string, unknown>)[rejected])} with this model. Only the default (1) value is supported.`, type: 'invalid_request_error', param: rejected, code: 'unsupported_value' } },
+      };
+    }
     const schema = (request.body as ChatBody).response_format?.json_schema?.schema;
     switch (mode) {
       case 'ok':
@@ -97,7 +109,17 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
       case 'sentence':
         return completion(request, { content: "I'm sorry, but I can't help with that request.", refusal: null });
       case 'malformed-answer':
-        return completion(request, { content: 'The person looks happy, I would say {"label": "Happy", "confidence": 0.9', refusal: null }, 'length');
+        return completion(request, { content: 'The person looks happy, I would say {"label": "Happy", "confidence": 0.9', refusal: null });
+      case 'cut-off': {
+        // A reasoning model that spent max_completion_tokens thinking: empty content, finish_reason "length".
+        const cut = completion(request, { content: '', refusal: null }, 'length');
+        const body = cut.body as { usage: { completion_tokens: number; total_tokens: number; completion_tokens_details: { reasoning_tokens: number } } };
+        const cap = Number((request.body as { max_completion_tokens?: number; max_tokens?: number }).max_completion_tokens ?? (request.body as { max_tokens?: number }).max_tokens ?? 1024);
+        body.usage.completion_tokens = cap;
+        body.usage.total_tokens += cap;
+        body.usage.completion_tokens_details.reasoning_tokens = cap;
+        return cut;
+      }
       case 'rate-limit':
         return {
           status: 429, headers: { 'retry-after': '7', 'x-ratelimit-remaining-requests': '0' },

@@ -4,7 +4,7 @@ import type { Annotator } from '../annotator.js';
 import { createLlmAnnotator, type LlmProviderDefinition, TRANSPORT_TIMEOUT_MS, type TransportContext } from './llm-annotator.js';
 import type { LlmAnnotatorSettings } from './llm-settings.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
-import { sdkFailure } from './provider-error.js';
+import { optionalCount, sdkFailure } from './provider-error.js';
 import { EmolabelError } from '../../errors.js';
 
 /** The Messages body for one request: the schema as a forced tool call, images as base64 JPEG blocks. */
@@ -57,12 +57,16 @@ function createAnthropicTransport(context: TransportContext): LlmTransport {
       const usage = {
         inputTokens: message.usage.input_tokens + (message.usage.cache_creation_input_tokens ?? 0) + (message.usage.cache_read_input_tokens ?? 0),
         outputTokens: message.usage.output_tokens,
+        ...optionalCount('cachedInputTokens', message.usage.cache_read_input_tokens ?? undefined),
       };
       if (message.stop_reason === 'refusal') {
         const explanation = message.stop_details?.explanation ?? '';
         return { refusal: text || explanation || 'refused (stop_reason: refusal)', text, usage, finishReason: 'refusal' };
       }
-      return { value: toolUse && toolUse.type === 'tool_use' ? toolUse.input : undefined, text: toolUse ? undefined : text, usage, finishReason: message.stop_reason ?? undefined };
+      return {
+        value: toolUse && toolUse.type === 'tool_use' ? toolUse.input : undefined, text: toolUse ? undefined : text, usage,
+        finishReason: message.stop_reason ?? undefined, truncated: message.stop_reason === 'max_tokens', ...(typeof message.model === 'string' ? { model: message.model } : {}),
+      };
     },
   };
 }

@@ -1,9 +1,9 @@
-import type { GenerateContentParameters, GenerateContentResponse, MediaResolution, Part } from '@google/genai';
+import type { GenerateContentParameters, GenerateContentResponse, MediaResolution, Part, ThinkingLevel } from '@google/genai';
 import type { Annotator } from '../annotator.js';
 import { createLlmAnnotator, type LlmProviderDefinition, TRANSPORT_TIMEOUT_MS, type TransportContext } from './llm-annotator.js';
 import type { LlmAnnotatorSettings } from './llm-settings.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
-import { connectionError, httpFailureError, parseRetryAfter } from './provider-error.js';
+import { connectionError, httpFailureError, optionalCount, parseRetryAfter } from './provider-error.js';
 import { EmolabelError } from '../../errors.js';
 
 /** Finish reasons with which Gemini withholds an answer on policy grounds. */
@@ -28,8 +28,24 @@ export function geminiContentParameters(request: LlmRequest): GenerateContentPar
       responseMimeType: 'application/json',
       responseJsonSchema: request.jsonSchema,
       ...(mediaResolution ? { mediaResolution } : {}),
+      ...thinkingConfig(request),
     },
   };
+}
+
+/**
+ * The reasoning effort as Gemini's thinking config: a level on Gemini 3 (MINIMAL … HIGH), a token
+ * budget on 2.5 (0 turns thinking off where the model allows it).
+ */
+function thinkingConfig(request: LlmRequest): Pick<NonNullable<GenerateContentParameters['config']>, 'thinkingConfig'> {
+  const effort = request.reasoningEffort;
+  if (effort === undefined) return {};
+  if (/^gemini-2\./.test(request.modelId)) {
+    const budget = { none: 0, minimal: 0, low: 512, medium: 2048, high: 8192 }[effort];
+    return { thinkingConfig: { thinkingBudget: budget } };
+  }
+  const level = { none: 'MINIMAL', minimal: 'MINIMAL', low: 'LOW', medium: 'MEDIUM', high: 'HIGH' }[effort];
+  return { thinkingConfig: { thinkingLevel: level as ThinkingLevel } };
 }
 
 function readReply(response: GenerateContentResponse): LlmReply {
@@ -37,6 +53,8 @@ function readReply(response: GenerateContentResponse): LlmReply {
     inputTokens: response.usageMetadata?.promptTokenCount ?? 0,
     // Thinking tokens are billed as output.
     outputTokens: (response.usageMetadata?.candidatesTokenCount ?? 0) + (response.usageMetadata?.thoughtsTokenCount ?? 0),
+    ...optionalCount('reasoningTokens', response.usageMetadata?.thoughtsTokenCount),
+    ...optionalCount('cachedInputTokens', response.usageMetadata?.cachedContentTokenCount),
   };
   const blockReason = response.promptFeedback?.blockReason;
   if (blockReason) {
@@ -49,7 +67,7 @@ function readReply(response: GenerateContentResponse): LlmReply {
   if (finishReason && BLOCKING_FINISH_REASONS.has(finishReason) && text.trim() === '') {
     return { refusal: `blocked (finishReason ${finishReason})${candidate?.finishMessage ? `: ${candidate.finishMessage}` : ''}`, usage, finishReason };
   }
-  return { text, usage, finishReason };
+  return { text, usage, finishReason, truncated: finishReason === 'MAX_TOKENS', ...(response.modelVersion ? { model: response.modelVersion } : {}) };
 }
 
 /** The SDK and its client, imported on the first request: `import('emolabel')` loads no provider SDK. */

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Annotation, AnnotationRequest, Annotator, ImageLayout, JsonValue, Usage } from '../annotator.js';
+import type { Annotation, AnnotationRequest, Annotator, ImageLayout, JsonValue } from '../annotator.js';
 import { annotationFromFields } from './annotation-from-fields.js';
 import { annotationJsonSchema, type AnnotationSchema, createAnnotationSchema } from './annotation-schema.js';
 import { type ApiKeySource, loadApiKey } from './api-key.js';
@@ -7,13 +8,15 @@ import { buildUserParts, formatHint, prepareImage, promptValues } from './build-
 import type { ImageDetail } from '../cost/image-tokens.js';
 import { estimateRequestCost } from '../cost/estimate-request-cost.js';
 import { costOfUsage, findModelPrice, loadPriceTable, type ModelPrice } from '../cost/price-table.js';
-import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
+import { exchange } from './llm-exchange.js';
+import type { DroppableParameter, LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
+import { reasoningDefaults } from './reasoning-models.js';
 import { type LlmAnnotatorSettings, resolveLlmSettings, type ResolvedLlmSettings } from './llm-settings.js';
 import { localHint } from './local-hint.js';
 import { parseReply } from './parse-reply.js';
 import { loadPrompt, loadRepairPrompt, type PromptFile } from './prompt-file.js';
 import { renderTemplate } from './render-template.js';
-import { describeError, EmolabelError } from '../../errors.js';
+import { EmolabelError } from '../../errors.js';
 import type { Taxonomy } from '../../taxonomy/taxonomy.js';
 
 /** What the transport factory of a provider is given once the key is loaded. */
@@ -51,6 +54,14 @@ export const TRANSPORT_TIMEOUT_MS = 10 * 60_000;
 /** Name of the structured-output schema / tool the model fills in. */
 export const ANNOTATION_SCHEMA_NAME = 'record_emotion';
 
+/** The version of how answers are read (parse-reply.ts): part of the cache key. */
+const PARSER_VERSION = 'v2';
+
+/** SHA-256 of what the prompt says (its mode and texts), whatever its file is called. */
+function promptContentHash(prompt: PromptFile): string {
+  return createHash('sha256').update(JSON.stringify([prompt.mode, prompt.system, prompt.user, prompt.frameLabel])).digest('hex').slice(0, 16);
+}
+
 /** A stored provider reply, as {@link Annotator.reparse} reads it back. */
 const llmReplySchema = z.object({
   text: z.string().optional(),
@@ -65,24 +76,6 @@ function replyAsJson(reply: LlmReply): JsonValue {
   return JSON.parse(JSON.stringify(reply)) as JsonValue;
 }
 
-function addUsage(total: Usage, reply: LlmReply): Usage {
-  return { inputTokens: total.inputTokens + reply.usage.inputTokens, outputTokens: total.outputTokens + reply.usage.outputTokens };
-}
-
-async function send(transport: LlmTransport, request: LlmRequest, signal: AbortSignal | undefined, id: string): Promise<LlmReply> {
-  try {
-    // No signal of the caller: one that never aborts (the SDKs' own timeout remains the safety net).
-    return await transport.send(request, signal ?? new AbortController().signal);
-  } catch (error) {
-    if (signal?.aborted) {
-      // A timeout or stop of the resilience middleware comes as the signal's reason: keep it.
-      if (EmolabelError.isInstance(signal.reason)) throw signal.reason;
-      throw new EmolabelError('aborted', `The request to ${id} was aborted.`, { cause: error });
-    }
-    if (EmolabelError.isInstance(error)) throw error;
-    throw new EmolabelError('provider_error', `The request to ${id} failed: ${describeError(error)}`, { cause: error });
-  }
-}
 
 function warningsFor(definition: LlmProviderDefinition, settings: ResolvedLlmSettings, id: string, price: ModelPrice | undefined): string[] {
   const warnings: string[] = [];
@@ -109,6 +102,9 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
   const price = findModelPrice(priceTable, id);
   const maxImagesPerRequest = settings.maxImagesPerRequest ?? price?.maxImagesPerRequest ?? definition.defaultMaxImagesPerRequest;
   const fixedWarnings = warningsFor(definition, settings, id, price);
+  const reasoning = reasoningDefaults(id, settings);
+  // Parameters the provider rejected for this model, left out for the rest of the run (llm-exchange.ts).
+  const dropped = new Set<DroppableParameter>();
   const schemas = new Map<Taxonomy, AnnotationSchema>();
   let transport: LlmTransport | undefined;
 
@@ -138,14 +134,17 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
    * The answer one reply gives on its own (labelled or refused, with the reply kept as
    * `providerResponse` for the response cache), or what is wrong with it when it needs a repair.
    */
-  const readReply = (reply: LlmReply, schema: AnnotationSchema, warnings: readonly string[]): Annotation | { parsed: { problem: string }; rawText?: string } => {
+  const readReply = (reply: LlmReply, schema: AnnotationSchema, warnings: readonly string[]): Annotation | { problem: string; rawText?: string } => {
     const rawText = reply.text ?? (reply.value === undefined ? undefined : JSON.stringify(reply.value));
-    const common = { usage: reply.usage, costUsd: price ? costOfUsage(price, reply.usage) : undefined, promptVersion: prompt.version, warnings, providerResponse: replyAsJson(reply) };
+    const common = {
+      usage: reply.usage, costUsd: price ? costOfUsage(price, reply.usage) : undefined, promptVersion: prompt.version, warnings,
+      providerResponse: replyAsJson(reply), ...(reply.model ? { modelSnapshot: reply.model } : {}),
+    };
     if (reply.refusal !== undefined) return { ...common, status: 'refused', rawText: reply.refusal || rawText, error: `${id} declined to label the images` };
     const parsed = parseReply(reply, schema);
     if (parsed.kind === 'refused') return { ...common, status: 'refused', rawText: parsed.text, error: `${id} declined to label the images` };
     if (parsed.kind === 'ok') return annotationFromFields(parsed.fields, { ...common, rawText });
-    return { parsed, ...(rawText === undefined ? {} : { rawText }) };
+    return { problem: parsed.problem, ...(rawText === undefined ? {} : { rawText }) };
   };
 
   return {
@@ -154,12 +153,16 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     modelId,
     capabilities: { maxImagesPerRequest, layouts: ['frames', 'grid'], billing: 'metered' },
     settingsIdentity: {
-      prompt: prompt.version, detail, imageSize: settings.imageSize,
-      jpegQuality: settings.jpegQuality, maxOutputTokens: settings.maxOutputTokens, baseUrl: settings.baseUrl ?? null,
+      // The prompt by its content, not only its name: a prompt file edited in place is another prompt.
+      prompt: prompt.version, promptSha256: promptContentHash(prompt), parser: PARSER_VERSION, detail, imageSize: settings.imageSize,
+      jpegQuality: settings.jpegQuality, maxOutputTokens: reasoning.maxOutputTokens, reasoningEffort: reasoning.reasoningEffort ?? null, baseUrl: settings.baseUrl ?? null,
     },
     estimate: (request) => {
       const estimate = estimateRequestCost({ price, prompt, taxonomy: request.taxonomy, images: request.images, layout: request.layout, imageSize: settings.imageSize, detail });
-      return { usage: { inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens }, costUsd: estimate.costUsd, ...(priceTable.checked ? { priceChecked: priceTable.checked } : {}) };
+      // A reasoning model thinks before its short answer: those tokens are output, billed as such.
+      const reasoningTokens = reasoning.expectedReasoningTokens;
+      const usage = { inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens + reasoningTokens, ...(reasoningTokens > 0 ? { reasoningTokens } : {}) };
+      return { usage, costUsd: price ? costOfUsage(price, usage) : undefined, ...(priceTable.checked ? { priceChecked: priceTable.checked } : {}) };
     },
     reparse(request, response) {
       const reply = llmReplySchema.safeParse(response);
@@ -191,38 +194,13 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
         schemaName: ANNOTATION_SCHEMA_NAME,
         temperature: price?.supportsTemperature === false ? undefined : 0,
         detail: settings.detail ?? definition.defaultDetail,
-        maxOutputTokens: settings.maxOutputTokens,
+        maxOutputTokens: reasoning.maxOutputTokens,
+        ...(reasoning.reasoningEffort === undefined ? {} : { reasoningEffort: reasoning.reasoningEffort }),
       };
-      const first = await send(client, llmRequest, request.signal, id);
-      const read = readReply(first, schema, warnings);
-      if ('status' in read) return read;
-      const { parsed, rawText } = read;
-      let usage = first.usage;
-      const common = () => ({ usage, costUsd: price ? costOfUsage(price, usage) : undefined, promptVersion: prompt.version, warnings });
-
-      const repairValues = { labels: taxonomy.labels.join(', '), actionUnits: prompt.mode === 'au-cot', problem: parsed.problem, previousAnswer: rawText ?? '' };
-      const repairRequest: LlmRequest = {
-        ...llmRequest,
-        system: renderTemplate(repairPrompt.system, repairValues, repairPrompt.path),
-        parts: [{ kind: 'text', text: renderTemplate(repairPrompt.user, repairValues, repairPrompt.path) }],
-      };
-      await request.beforeExtraRequest?.(request.signal);
-      const second = await send(client, repairRequest, request.signal, id);
-      usage = addUsage(usage, second);
-      const repaired = second.refusal === undefined ? parseReply(second, schema) : { kind: 'refused' as const, text: second.refusal };
-      const repairText = second.refusal ?? second.text ?? (second.value === undefined ? '' : JSON.stringify(second.value));
-      if (repaired.kind === 'ok') {
-        warnings.push(`first answer unusable (${parsed.problem}); repaired with one more request`);
-        // Two replies made this answer: no single provider response to read again from the cache.
-        return annotationFromFields(repaired.fields, { ...common(), rawText: repairText });
-      }
-      const secondProblem = repaired.kind === 'invalid' ? repaired.problem : 'the repair request was declined';
-      return {
-        ...common(),
-        status: 'error',
-        rawText: `${rawText ?? ''}\n--- repair attempt ---\n${repairText}`,
-        error: `${id}'s answer did not match the schema (${parsed.problem}), nor after one repair attempt (${secondProblem}).`,
-      };
+      return exchange({
+        id, transport: client, schema, labels: taxonomy.labels, repairPrompt, actionUnits: prompt.mode === 'au-cot', promptVersion: prompt.version,
+        readReply: (reply, given) => readReply(reply, schema, given), priceOf: (usage) => (price ? costOfUsage(price, usage) : undefined), dropped, warnings,
+      }, llmRequest, request);
     },
   };
 }

@@ -23,8 +23,17 @@ export interface LlmRequest {
   /** Left out for models that take no temperature. */
   readonly temperature?: number;
   readonly detail?: ImageDetail;
+  /** Cap on the answer's tokens, reasoning included. */
   readonly maxOutputTokens: number;
+  /** How much the model may think before answering; left out: the provider's default. */
+  readonly reasoningEffort?: ReasoningEffort;
 }
+
+/** Reasoning budgets, mapped per provider (OpenAI `reasoning_effort`, Gemini `thinkingConfig`, Anthropic `thinking`). */
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
+
+/** The request parameters a provider may reject for a model, which the annotator then leaves out. */
+export type DroppableParameter = 'temperature' | 'reasoningEffort';
 
 /** A provider's answer, before parsing. */
 export interface LlmReply {
@@ -36,6 +45,10 @@ export interface LlmReply {
   readonly refusal?: string;
   readonly usage: Usage;
   readonly finishReason?: string;
+  /** The answer was cut off by the output cap (OpenAI `length`, Gemini `MAX_TOKENS`, Anthropic `max_tokens`). */
+  readonly truncated?: boolean;
+  /** The model snapshot the provider says answered (`gpt-4o-mini-2024-07-18`). */
+  readonly model?: string;
 }
 
 /**

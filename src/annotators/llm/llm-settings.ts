@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ImageDetail } from '../cost/image-tokens.js';
 import { parseSettings } from '../parse-settings.js';
+import type { ReasoningEffort } from './llm-request.js';
 
 const whole = (min: number, max: number) => z.number().int().min(min).max(max).optional().describe(`a whole number from ${min} to ${max}`);
 const text = z.string().optional();
@@ -26,8 +27,10 @@ export const llmSettingsSchema = z.strictObject({
   maxImagesPerRequest: whole(1, 10_000),
   /** A JSON price table whose entries replace the bundled ones (also read from `EMOLABEL_PRICE_TABLE`). */
   priceTable: text,
-  /** Cap on the tokens of one answer. @default 1024 */
+  /** Cap on the tokens of one answer, reasoning included. @default 1024, 4096 for models that reason */
   maxOutputTokens: whole(16, 100_000),
+  /** How much a reasoning model may think (OpenAI `reasoning_effort`, Gemini `thinkingConfig`). @default 'low' for models that reason */
+  reasoningEffort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).optional().describe('one of none, minimal, low, medium, high'),
   /** Where API keys are read from. @default process.env */
   env: z.record(z.string(), z.string().optional()).optional().describe('an object of environment variables'),
 });
@@ -45,7 +48,9 @@ export interface ResolvedLlmSettings {
   readonly jpegQuality: number;
   readonly maxImagesPerRequest?: number;
   readonly priceTable?: string;
-  readonly maxOutputTokens: number;
+  /** Undefined: the model's default (see `reasoning-models.ts`). */
+  readonly maxOutputTokens?: number;
+  readonly reasoningEffort?: ReasoningEffort;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -65,7 +70,8 @@ export function resolveLlmSettings(settings: unknown, owner = 'an LLM annotator'
     jpegQuality: parsed.jpegQuality ?? 85,
     maxImagesPerRequest: parsed.maxImagesPerRequest,
     priceTable: parsed.priceTable,
-    maxOutputTokens: parsed.maxOutputTokens ?? 1024,
+    maxOutputTokens: parsed.maxOutputTokens,
+    reasoningEffort: parsed.reasoningEffort,
     env: parsed.env ?? process.env,
   };
 }

@@ -4,7 +4,7 @@ import type { Annotator } from '../annotator.js';
 import { createLlmAnnotator, type LlmProviderDefinition, TRANSPORT_TIMEOUT_MS, type TransportContext } from './llm-annotator.js';
 import type { LlmAnnotatorSettings } from './llm-settings.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
-import { sdkFailure } from './provider-error.js';
+import { optionalCount, sdkFailure } from './provider-error.js';
 import { EmolabelError } from '../../errors.js';
 
 /** The Chat Completions body for one request: JSON-schema structured output, images as data URLs. */
@@ -26,6 +26,7 @@ export function openAiChatBody(request: LlmRequest, options: { compatible: boole
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     // OpenAI's reasoning models take only max_completion_tokens; local servers know max_tokens.
     ...(options.compatible ? { max_tokens: request.maxOutputTokens } : { max_completion_tokens: request.maxOutputTokens }),
+    ...(request.reasoningEffort === undefined ? {} : { reasoning_effort: request.reasoningEffort as ChatCompletionCreateParamsNonStreaming['reasoning_effort'] }),
     response_format: { type: 'json_schema', json_schema: { name: request.schemaName, schema: request.jsonSchema, strict: true } },
   };
 }
@@ -57,9 +58,17 @@ function createOpenAiTransport(context: TransportContext, compatible: boolean): 
       if (!Array.isArray(completion?.choices)) throw unreadableBody(context.displayId);
       const choice = completion.choices[0];
       const message = choice?.message;
-      const usage = { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 };
+      const usage = {
+        inputTokens: completion.usage?.prompt_tokens ?? 0,
+        outputTokens: completion.usage?.completion_tokens ?? 0,
+        ...optionalCount('reasoningTokens', completion.usage?.completion_tokens_details?.reasoning_tokens),
+        ...optionalCount('cachedInputTokens', completion.usage?.prompt_tokens_details?.cached_tokens),
+      };
       const refusal = message?.refusal ?? (choice?.finish_reason === 'content_filter' ? (message?.content ?? 'stopped by the content filter') : undefined);
-      return { text: message?.content ?? '', refusal: refusal ?? undefined, usage, finishReason: choice?.finish_reason };
+      return {
+        text: message?.content ?? '', refusal: refusal ?? undefined, usage, finishReason: choice?.finish_reason,
+        truncated: choice?.finish_reason === 'length', ...(typeof completion.model === 'string' ? { model: completion.model } : {}),
+      };
     },
   };
 }

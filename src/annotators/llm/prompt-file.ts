@@ -100,7 +100,9 @@ export function loadRepairPrompt(directory = promptsDirectory()): PromptFile {
 }
 
 function loadPromptFile(nameOrPath: string, directory: string): PromptFile {
-  const cached = cache.get(`${directory}|${nameOrPath}`);
+  // A user's file is read each time (it may be edited between runs); the shipped ones never change.
+  const userFile = nameOrPath.endsWith('.md') || nameOrPath.includes('/');
+  const cached = userFile ? undefined : cache.get(`${directory}|${nameOrPath}`);
   if (cached) return cached;
   let path: string;
   let version: string;
@@ -119,6 +121,6 @@ function loadPromptFile(nameOrPath: string, directory: string): PromptFile {
     version = resolved;
   }
   const prompt = parsePromptFile(readFileSync(path, 'utf8'), path, version);
-  cache.set(`${directory}|${nameOrPath}`, prompt);
+  if (!userFile) cache.set(`${directory}|${nameOrPath}`, prompt);
   return prompt;
 }

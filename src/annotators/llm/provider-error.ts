@@ -39,6 +39,26 @@ export interface HttpFailure {
   readonly keyVariable?: string;
   readonly apiKey?: string;
   readonly cause?: unknown;
+  /** The parameter the provider's error names (OpenAI's `error.param`). */
+  readonly param?: string;
+}
+
+/** Request parameters a provider may reject for a model, by the names providers use for them. */
+const DROPPABLE_PARAMETERS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^temperature$|\btemperature\b/i, 'temperature'],
+  [/^reasoning_effort$|\breasoning[_ .]?effort\b|\bthinking(?:_?config|_?budget|_?level)?\b/i, 'reasoningEffort'],
+];
+const REJECTION_WORDS = /unsupported|not supported|does not support|isn't supported|deprecated|not allowed|unrecognized|unknown (?:parameter|field|name)|invalid/i;
+
+/**
+ * The parameter a 400/422 rejects as unsupported for the model, in emolabel's name, so the annotator
+ * can leave it out and send again: OpenAI names it in `error.param`; Anthropic and Gemini in words.
+ */
+export function rejectedParameterOf(status: number, message: string, param?: string): string | undefined {
+  if (status !== 400 && status !== 422) return undefined;
+  if (param) return DROPPABLE_PARAMETERS.find(([pattern]) => pattern.test(param))?.[1];
+  if (!REJECTION_WORDS.test(message)) return undefined;
+  return DROPPABLE_PARAMETERS.find(([pattern]) => pattern.test(message))?.[1];
 }
 
 /** A provider's words for a rejected key where its status is not 401 (Gemini answers HTTP 400 API_KEY_INVALID). */
@@ -100,6 +120,7 @@ export function httpFailureError(failure: HttpFailure): EmolabelError {
     isRetryable: isRetryableStatus(failure.status),
     retryAfterMs: failure.retryAfterMs,
     httpStatus: failure.status,
+    rejectedParameter: rejectedParameterOf(failure.status, failure.message, failure.param),
   });
 }
 
@@ -111,6 +132,17 @@ export function connectionError(modelId: string, baseUrl: string | undefined, ca
     `Could not reach ${modelId}${baseUrl ? ` at ${baseUrl}` : ''}: ${reason}. Check the network, or that the server behind \`baseUrl\` is running.`,
     { cause, isRetryable: true },
   );
+}
+
+/** `{ [name]: count }` when the provider reported a count, else nothing (so absent counts stay absent). */
+export function optionalCount<Name extends string>(name: Name, count: number | null | undefined): { [key in Name]?: number } {
+  return typeof count === 'number' && Number.isFinite(count) && count >= 0 ? ({ [name]: count } as { [key in Name]?: number }) : {};
+}
+
+/** OpenAI's `error.param`, when the SDK error has one. */
+function paramOf(error: object): { param?: string } {
+  const param: unknown = (error as { param?: unknown }).param;
+  return typeof param === 'string' ? { param } : {};
 }
 
 /** The error classes of a Stainless-generated SDK (openai, @anthropic-ai/sdk): same shapes, separate classes. */
@@ -140,6 +172,7 @@ export function sdkFailure(error: unknown, context: SdkFailureContext, classes: 
     return httpFailureError({
       modelId: context.displayId, status: error.status, message: error.message, retryAfterMs: parseRetryAfter(error.headers),
       keyVariable: context.keyVariable, apiKey: context.apiKey, cause: error,
+      ...paramOf(error),
     });
   }
   if (error instanceof SyntaxError) return new EmolabelError('provider_error', `${context.displayId} answered with ${unreadable}`, { cause: error, isRetryable: true });

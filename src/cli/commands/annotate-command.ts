@@ -56,6 +56,8 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--image-size <px>', 'longest side of each image sent to an LLM (default 512)', integerOption(32))
     .option('--max-images <n>', 'most images per LLM request, replacing the price table value (1: multi sends a grid)', integerOption(1))
     .option('--price-table <file>', 'JSON price table whose entries replace the bundled ones')
+    .option('--max-output-tokens <n>', 'cap on the tokens of one LLM answer, reasoning included (default 1024; 4096 for models that reason)', integerOption(16))
+    .addOption(new Option('--reasoning-effort <level>', 'how much a reasoning model may think: none, minimal, low, medium, high (default low for models that reason)').argParser(choiceOption(['none', 'minimal', 'low', 'medium', 'high'])))
     .option('--dry-run', 'sample frames and crop faces, print estimated tokens and dollars per item and in total; send nothing')
     .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
     .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)');
@@ -102,7 +104,8 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
       if (flags.out) await writeResults(resolve(io.cwd, flags.out), results, labels);
       else io.stdout.write(formatResultsTable(results));
       if (!flags.quiet) {
-        const cost = summary.costUsd > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens, $${summary.costUsd.toFixed(4)}` : '';
+        const reasoning = summary.reasoningTokens > 0 ? ` (${summary.reasoningTokens} of them reasoning)` : '';
+        const cost = summary.costUsd > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens${reasoning}, $${summary.costUsd.toFixed(4)}` : '';
         const requests = outcome.requests.sent + outcome.requests.cached > 0 ? `; ${outcome.requests.sent} requests sent, ${outcome.requests.cached} from cache` : '';
         io.stderr.write(`run ${run.id}: ${summary.items} results: ${summary.ok} ok, ${summary.noFace} no face, ${summary.refused} refused, ${summary.failed - summary.refused} errors${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
       }

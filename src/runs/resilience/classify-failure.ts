@@ -11,7 +11,7 @@ import { EmolabelError, TimeoutError } from '../../errors.js';
 export type FailureKind = 'retryable' | 'fatal' | 'item' | 'stop';
 
 /** Why a failure is fatal; each has its own advice in the run-stopping message. */
-export type FatalReason = 'missing_api_key' | 'rejected_api_key' | 'forbidden' | 'unknown_model' | 'quota_exhausted' | 'misconfigured';
+export type FatalReason = 'missing_api_key' | 'rejected_api_key' | 'forbidden' | 'unknown_model' | 'quota_exhausted' | 'misconfigured' | 'rejected_request';
 
 /** A failure sorted by {@link classifyFailure}. */
 export interface FailureClass {

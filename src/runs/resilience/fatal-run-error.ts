@@ -12,6 +12,8 @@ const ADVICE: Readonly<Record<FatalReason, string>> = {
   quota_exhausted:
     'The provider account is out of quota or credit. Add credit or raise the spending limit in the provider\'s billing settings (retrying does not help), then run again.',
   misconfigured: 'The annotator is not configured to work. Fix the setting named below, then run again.',
+  rejected_request:
+    'The provider rejected request after request for the same reason (HTTP 400): every item would fail the same way. Fix what its words below name (the model, a setting, the images), then run again.',
 };
 
 /**

@@ -62,6 +62,9 @@ export interface ResilientAnnotator extends Annotator, ResilienceState {}
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** Consecutive requests rejected with the same HTTP 400 that stop the run as fatal. */
+export const REJECTIONS_BEFORE_STOP = 3;
+
 function checkTimeout(timeoutMs: number): void {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new EmolabelError('invalid_option', `Expected \`timeoutMs\` to be a number of milliseconds above 0, got \`${timeoutMs}\` (${typeof timeoutMs}).`);
@@ -115,6 +118,8 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
   const stats = options.stats ?? createResilienceStats();
   const stop = new AbortController();
   let fatalError: FatalRunError | undefined;
+  // The same HTTP 400 for request after request is no item's fault: after a few the run stops.
+  let repeatedRejection = { reason: '', count: 0 };
 
   const stopWith = (reason: FatalRunError): FatalRunError => {
     if (fatalError) return fatalError;
@@ -182,6 +187,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
       stats.requests += 1;
       const outcome = await attemptOnce(id, next, request, runSignal);
       if ('annotation' in outcome) {
+        repeatedRejection = { reason: '', count: 0 };
         const actual = usedTokens(outcome.annotation);
         bucket.settle(estimate, actual ?? estimate);
         if (actual !== undefined) learned.learn(request, actual);
@@ -195,7 +201,13 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
       if (failure.kind === 'fatal') throw stopWith(new FatalRunError(failure.fatalReason ?? 'misconfigured', id, outcome.error));
       history.set(failure.summary, (history.get(failure.summary) ?? 0) + 1);
       const message = describeError(outcome.error);
-      if (failure.kind === 'item') return failed(attempt === 1 ? message : `${failedAfter(attempt, history)}; last: ${message}`, attempt);
+      if (failure.kind === 'item') {
+        if (failure.httpStatus === 400) {
+          repeatedRejection = { reason: message, count: repeatedRejection.reason === message ? repeatedRejection.count + 1 : 1 };
+          if (repeatedRejection.count >= REJECTIONS_BEFORE_STOP) throw stopWith(new FatalRunError('rejected_request', id, outcome.error));
+        }
+        return failed(attempt === 1 ? message : `${failedAfter(attempt, history)}; last: ${message}`, attempt);
+      }
       countFailure(stats, failure);
       // A 429 was turned away before any work: give its tokens back, and hold everyone for its Retry-After.
       if (failure.rateLimited) bucket.settle(estimate, 0);
