@@ -51,6 +51,7 @@ export function wrapAnnotator({ annotator, middleware }: { annotator: Annotator;
     ...(annotator.estimate ? { estimate: annotator.estimate.bind(annotator) } : {}),
     ...(annotator.reparse ? { reparse: annotator.reparse.bind(annotator) } : {}),
     ...(annotator.checkReady ? { checkReady: annotator.checkReady.bind(annotator) } : {}),
+    ...(annotator.prepare ? { prepare: annotator.prepare.bind(annotator) } : {}),
     ...(annotator.close ? { close: annotator.close.bind(annotator) } : {}),
     annotate: (request) => call(0, request),
   };

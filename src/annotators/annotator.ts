@@ -165,6 +165,11 @@ export interface Annotator {
    * fails before any work instead of on every item. Makes no request.
    */
   checkReady?(): void;
+  /**
+   * Checks, once before a run, what only the provider can say (that it lists the model), so a run
+   * with a mistyped model stops before any work. May make a request; makes no paid one.
+   */
+  prepare?(signal?: AbortSignal): Promise<void>;
   /** Frees models, sockets or workers. */
   close?(): Promise<void>;
 }

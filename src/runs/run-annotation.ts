@@ -82,6 +82,8 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   // A missing key or base URL fails here, before a run is recorded or any work is done.
   base.checkReady?.();
   if (session.maxCostUsd !== undefined && session.estimateCostUsd === undefined) checkBudgetCanHold(base);
+  // What only the provider can say (that it lists the model), before a run is recorded.
+  await base.prepare?.(session.signal);
   const { inputs, ...options } = spec;
   const run = existing ?? store.createRun({ fingerprint, inputs, options, model: annotatorId(base), strategy: spec.strategy, taxonomy: spec.taxonomy, labels: [] });
   const runId = run.id;

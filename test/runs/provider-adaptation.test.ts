@@ -101,6 +101,23 @@ describe('LLM runs that are right on today\'s models', () => {
     }
   });
 
+  it('a model the provider does not list stops the run before any work, naming close matches', async () => {
+    const server = await startFakeOpenAiServer({ apiKey: 'sk-test', models: ['gpt-4o-mini', 'gpt-4o', 'gpt-5-mini', 'text-embedding-3-small'] });
+    process.env.EMOLABEL_TEST_OPENAI_KEY = 'sk-test';
+    try {
+      const io = captureIo(dir);
+      const code = await runCli(['annotate', 'faces', '--model', 'openai:gpt-4o-mnii', '--base-url', server.url, '--api-key-env', 'EMOLABEL_TEST_OPENAI_KEY', '--db', 'unlisted.db', '--quiet'], io);
+      expect(code).toBe(2);
+      expect(io.err()).toMatch(/openai:gpt-4o-mnii is not a model the provider lists for this key; close matches: gpt-4o-mini, gpt-4o/);
+      expect(server.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
+      const listed = await runCli(['annotate', join('faces', 'face-1.jpg'), '--model', 'openai:gpt-4o-mini', '--base-url', server.url, '--api-key-env', 'EMOLABEL_TEST_OPENAI_KEY', '--db', 'unlisted.db', '--quiet'], captureIo(dir));
+      expect(listed).toBe(0);
+    } finally {
+      delete process.env.EMOLABEL_TEST_OPENAI_KEY;
+      await server.close();
+    }
+  });
+
   it('a refusal is not cached: the next run asks again and gets the answer', async () => {
     const server = await startFakeOpenAiServer();
     const store = RunStore.open(join(dir, 'refusal.db'));

@@ -74,6 +74,8 @@ export interface FakeOpenAiOptions {
    * HTTP 400 with `code: "unsupported_value"` and `param` naming it.
    */
   readonly rejectParameters?: readonly string[];
+  /** The models `GET /v1/models` lists; left out, that path is unknown (404), as on many local servers. */
+  readonly models?: readonly string[];
 }
 
 /**
@@ -83,6 +85,9 @@ export interface FakeOpenAiOptions {
  */
 export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeServer & { url: string }> {
   const server = await startFakeHttpServer((request: RecordedRequest, mode: FakeMode): FakeResponse => {
+    if (request.method === 'GET' && request.path.startsWith('/v1/models') && options.models) {
+      return { status: 200, body: { object: 'list', data: options.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'system' })) } };
+    }
     if (request.method !== 'POST' || request.path !== '/v1/chat/completions') {
       return { status: 404, body: { error: { message: `Unknown request URL: ${request.method} ${request.path}.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } } };
     }

@@ -57,6 +57,17 @@ export const ANNOTATION_SCHEMA_NAME = 'record_emotion';
 /** The version of how answers are read (parse-reply.ts): part of the cache key. */
 const PARSER_VERSION = 'v2';
 
+/** `; close matches: a, b, c` from `listed`, by shared prefix and then by length difference. */
+function closeMatches(modelId: string, listed: readonly string[]): string {
+  const shared = (other: string) => {
+    let length = 0;
+    while (length < Math.min(modelId.length, other.length) && modelId[length] === other[length]) length += 1;
+    return length;
+  };
+  const best = [...listed].sort((a, b) => shared(b) - shared(a) || Math.abs(a.length - modelId.length) - Math.abs(b.length - modelId.length)).slice(0, 3);
+  return best.length === 0 ? '' : `; close matches: ${best.join(', ')}`;
+}
+
 /** SHA-256 of what the prompt says (its mode and texts), whatever its file is called. */
 function promptContentHash(prompt: PromptFile): string {
   return createHash('sha256').update(JSON.stringify([prompt.mode, prompt.system, prompt.user, prompt.frameLabel])).digest('hex').slice(0, 16);
@@ -171,6 +182,11 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
       return 'status' in read ? read : undefined;
     },
     checkReady: () => void ready(),
+    async prepare(signal) {
+      const listed = await ready().listModels?.(signal);
+      if (listed === undefined || listed.length === 0 || listed.includes(modelId)) return;
+      throw new EmolabelError('unknown_model', `${id} is not a model the provider lists for this key${closeMatches(modelId, listed)}. Check the id after the colon.`);
+    },
     async annotate(request: AnnotationRequest): Promise<Annotation> {
       const client = ready();
       if (request.signal?.aborted) throw new EmolabelError('aborted', `The request to ${id} was aborted.`);

@@ -58,4 +58,6 @@ export interface LlmReply {
  */
 export interface LlmTransport {
   send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply>;
+  /** The model ids the provider lists for this key, or undefined when it has no such list (or it cannot be read). */
+  listModels?(signal?: AbortSignal): Promise<readonly string[] | undefined>;
 }

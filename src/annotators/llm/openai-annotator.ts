@@ -70,7 +70,20 @@ function createOpenAiTransport(context: TransportContext, compatible: boolean): 
         truncated: choice?.finish_reason === 'length', ...(typeof completion.model === 'string' ? { model: completion.model } : {}),
       };
     },
+    // OpenAI lists the models a key may use; OpenAI-compatible servers list what they like, or nothing.
+    ...(compatible ? {} : { listModels: async (signal?: AbortSignal) => listOpenAiModels(await (loaded ??= openAiClient(context)), signal) }),
   };
+}
+
+/** The ids of `GET /v1/models`, or undefined when there is no such list or no answer (the first request will tell). */
+async function listOpenAiModels({ client }: Awaited<ReturnType<typeof openAiClient>>, signal?: AbortSignal): Promise<readonly string[] | undefined> {
+  try {
+    const ids: string[] = [];
+    for await (const model of client.models.list({ signal })) ids.push(model.id);
+    return ids;
+  } catch {
+    return undefined;
+  }
 }
 
 const UNREADABLE_COMPLETION = 'a body that is not a chat completion (malformed JSON); try again, or check --base-url points at an OpenAI-compatible /v1 endpoint.';
