@@ -25,8 +25,10 @@
 //
 // Placed where their imports put them: store/ keeps runs as data (it imports pipeline's ClipResult)
 // and runs/ drives runs through it, so store comes first; output/ needs pipeline and store, datasets/
-// and eval/ only media, and review, matrix and cli use them; public-exports/ re-exports every area
-// but cli, and index.ts adds cli. Nothing in src/ imports public-exports/ or index.ts.
+// and eval/ only media, and review, matrix and cli use them; testing/ uses every area it gives
+// suites for, and no area uses it; public-exports/ holds one entry file per subpath (cli's and
+// test's included), and index.ts picks the main entry's names from the areas directly. Nothing in
+// src/ imports public-exports/ or index.ts.
 //
 // taxonomy/ and errors.ts are shared: every layer may import them, and they import no layer.
 // A folder under src/ that is in no layer fails `unlayered-folder` until it is placed here.
