@@ -21,7 +21,7 @@ export interface StrategyContractSubject {
   };
 }
 
-/** Four 32x32 crops of distinct flat colours, in frame order. */
+/** `count` 32x32 crops of distinct flat colours, in frame order (the strategy contract's default: 4). */
 export function flatColourCrops(count = 4): FaceCrop[] {
   return Array.from({ length: count }, (_, frameIndex) => {
     const data = Buffer.alloc(32 * 32 * 3);
