@@ -17,14 +17,18 @@
 //   10  matrix           the benchmark matrix behind `emolabel bench`: one run per cell, scored
 //                        into a report (uses runs, datasets, report)
 //       review           the review web app: queue, decisions, media, reviewed export
-//   11  cli              commander program, one file per command
-//   12  public-exports   the public API, grouped by area
-//   13  index.ts         the package entry: re-exports the public API and runCli
+//   11  testing          `emolabel/test` for plugin authors: MockAnnotator, fake provider servers,
+//                        contract suites (uses vitest, annotators, strategies, datasets, runs)
+//   12  cli              commander program, one file per command
+//   13  public-exports   the entries of the package's subpaths (`emolabel/eval` …), grouped by area
+//   14  index.ts         the package entry (`emolabel`): the small API for labelling media
 //
 // Placed where their imports put them: store/ keeps runs as data (it imports pipeline's ClipResult)
 // and runs/ drives runs through it, so store comes first; output/ needs pipeline and store, datasets/
-// and eval/ only media, and review, matrix and cli use them; public-exports/ re-exports every area
-// but cli, and index.ts adds cli. Nothing in src/ imports public-exports/ or index.ts.
+// and eval/ only media, and review, matrix and cli use them; testing/ uses every area it gives
+// suites for, and no area uses it; public-exports/ holds one entry file per subpath (cli's and
+// test's included), and index.ts picks the main entry's names from the areas directly. Nothing in
+// src/ imports public-exports/ or index.ts.
 //
 // taxonomy/ and errors.ts are shared: every layer may import them, and they import no layer.
 // A folder under src/ that is in no layer fails `unlayered-folder` until it is placed here.
@@ -42,6 +46,7 @@ const LAYERS = [
   ['output', 'datasets', 'eval'],
   ['report'],
   ['matrix', 'review'],
+  ['testing'],
   ['cli'],
   ['public-exports'],
   ['index.ts'],

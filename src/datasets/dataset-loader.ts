@@ -18,7 +18,7 @@ export interface Dataset {
   readonly mediaRoot?: string;
 }
 
-/** Options a loader may use; a loader rejects options that do not apply to it. */
+/** Options a loader may use; `emolabel dataset` rejects those a loader does not list in its `options`. */
 export interface DatasetLoadOptions {
   /** Keep only this scene (FERV39k). */
   readonly scene?: string;

@@ -1,4 +1,5 @@
-// Public API of evaluation, datasets and reports; re-exported from src/index.ts.
+// `emolabel/eval`: scoring predictions against gold labels (metrics, coverage, label CSVs) and the
+// dataset loaders that read gold labels. Loads no CLI, web server or chart code.
 export {
   computeClassificationMetrics, confusionMatrix,
   type ClassificationMetrics, type ClassMetrics, type ConfusionMatrix, type LabelPair,
@@ -14,9 +15,3 @@ export { countByLabel, countOnDisk, normaliseDatasetLabels, writeTruthCsv } from
 export { folderPerClassLoader } from '../datasets/folder-per-class-loader.js';
 export { manifestLoader } from '../datasets/manifest-loader.js';
 export { ferv39kLoader, parseFerv39kList, type Ferv39kEntry } from '../datasets/ferv39k-loader.js';
-
-export type { BenchReport, LatencySummary, ReportCell, ReportSource } from '../report/report-types.js';
-export { buildReportCell, type BuildReportCellOptions } from '../report/build-report-cell.js';
-export { buildReportHtml } from '../report/report-html.js';
-export { writeReport } from '../report/write-report.js';
-export { renderChartSvg } from '../report/render-chart.js';

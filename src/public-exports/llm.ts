@@ -1,5 +1,6 @@
-// Public API of the LLM annotators, the multi-frame strategies and cost estimation; re-exported from src/index.ts.
-export type { ActionUnitObservation, ImageLayout } from '../annotators/annotator.js';
+// `emolabel/llm`: the LLM annotators and their provider definitions, the structured-output schema,
+// prompts, the price table and image token rules, and the multi-frame and grid strategies.
+export type { ActionUnitObservation } from '../annotators/annotator.js';
 
 export { createOpenAiAnnotator, createOpenAiCompatibleAnnotator, openAiCompatibleProvider, openAiProvider } from '../annotators/llm/openai-annotator.js';
 export { anthropicProvider, createAnthropicAnnotator } from '../annotators/llm/anthropic-annotator.js';
@@ -14,8 +15,6 @@ export { httpFailureError, connectionError, parseRetryAfter, type HttpFailure } 
 export { costOfUsage, findModelPrice, loadPriceTable, type ImageTokenRule, type ModelPrice, type PriceTable } from '../annotators/cost/price-table.js';
 export { imageTokens, type ImageDetail } from '../annotators/cost/image-tokens.js';
 export { estimateRequestCost, type ImageSize, type RequestCostEstimate, type RequestCostInput } from '../annotators/cost/estimate-request-cost.js';
-export { estimateRun, type EstimateRunOptions, type ItemCostEstimate, type RunCostEstimate } from '../runs/estimate-run.js';
-export { formatCostEstimate } from '../runs/format-cost-estimate.js';
 
 export { multiFrameStrategy } from '../strategies/multi-frame-strategy.js';
 export { gridStrategy } from '../strategies/grid-strategy.js';

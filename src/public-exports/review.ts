@@ -1,4 +1,4 @@
-// Public API of human review (queue, decisions, agreement, the web app, reviewed export); re-exported from src/index.ts.
+// `emolabel/review`: human review (the review store, queue, decisions, agreement, the web app and its server, reviewed export).
 export { ReviewStore, reviewKey, type DecisionInput, type ReviewDecision, type UndoOutcome } from '../store/review-store.js';
 export { applyReviews, reviewColumns, type LabelSource, type ReviewedResult } from '../review/apply-reviews.js';
 export { computeReviewAgreement, type ClassAgreement, type ReviewAgreement } from '../review/review-agreement.js';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createAnnotator } from '../../src/annotators/annotator-registry.js';
-import { runAnnotatorContract, type WireReader } from './annotator-contract.js';
-import { startFakeAnthropicServer } from '../support/fake-anthropic-server.js';
-import { type FakeServer, schemaLabels } from '../support/fake-http-server.js';
-import { startFakeGoogleServer } from '../support/fake-google-server.js';
-import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
+import { runAnnotatorContract, type WireReader } from '../../src/testing/annotator-contract.js';
+import { startFakeAnthropicServer } from '../../src/testing/fake-anthropic-server.js';
+import { type FakeServer, schemaLabels } from '../../src/testing/fake-http-server.js';
+import { startFakeGoogleServer } from '../../src/testing/fake-google-server.js';
+import { startFakeOpenAiServer } from '../../src/testing/fake-openai-server.js';
 
 type Json = Record<string, any>;
 

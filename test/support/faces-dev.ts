@@ -1,34 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadFacesDev, type LabelledImage } from '../../src/testing/face-images.js';
 
-/** Where the shared faces-dev set lives: EMOLABEL_FACES_DEV, else ../shared/data/faces-dev beside the repo. */
-export function facesDevRoot(): string {
-  const fromEnv = process.env.EMOLABEL_FACES_DEV;
-  if (fromEnv) return resolve(fromEnv);
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data/faces-dev');
-}
-
-export interface LabelledImage {
-  readonly path: string;
-  readonly label: string;
-}
-
-/** The labelled images of faces-dev, or undefined (with the reason) when the set is not on this machine. */
-export function loadFacesDev(): { images: LabelledImage[] } | { missing: string } {
-  const root = facesDevRoot();
-  const labels = join(root, 'labels.csv');
-  if (!existsSync(labels)) return { missing: `faces-dev not found at ${root} (set EMOLABEL_FACES_DEV to its folder)` };
-  const images = readFileSync(labels, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [image = '', label = ''] = line.split(',');
-      return { path: join(root, image), label: label.trim() };
-    });
-  return { images };
-}
+// faces-dev's reader moved to src/testing/ (the annotator contract's default faces); tests keep importing it from here.
+export { facesDevRoot, loadFacesDev, type LabelledImage } from '../../src/testing/face-images.js';
 
 /**
  * faces-dev for a test file: its images (empty when absent) and why it is missing, if it is; a

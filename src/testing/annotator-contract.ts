@@ -1,18 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Annotation, Annotator } from '../../src/annotators/annotator.js';
-import type { AnnotatorSettings } from '../../src/annotators/annotator-provider.js';
-import { costOfUsage, findModelPrice, loadPriceTable } from '../../src/annotators/cost/price-table.js';
-import { EmolabelError } from '../../src/errors.js';
-import { decodeImage } from '../../src/media/decode-image.js';
-import type { RgbImage } from '../../src/media/rgb-image.js';
-import { basic7, ternary } from '../../src/taxonomy/taxonomy.js';
-import { demoFace } from '../support/demo-faces.js';
-import { loadFacesDev } from '../support/faces-dev.js';
-import type { FakeServer, RecordedRequest } from '../support/fake-http-server.js';
-import { classifyFailure } from '../../src/runs/resilience/classify-failure.js';
-import { createResilientAnnotator } from '../../src/runs/resilience/resilient-annotator.js';
+import type { Annotation, Annotator } from '../annotators/annotator.js';
+import type { AnnotatorSettings } from '../annotators/annotator-provider.js';
+import { costOfUsage, findModelPrice, loadPriceTable } from '../annotators/cost/price-table.js';
+import { EmolabelError } from '../errors.js';
+import { decodeImage } from '../media/decode-image.js';
+import type { RgbImage } from '../media/rgb-image.js';
+import { classifyFailure } from '../runs/resilience/classify-failure.js';
+import { createResilientAnnotator } from '../runs/resilience/resilient-annotator.js';
+import { basic7, ternary } from '../taxonomy/taxonomy.js';
+import { defaultContractFaces, demoFace } from './face-images.js';
+import type { FakeServer, RecordedRequest } from './fake-http-server.js';
 
 /** How to read what we sent from one provider's request body. */
 export interface WireReader {
@@ -29,7 +28,15 @@ export interface WireReader {
 export interface ContractSubject {
   readonly name: string;
   create(settings?: AnnotatorSettings): Annotator;
-  /** For LLM providers: the fake server, its key variable, and how to read request bodies. */
+  /**
+   * Paths of at least two real face images (JPEG or PNG), read once before the cases run.
+   * @default defaultContractFaces(): faces-dev (a Happy, a Sad and a Surprise crop) when present, else face-api's demo photos 1-3
+   */
+  readonly faces?: readonly string[];
+  /**
+   * For LLM providers built on emolabel's LLM annotator (settings `env`, `apiKeyEnv`, `baseUrl`,
+   * `imageSize`): the fake server, its key variable, and how to read request bodies.
+   */
   readonly network?: {
     readonly server: () => FakeServer;
     readonly keyVariable: string;
@@ -40,12 +47,8 @@ export interface ContractSubject {
   readonly skip?: { readonly abort?: string; readonly network?: string };
 }
 
-/** Three real faces: faces-dev when present (350x350 crops), else the face-api demo photos. */
-export async function contractFaces(): Promise<RgbImage[]> {
-  const facesDev = loadFacesDev();
-  const paths = 'images' in facesDev
-    ? ['Happy', 'Sad', 'Surprise'].map((label) => facesDev.images.find((image) => image.label === label)?.path ?? '')
-    : [demoFace(1), demoFace(2), demoFace(3)];
+/** Decodes image files into the RGB images an annotator is given. */
+export async function readFaceImages(paths: readonly string[]): Promise<RgbImage[]> {
   return Promise.all(paths.map(async (path) => decodeImage(readFileSync(path), path)));
 }
 
@@ -68,15 +71,23 @@ async function rejection(promise: Promise<unknown>): Promise<EmolabelError> {
   return error as EmolabelError;
 }
 
-/** The contract every annotator meets, local model and each LLM provider alike. */
+/**
+ * Declares the vitest cases of the contract every annotator meets, local model and each LLM
+ * provider alike (hono's `runTest({ newRouter, skip })`). Call it at the top level of a test file.
+ *
+ * @example
+ * runAnnotatorContract({ name: 'acme:vision-1', create: () => createAcmeAnnotator(), skip: { network: 'answers from a local model' } });
+ */
 export function runAnnotatorContract(subject: ContractSubject): void {
   describe(`annotator contract: ${subject.name}`, () => {
     let faces: RgbImage[] = [];
-    // The snapshot must not depend on whether faces-dev is on the machine: it uses the demo photos.
+    // The snapshot must not depend on which faces the subject uses or whether faces-dev is on the machine: it uses the demo photos.
     let demoPhotos: RgbImage[] = [];
     beforeAll(async () => {
-      faces = await contractFaces();
-      demoPhotos = await Promise.all([demoFace(1), demoFace(2)].map(async (path) => decodeImage(readFileSync(path), path)));
+      const paths = subject.faces ?? defaultContractFaces();
+      if (paths.length < 2) throw new Error(`The annotator contract needs at least two face images; ${subject.name} gave ${paths.length}.`);
+      faces = await readFaceImages(paths);
+      demoPhotos = await readFaceImages([demoFace(1), demoFace(2)]);
     });
 
     it('labels a real face with a label of the taxonomy, a confidence and usage', async () => {

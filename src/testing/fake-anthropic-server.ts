@@ -1,0 +1,95 @@
+import { fakeAnswer, type FakeMode, type FakeResponse, type FakeServer, type RecordedRequest, startFakeHttpServer, textTokens } from './fake-http-server.js';
+
+interface MessagesBody {
+  model?: string;
+  system?: string;
+  messages?: Array<{ role: string; content: string | Array<{ type: string; text?: string }> }>;
+  tools?: Array<{ name: string; input_schema?: unknown }>;
+}
+
+/** The tool-use system prompt Anthropic adds when `tool_choice` forces a tool (its documented count). */
+const TOOL_CHOICE_SYSTEM_TOKENS = 346;
+
+/**
+ * Input tokens as Claude bills them: text, tool definitions plus the tool-use system prompt, and
+ * images by the published rule, width x height / 750 (for images within 1568 px).
+ */
+function inputTokens(request: RecordedRequest): number {
+  const body = request.body as MessagesBody;
+  let text = (body.system ?? '') + (body.tools ? JSON.stringify(body.tools) : '');
+  for (const message of body.messages ?? []) {
+    if (typeof message.content === 'string') text += message.content;
+    else for (const block of message.content) if (block.type === 'text') text += block.text ?? '';
+  }
+  const toolPrompt = body.tools ? TOOL_CHOICE_SYSTEM_TOKENS : 0;
+  return textTokens(text) + toolPrompt + request.images.reduce((sum, image) => sum + Math.ceil((image.width * image.height) / 750), 0);
+}
+
+function message(request: RecordedRequest, content: unknown[], stopReason: string, outputText: string, stopDetails: unknown = null): FakeResponse {
+  const body = request.body as MessagesBody;
+  return {
+    status: 200,
+    headers: { 'request-id': 'req_fake01' },
+    body: {
+      id: 'msg_01FakeFakeFake', type: 'message', role: 'assistant', model: body.model ?? 'unknown', content,
+      stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails,
+      usage: { input_tokens: inputTokens(request), output_tokens: textTokens(outputText), cache_creation_input_tokens: 0, cache_read_input_tokens: 0, service_tier: 'standard' },
+    },
+  };
+}
+
+function error(status: number, type: string, text: string, headers: Record<string, string> = {}): FakeResponse {
+  return { status, headers: { 'request-id': 'req_fake02', ...headers }, body: { type: 'error', error: { type, message: text }, request_id: 'req_fake02' } };
+}
+
+/** Options of the fake server: the key it accepts and the label it answers. */
+export interface FakeAnthropicOptions {
+  /** The key the server accepts as `x-api-key` or a Bearer token. */
+  readonly apiKey?: string;
+  readonly label?: string;
+}
+
+/**
+ * A fake Anthropic Messages server (`POST /v1/messages`) speaking the real wire format: a forced
+ * tool call with `usage`, `stop_reason: "refusal"`, and typed error bodies (429 with Retry-After,
+ * 529 overloaded). `url` is the base URL to pass.
+ */
+export async function startFakeAnthropicServer(options: FakeAnthropicOptions = {}): Promise<FakeServer & { url: string }> {
+  const server = await startFakeHttpServer((request: RecordedRequest, mode: FakeMode): FakeResponse => {
+    if (request.method !== 'POST' || request.path !== '/v1/messages') return error(404, 'not_found_error', `Not found: ${request.path}`);
+    // The SDK sends the key as `Authorization: Bearer …`; older clients as `x-api-key`.
+    const given = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer /, '');
+    if (options.apiKey !== undefined && given !== options.apiKey) return error(401, 'authentication_error', 'invalid x-api-key');
+    const tool = (request.body as MessagesBody).tools?.[0];
+    const toolUse = (input: unknown) => [{ type: 'tool_use', id: 'toolu_01FakeFake', name: tool?.name ?? 'record_emotion', input }];
+    switch (mode) {
+      case 'ok':
+      case 'slow': {
+        const answer = fakeAnswer(tool?.input_schema, options.label);
+        return message(request, toolUse(answer), 'tool_use', JSON.stringify(answer));
+      }
+      case 'refusal': {
+        const words = 'I can’t help with inferring emotions of real people from their faces.';
+        return message(request, [{ type: 'text', text: words }], 'refusal', words, { type: 'refusal', category: null, explanation: 'The request asks to infer emotional states of identifiable people.' });
+      }
+      case 'sentence': {
+        const words = "I'm not able to identify emotions of real people from photographs.";
+        return message(request, [{ type: 'text', text: words }], 'end_turn', words);
+      }
+      case 'cut-off':
+        // The output cap reached before the tool call was written.
+        return message(request, [{ type: 'text', text: 'Looking at the face, the brows are' }], 'max_tokens', 'x '.repeat(Number((request.body as { max_tokens?: number }).max_tokens ?? 1024)));
+      case 'malformed-answer': {
+        const answer = { ...fakeAnswer(tool?.input_schema, options.label), label: 'smirking', confidence: 'very' };
+        return message(request, toolUse(answer), 'tool_use', JSON.stringify(answer));
+      }
+      case 'rate-limit':
+        return error(429, 'rate_limit_error', 'This request would exceed the rate limit for your organization of 50 requests per minute.', { 'retry-after': '7' });
+      case 'server-error':
+        return error(529, 'overloaded_error', 'Overloaded');
+      case 'malformed-body':
+        return { status: 200, body: '{"id": "msg_01FakeFakeFake", "type": "message", "content": [{"type": "tool_u' };
+    }
+  });
+  return Object.assign(server, { url: server.origin });
+}
