@@ -19,6 +19,7 @@ const FLAG_OF_PARAMETER: Readonly<Record<string, string>> = {
   rpm: '--rpm',
   tpm: '--tpm',
   clipFolders: '--clip-folders',
+  truth: '--truth',
   maxOutputTokens: '--max-output-tokens',
   reasoningEffort: '--reasoning-effort',
 };

@@ -1,15 +1,10 @@
-import { basename, extname, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { RegisterCommand } from '../register-command.js';
 import { EXIT } from '../cli-io.js';
 import { EmolabelError } from '../../errors.js';
-import { type Evaluation, evaluatePredictions } from '../../eval/evaluate-predictions.js';
 import { evaluationToJson, formatEvaluation } from '../../eval/format-metrics.js';
-import { type LabelTable, readLabelCsv } from '../../eval/read-label-csv.js';
-import { buildReportCell } from '../../report/build-report-cell.js';
-import { writeReport } from '../../report/write-report.js';
+import { evaluateFiles, writeEvaluationReport } from '../../report/evaluate-files.js';
 import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
-import { countByLabel } from '../../datasets/dataset-labels.js';
-import type { Taxonomy } from '../../taxonomy/taxonomy.js';
 
 /** Parsed flags of `emolabel eval`. */
 export interface EvalFlags {
@@ -26,26 +21,6 @@ export interface EvalFlags {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function readTruth(flags: EvalFlags, predFile: string, predColumns: readonly string[], taxonomy: Taxonomy, cwd: string): LabelTable {
-  const truthColumn = flags.truthLabel ?? (flags.truth === undefined ? 'truth' : 'label');
-  if (flags.truth === undefined && !predColumns.some((column) => column.toLowerCase() === truthColumn.toLowerCase())) {
-    throw new EmolabelError('invalid_option', `Give the gold labels with --truth <csv>: the predictions ${predFile} have no "${truthColumn}" column to take them from.`);
-  }
-  return readLabelCsv(flags.truth === undefined ? predFile : resolve(cwd, flags.truth), {
-    taxonomy,
-    role: 'truth',
-    idColumn: flags.idColumn,
-    labelColumn: truthColumn,
-    requireLabels: flags.truth !== undefined,
-  });
-}
-
-/** A cell name per predictions file: its name without extension, or its path when names repeat. */
-function cellNames(files: readonly string[], cwd: string): string[] {
-  const stems = files.map((file) => basename(file, extname(file)));
-  return stems.map((stem, index) => (stems.indexOf(stem) === stems.lastIndexOf(stem) ? stem : relative(cwd, files[index] ?? '')));
-}
 
 export const registerEvalCommand: RegisterCommand = (program, io, setExitCode) => {
   program
@@ -67,12 +42,11 @@ export const registerEvalCommand: RegisterCommand = (program, io, setExitCode) =
         throw new EmolabelError('invalid_option', 'Give the predictions with --pred <csv>. Example: emolabel eval --pred labels.csv --truth gold.csv');
       }
       const taxonomy = resolveTaxonomy(flags.taxonomy);
-      const names = cellNames(predFiles, io.cwd);
-      const evaluations: Array<{ file: string; evaluation: Evaluation; truth: LabelTable }> = predFiles.map((predFile) => {
-        const predictions = readLabelCsv(predFile, { taxonomy, role: 'predictions', idColumn: flags.idColumn, labelColumn: flags.predLabel });
-        const truth = readTruth(flags, predFile, predictions.columns, taxonomy, io.cwd);
-        return { file: predFile, truth, evaluation: evaluatePredictions(predictions, truth, { taxonomy, strict: flags.strict }) };
-      });
+      const options = {
+        predictions: predFiles, ...(flags.truth === undefined ? {} : { truth: resolve(io.cwd, flags.truth) }), taxonomy, strict: flags.strict ?? false,
+        idColumn: flags.idColumn, predictionLabelColumn: flags.predLabel, truthLabelColumn: flags.truthLabel,
+      };
+      const evaluations = evaluateFiles(options, io.cwd);
       const shown = (file: string) => (relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file));
       if (flags.json) {
         const objects = evaluations.map(({ file, evaluation }) => (evaluations.length === 1 ? evaluationToJson(evaluation) : { predictions: shown(file), ...evaluationToJson(evaluation) }));
@@ -84,23 +58,7 @@ export const registerEvalCommand: RegisterCommand = (program, io, setExitCode) =
         io.stdout.write(texts.join('\n'));
       }
       if (flags.report !== undefined) {
-        const dir = resolve(io.cwd, flags.report);
-        const cells = evaluations.map(({ file, truth }, index) =>
-          buildReportCell({
-            name: names[index] ?? shown(file), predictionsFile: file, truth, taxonomy, strict: flags.strict ?? false, reportDir: dir,
-            labelColumn: flags.predLabel, ...(flags.idColumn === undefined ? {} : { idColumn: flags.idColumn }),
-          }),
-        );
-        const gold = evaluations[0]?.truth;
-        const perLabel = Object.fromEntries(countByLabel(gold?.rows.flatMap((row) => (row.label === undefined ? [] : [{ label: row.label }])) ?? [], taxonomy.labels).map(({ label, count }) => [label, count]));
-        const files = await writeReport(dir, {
-          title: flags.title ?? `emolabel eval: ${names.join(', ')}`,
-          createdAt: new Date().toISOString(),
-          source: { kind: 'truth CSV', path: gold?.file ?? '', items: Object.values(perLabel).reduce((sum, count) => sum + count, 0), perLabel: { [taxonomy.name]: perLabel } },
-          strict: flags.strict ?? false,
-          cells,
-          failures: [],
-        });
+        const files = await writeEvaluationReport(resolve(io.cwd, flags.report), evaluations, { ...options, ...(flags.title === undefined ? {} : { title: flags.title }) });
         io.stderr.write(`Report: ${shown(files.html)}\n`);
       }
       setExitCode(EXIT.ok);
