@@ -147,14 +147,26 @@ export class RunStore {
     this.database.prepare('UPDATE runs SET labels = ? WHERE id = ?').run(encodeBlob(labels), id);
   }
 
-  /** Records the run's items once (a resumed run keeps its list); returns the ids of items already done. */
+  /**
+   * Records the run's items, matched by id: items the run already has keep their place (and their
+   * results), items new since an earlier session (a file added to an input folder) are added after
+   * them. Returns the ids of items already done.
+   */
   registerItems(runId: string, items: readonly MediaItem[]): Set<string> {
     const insert = this.database.prepare(
-      'INSERT OR IGNORE INTO items (run_id, item_index, item_id, path, kind, truth) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO items (run_id, item_index, item_id, path, kind, truth) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.database.transaction(() => {
-      items.forEach((item, index) => insert.run(runId, index, item.id, item.path, item.kind, item.label ?? null));
-      this.database.prepare('UPDATE runs SET total = ?, updated_at = ? WHERE id = ?').run(items.length, now(), runId);
+      const known = this.database.prepare('SELECT item_id, item_index FROM items WHERE run_id = ?').all(runId) as Array<{ item_id: string; item_index: number }>;
+      const knownIds = new Set(known.map((row) => row.item_id));
+      let next = known.reduce((highest, row) => Math.max(highest, row.item_index), -1) + 1;
+      for (const item of items) {
+        if (knownIds.has(item.id)) continue;
+        knownIds.add(item.id);
+        insert.run(runId, next, item.id, item.path, item.kind, item.label ?? null);
+        next += 1;
+      }
+      this.database.prepare('UPDATE runs SET total = ?, updated_at = ? WHERE id = ?').run(knownIds.size, now(), runId);
     })();
     const done = this.database.prepare('SELECT item_id FROM items WHERE run_id = ? AND done_at IS NOT NULL').all(runId) as Array<{ item_id: string }>;
     return new Set(done.map((row) => row.item_id));

@@ -42,6 +42,26 @@ describe('runAnnotation: a stored, resumable, cached run', () => {
     return runAnnotation(target, { store, annotator, concurrency: 1, ...session });
   };
 
+  it('resumes a run whose folder got a new file that sorts first: the new item is added, nothing done is redone', async () => {
+    const folder = join(dir, 'growing');
+    mkdirSync(folder);
+    for (const name of ['face-b', 'face-c', 'face-d']) copyFileSync(join(images, `${name === 'face-b' ? 'face-1' : name === 'face-c' ? 'face-2' : 'face-3'}.jpg`), join(folder, `${name}.jpg`));
+    const own = RunStore.open(join(dir, 'growing.db'));
+    const stop = new AbortController();
+    const first = new MockAnnotator([paid]);
+    const interrupted = await run([folder], first, { store: own, stopSignal: stop.signal, onResult: () => stop.abort() });
+    expect(interrupted.run).toMatchObject({ status: 'interrupted', done: 1, total: 3 });
+    copyFileSync(join(images, 'face-4.jpg'), join(folder, 'face-a.jpg'));
+    const second = new MockAnnotator([paid]);
+    const resumed = await run([folder], second, { store: own });
+    own.close();
+    expect(resumed.run).toMatchObject({ id: interrupted.run.id, status: 'done', done: 4, total: 4 });
+    expect(second.calls).toHaveLength(3);
+    expect(resumed.results.map((result) => result.id).sort()).toEqual(['face-a', 'face-b', 'face-c', 'face-d']);
+    // Whole frames (faces: none) label as no_face today (issue 17); none may be an error.
+    expect(resumed.results.filter((result) => result.status === 'error')).toEqual([]);
+  });
+
   it('stops on request, then the same call finishes only the remaining items', async () => {
     const stop = new AbortController();
     const first = new MockAnnotator([paid]);
