@@ -11,7 +11,11 @@ export { annotationJsonSchema, createAnnotationSchema, type AnnotationFields, ty
 export { loadPrompt, PROMPT_MODES, promptsDirectory, type PromptFile, type PromptMode } from '../annotators/llm/prompt-file.js';
 export { httpFailureError, connectionError, parseRetryAfter, type HttpFailure } from '../annotators/llm/provider-error.js';
 
-export { costOfUsage, findModelPrice, loadPriceTable, type ImageTokenRule, type ModelPrice, type PriceTable } from '../annotators/cost/price-table.js';
+export {
+  bundledPriceTable, costOfUsage, findModelPrice, hasTokenPrices, loadPriceTable,
+  type CostOptions, type FindModelPriceOptions, type ImageTokenRule, type ModelPrice, type PriceSource, type PriceTable, type PriceTableEntry, type TokenPrices, type TokenPriceTier,
+} from '../annotators/cost/price-table.js';
+export { GENAI_PRICES_RELEASE } from '../annotators/cost/genai-prices-lookup.js';
 export { imageTokens, type ImageDetail } from '../annotators/cost/image-tokens.js';
 export { estimateRequestCost, type ImageSize, type RequestCostEstimate, type RequestCostInput } from '../annotators/cost/estimate-request-cost.js';
 export { estimateRun, type EstimateRunOptions, type ItemCostEstimate, type RunCostEstimate } from '../runs/estimate-run.js';
