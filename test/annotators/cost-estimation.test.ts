@@ -209,4 +209,21 @@ describe('estimates before sending (budget and dry run)', () => {
     expect(createAnnotator('local').estimate).toBeUndefined();
     expect(createAnnotator('openai:my-fine-tune').estimate?.({ images: [face], taxonomy: basic7 }).costUsd).toBeUndefined();
   });
+
+  it('a priced model without an image rule, or an OpenAI-compatible server without a price, estimates an unknown cost, not $0', () => {
+    const face = { data: Buffer.alloc(300 * 300 * 3), width: 300, height: 300 };
+    const price = findModelPrice(loadPriceTable(), 'openai:gpt-5.5');
+    expect(price?.inputPerMillion).toBeGreaterThan(0);
+    const request = { price, prompt: loadPrompt('direct'), taxonomy: basic7, images: [face], imageSize: 512 };
+    expect(estimateRequestCost(request).costUsd).toBeUndefined();
+    // Text alone needs no image rule.
+    expect(estimateRequestCost({ ...request, images: [] }).costUsd).toBeGreaterThan(0);
+    expect(createAnnotator('openai:gpt-5.5').estimate?.({ images: [face], taxonomy: basic7 }).costUsd).toBeUndefined();
+    expect(createAnnotator('openai-compatible:qwen2.5vl:7b', { baseUrl: 'http://127.0.0.1:9/v1' }).estimate?.({ images: [face], taxonomy: basic7 }).costUsd).toBeUndefined();
+  });
+
+  it('prices a request at the batch rate when asked: half of the normal estimate', () => {
+    const request = { price: findModelPrice(loadPriceTable(), 'anthropic:claude-haiku-4-5'), prompt: loadPrompt('direct'), taxonomy: basic7, images: [{ width: 200, height: 200 }], imageSize: 512 };
+    expect(estimateRequestCost({ ...request, batch: true }).costUsd).toBeCloseTo(estimateRequestCost(request).costUsd! / 2, 12);
+  });
 });
