@@ -16,6 +16,8 @@ export {
   type CostOptions, type FindModelPriceOptions, type ImageTokenRule, type ModelPrice, type PriceSource, type PriceTable, type PriceTableEntry, type TokenPrices, type TokenPriceTier,
 } from '../annotators/cost/price-table.js';
 export { GENAI_PRICES_RELEASE } from '../annotators/cost/genai-prices-lookup.js';
+export { listModelPrices, type ListModelPricesOptions, type ModelPriceListing } from '../annotators/cost/list-model-prices.js';
+export { describeImageRule } from '../annotators/cost/describe-image-rule.js';
 export { imageTokens, type ImageDetail } from '../annotators/cost/image-tokens.js';
 export { estimateRequestCost, type ImageSize, type RequestCostEstimate, type RequestCostInput } from '../annotators/cost/estimate-request-cost.js';
 export { estimateRun, type EstimateRunOptions, type ItemCostEstimate, type RunCostEstimate } from '../runs/estimate-run.js';
