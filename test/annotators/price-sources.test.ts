@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listProviders } from '../../src/annotators/annotator-registry.js';
 import { GENAI_PRICES_RELEASE, genaiPricesData } from '../../src/annotators/cost/genai-prices-lookup.js';
 import { costOfUsage, findModelPrice, hasTokenPrices, loadPriceTable } from '../../src/annotators/cost/price-table.js';
 
@@ -50,6 +51,20 @@ describe('token prices from @pydantic/genai-prices, where it knows the model', (
 
   it("takes only the provider's own models: google:claude-… is not Vertex AI's Claude", () => {
     expect(findModelPrice(table, 'google:claude-sonnet-4-6')).toBeUndefined();
+  });
+});
+
+describe('the default models', () => {
+  it('are current, and each has a token price, a cached and a batch rate, and an image rule', () => {
+    const defaults = listProviders().filter((provider) => provider.name !== 'local' && provider.defaultModel !== undefined).map((provider) => `${provider.name}:${provider.defaultModel}`);
+    expect(defaults).toEqual(['openai:gpt-4o-mini', 'anthropic:claude-haiku-4-5', 'google:gemini-3.1-flash-lite']);
+    for (const id of defaults) {
+      const price = findModelPrice(table, id, { now: DAY });
+      expect(hasTokenPrices(price), id).toBe(true);
+      expect(price, id).toMatchObject({ source: 'genai-prices', batchMultiplier: 0.5, cachedInputPerMillion: expect.any(Number), imageTokens: expect.any(Object) });
+      expect(price?.retired, id).toBeUndefined();
+      expect(price?.deprecated, id).toBeUndefined();
+    }
   });
 });
 
