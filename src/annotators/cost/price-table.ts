@@ -133,7 +133,11 @@ export function findModelPrice(table: PriceTable, id: string, options: FindModel
   const modelId = separator < 0 ? '' : id.slice(separator + 1);
   const entries = Object.entries(table.models);
   const user = bestEntry(entries.filter(([key, entry]) => bundledTable.models[key] !== entry), id);
-  const bundled = bestEntry(entries.filter(([key]) => bundledTable.models[key] !== undefined).map(([key]) => [key, bundledTable.models[key] as PriceTableEntry] as const), id);
+  // The bundled entry under a key the user replaced still gives what the user's entry leaves out.
+  const bundled = bestEntry(entries.flatMap(([key]) => {
+    const entry = bundledTable.models[key];
+    return entry === undefined ? [] : [[key, entry] as const];
+  }), id);
   const fromUser = tokenPricesOf(user?.entry);
   const fromGenai = fromUser ? undefined : genaiModelPrice(provider, modelId, options.now);
   const fromBundled = tokenPricesOf(bundled?.entry);

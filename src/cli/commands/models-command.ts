@@ -106,6 +106,7 @@ export function formatModelListings(listings: readonly ModelPriceListing[], tabl
   return `${lines.join('\n')}\n`;
 }
 
+/** `emolabel models [--provider NAME] [--json] [--price-table FILE] [--all]`: what emolabel can price, and from where. */
 export const registerModelsCommand: RegisterCommand = (program, io, setExitCode) => {
   program
     .command('models')
