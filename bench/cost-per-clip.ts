@@ -42,8 +42,12 @@ const FRAME_COUNTS = [4, 8] as const;
 const FACE_MODES: readonly FaceMode[] = ['largest', 'none'];
 const DETAILS: readonly ImageDetail[] = ['low', 'high'];
 const TARGET_SHARE = 0.25;
-/** Priced too, at 8 frames, to show where face crops save (models billed by pixels or patches). */
-const OTHER_MODELS = ['openai:gpt-4.1-mini', 'anthropic:claude-haiku-4-5', 'google:gemini-2.5-flash'];
+/** Priced too, at 8 frames, to show where face crops save (models billed by pixels or patches); detail auto unless given. */
+const OTHER_MODELS: ReadonlyArray<{ readonly model: string; readonly detail?: ImageDetail }> = [
+  { model: 'openai:gpt-4.1-mini' }, { model: 'openai:gpt-5.4-mini' }, { model: 'openai:gpt-5-nano' },
+  { model: 'anthropic:claude-haiku-4-5' }, { model: 'anthropic:claude-sonnet-4-6' },
+  { model: 'google:gemini-3.1-flash-lite' }, { model: 'google:gemini-3.1-flash-lite', detail: 'low' }, { model: 'google:gemini-3-flash', detail: 'low' },
+];
 
 interface Cell {
   readonly strategy: string;
@@ -54,8 +58,12 @@ interface Cell {
   readonly images: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
-  readonly costUsd: number;
+  /** Undefined when a request has no known cost (no price, or no image rule). */
+  readonly costUsd: number | undefined;
 }
+
+/** Dollars with `digits` decimals, scaled by `scale`; `unknown` for an unknown cost (never $0). */
+const usd = (value: number | undefined, scale = 1, digits = 2) => (value === undefined ? 'unknown' : `$${(value * scale).toFixed(digits)}`);
 
 const cellName = (cell: Pick<Cell, 'strategy' | 'frames' | 'faces' | 'detail'>) =>
   `${cell.strategy}, ${cell.frames} frames, ${cell.faces === 'none' ? 'whole frames' : 'face crops'}, ${cell.detail}`;
@@ -105,7 +113,7 @@ function priceCells(sizes: Map<string, ImageSize[][][]>, clipCount: number, mode
             strategy, frames, faces, detail, requests: requests.length / clipCount,
             images: requests.reduce((sum, request) => sum + request.images.length, 0) / clipCount,
             inputTokens: total((estimate) => estimate.inputTokens), outputTokens: total((estimate) => estimate.outputTokens),
-            costUsd: total((estimate) => estimate.costUsd ?? 0),
+            costUsd: estimates.some((estimate) => estimate.costUsd === undefined) ? undefined : total((estimate) => estimate.costUsd ?? 0),
           });
         }
       }
@@ -161,22 +169,31 @@ async function main(): Promise<void> {
     ['strategy', 'frames', 'images', 'detail', 'requests', 'images sent', 'input tokens', 'output tokens', 'USD per clip', 'USD per 1,000 clips', 'tokens vs baseline'],
     cells.map((cell) => [
       cell.strategy, String(cell.frames), cell.faces === 'none' ? 'whole frames' : 'face crops', cell.detail, cell.requests.toFixed(1), cell.images.toFixed(1),
-      cell.inputTokens.toFixed(0), cell.outputTokens.toFixed(0), cell.costUsd.toFixed(6), (cell.costUsd * 1000).toFixed(2),
+      cell.inputTokens.toFixed(0), cell.outputTokens.toFixed(0), usd(cell.costUsd, 1, 6), usd(cell.costUsd, 1000),
       `${((100 * (cell.inputTokens + cell.outputTokens)) / baselineTokens).toFixed(1)}%`,
     ]),
   ));
   const sides = [...cropStats.sides].sort((a, b) => a - b);
   console.log(`\nface crops at 8 frames: a face in ${cropStats.found} of ${cropStats.frames} frames; crop longest side ${sides[0] ?? 0}-${sides[sides.length - 1] ?? 0} px, median ${sides[Math.floor(sides.length / 2)] ?? 0} px (whole frames are sent at ${CLIP.width >= CLIP.height ? `512x${Math.round((512 * CLIP.height) / CLIP.width)}` : 'up to 512 px'})`);
-  console.log(`\nother models at 8 frames, their default detail: USD per 1,000 clips (tokens per clip)\n`);
-  const others = OTHER_MODELS.map((model) => ({ model, cells: priceCells(sizes, clips.length, model, ['auto']).filter((cell) => cell.frames === 8) }));
+  console.log(`\nother models at 8 frames, detail auto (each provider's default) unless named: USD per 1,000 clips (tokens per clip)\n`);
+  const others = OTHER_MODELS.map(({ model, detail }) => ({
+    model: detail === undefined ? model : `${model}, detail ${detail}`, cells: priceCells(sizes, clips.length, model, [detail ?? 'auto']).filter((cell) => cell.frames === 8),
+  }));
   const otherCell = (cells: readonly Cell[], strategy: string, faces: FaceMode) => {
     const cell = cells.find((each) => each.strategy === strategy && each.faces === faces);
-    return cell === undefined ? '' : `$${(cell.costUsd * 1000).toFixed(2)} (${((cell.inputTokens + cell.outputTokens) / 1000).toFixed(1)}k)`;
+    return cell === undefined ? '' : `${usd(cell.costUsd, 1000)} (${((cell.inputTokens + cell.outputTokens) / 1000).toFixed(1)}k)`;
   };
   console.log(formatMarkdownTable(
     ['model', ...STRATEGIES.flatMap((strategy) => [`${strategy}, face crops`, `${strategy}, whole frames`])],
     others.map(({ model, cells }) => [model, ...STRATEGIES.flatMap((strategy) => [otherCell(cells, strategy, 'largest'), otherCell(cells, strategy, 'none')])]),
   ));
+
+  const table = loadPriceTable(resolveLlmSettings({}).priceTable);
+  const priced = [MODEL, ...new Set(OTHER_MODELS.map(({ model }) => model))].map((model) => {
+    const price = findModelPrice(table, model);
+    return `${model} ${price?.inputPerMillion ?? '?'}/${price?.outputPerMillion ?? '?'} from ${price?.source ?? 'nowhere'}${price?.checked ? ` (${price.checked})` : ''}`;
+  });
+  console.log(`\nprices per million input/output tokens: ${priced.join('; ')}`);
 
   const checkedCells = priceCells(firstClips(sizes, CHECKED_CLIPS), CHECKED_CLIPS);
   console.log(`\n${await crossCheck(clips.slice(0, CHECKED_CLIPS), checkedCells.find((cell) => cellName(cell) === cellName(target)) ?? target, CHECKED_CLIPS)}`);
@@ -186,9 +203,10 @@ async function main(): Promise<void> {
   console.log(formatMarkdownTable(['setting', 'clips', 'estimated tokens', 'reported tokens', 'estimate off by'], await checkAgainstReported(clips.slice(0, CHECKED_CLIPS), checked, checkedCells)));
 
   const sensible = cells.filter((cell) => cell.faces === 'largest');
-  const cheapest = sensible.reduce((best, cell) => (cell.costUsd < best.costUsd || (cell.costUsd === best.costUsd && cell.frames > best.frames) ? cell : best));
+  const dollars = (cell: Cell) => cell.costUsd ?? Number.POSITIVE_INFINITY;
+  const cheapest = sensible.reduce((best, cell) => (dollars(cell) < dollars(best) || (dollars(cell) === dollars(best) && cell.frames > best.frames) ? cell : best));
   const share = (cell: Cell) => (cell.inputTokens + cell.outputTokens) / baselineTokens;
-  console.log(`\ncheapest sensible setting: ${cellName(cheapest)}: ${(cheapest.inputTokens + cheapest.outputTokens).toFixed(0)} tokens, $${(cheapest.costUsd * 1000).toFixed(2)} per 1,000 clips, ${(100 * share(cheapest)).toFixed(1)}% of the baseline's ${baselineTokens.toFixed(0)} tokens ($${(baseline.costUsd * 1000).toFixed(2)} per 1,000 clips): ${(1 / share(cheapest)).toFixed(1)}x fewer`);
+  console.log(`\ncheapest sensible setting: ${cellName(cheapest)}: ${(cheapest.inputTokens + cheapest.outputTokens).toFixed(0)} tokens, ${usd(cheapest.costUsd, 1000)} per 1,000 clips, ${(100 * share(cheapest)).toFixed(1)}% of the baseline's ${baselineTokens.toFixed(0)} tokens (${usd(baseline.costUsd, 1000)} per 1,000 clips): ${(1 / share(cheapest)).toFixed(1)}x fewer`);
   console.log(`verdict: ${share(target) <= TARGET_SHARE ? 'PASS' : 'MISSED'}: ${cellName(target)} uses ${(100 * share(target)).toFixed(1)}% of the frame-by-frame tokens (target at most ${TARGET_SHARE * 100}%)`);
 }
 

@@ -12,7 +12,13 @@ export { annotationJsonSchema, createAnnotationSchema, type AnnotationFields, ty
 export { loadPrompt, PROMPT_MODES, promptsDirectory, type PromptFile, type PromptMode } from '../annotators/llm/prompt-file.js';
 export { httpFailureError, connectionError, parseRetryAfter, type HttpFailure } from '../annotators/llm/provider-error.js';
 
-export { costOfUsage, findModelPrice, loadPriceTable, type ImageTokenRule, type ModelPrice, type PriceTable } from '../annotators/cost/price-table.js';
+export {
+  bundledPriceTable, costOfUsage, findModelPrice, hasTokenPrices, loadPriceTable,
+  type CostOptions, type FindModelPriceOptions, type ImageTokenRule, type ModelPrice, type PriceSource, type PriceTable, type PriceTableEntry, type TokenPrices, type TokenPriceTier,
+} from '../annotators/cost/price-table.js';
+export { GENAI_PRICES_RELEASE } from '../annotators/cost/genai-prices-lookup.js';
+export { listModelPrices, type ListModelPricesOptions, type ModelPriceListing } from '../annotators/cost/list-model-prices.js';
+export { describeImageRule } from '../annotators/cost/describe-image-rule.js';
 export { imageTokens, type ImageDetail } from '../annotators/cost/image-tokens.js';
 export { estimateRequestCost, type ImageSize, type RequestCostEstimate, type RequestCostInput } from '../annotators/cost/estimate-request-cost.js';
 

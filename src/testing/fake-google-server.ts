@@ -6,16 +6,25 @@ interface GenerateBody {
   generationConfig?: { responseJsonSchema?: unknown; mediaResolution?: string };
 }
 
-/** Gemini 2.x's published image rule: 258 tokens within 384 px, else 258 per 768 px tile; 64 at low resolution. */
+/** Gemini 3's published image rule: a fixed count per image by media resolution; unset is HIGH for images. */
+const GEMINI_3_IMAGE_TOKENS: Record<string, number> = { MEDIA_RESOLUTION_LOW: 280, MEDIA_RESOLUTION_MEDIUM: 560, MEDIA_RESOLUTION_HIGH: 1120 };
+
+/**
+ * Image tokens as Gemini bills them: Gemini 3 by media resolution (280 / 560 / 1,120); Gemini 2.x
+ * 258 tokens within 384 px, else 258 per 768 px tile, 64 at low resolution.
+ */
+function imageTokensOf(model: string, resolution: string | undefined, image: { width: number; height: number }): number {
+  if (model.startsWith('gemini-3')) return GEMINI_3_IMAGE_TOKENS[resolution ?? 'MEDIA_RESOLUTION_HIGH'] ?? 1120;
+  if (resolution === 'MEDIA_RESOLUTION_LOW') return 64;
+  return image.width <= 384 && image.height <= 384 ? 258 : Math.ceil(image.width / 768) * Math.ceil(image.height / 768) * 258;
+}
+
 function usageOf(request: RecordedRequest, outputText: string) {
   const body = request.body as GenerateBody;
   const schema = body.generationConfig?.responseJsonSchema ? JSON.stringify(body.generationConfig.responseJsonSchema) : '';
   const text = schema + [...(body.systemInstruction?.parts ?? []), ...(body.contents ?? []).flatMap((content) => content.parts ?? [])].map((part) => part.text ?? '').join('');
-  const low = body.generationConfig?.mediaResolution === 'MEDIA_RESOLUTION_LOW';
-  const imageTokens = request.images.reduce(
-    (sum, image) => sum + (low ? 64 : image.width <= 384 && image.height <= 384 ? 258 : Math.ceil(image.width / 768) * Math.ceil(image.height / 768) * 258),
-    0,
-  );
+  const model = /\/models\/([^/:]+):/.exec(request.path)?.[1] ?? '';
+  const imageTokens = request.images.reduce((sum, image) => sum + imageTokensOf(model, body.generationConfig?.mediaResolution, image), 0);
   const textCount = textTokens(text);
   const output = textTokens(outputText);
   return {

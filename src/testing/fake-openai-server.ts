@@ -23,6 +23,31 @@ export function gpt4oMiniImageTokens(image: ReceivedImage, detail: string | unde
   return 2833 + 5667 * Math.ceil(width / 512) * Math.ceil(height / 512);
 }
 
+/** Patch-billed models (32 px patches, at most 1,536, times the multiplier their bills show): gpt-5.4-mini … */
+const PATCH_MULTIPLIERS: ReadonlyArray<readonly [RegExp, number]> = [
+  [/^gpt-5\.4-(mini|nano)/, 1.2], [/^gpt-5-mini/, 1.2], [/^gpt-5-nano/, 1.5], [/^gpt-4\.1-mini/, 1.62], [/^gpt-4\.1-nano/, 2.46],
+];
+
+/** 32 px patches, shrunk to 1,536 when over (OpenAI's documented steps), times the model's multiplier. */
+export function patchImageTokens(image: ReceivedImage, multiplier: number): number {
+  const count = (width: number, height: number) => Math.ceil(width / 32) * Math.ceil(height / 32);
+  let patches = count(image.width, image.height);
+  if (patches > 1536) {
+    const shrink = Math.sqrt((1536 * 32 * 32) / (image.width * image.height));
+    const across = (image.width * shrink) / 32;
+    const down = (image.height * shrink) / 32;
+    const snapped = shrink * Math.min(Math.floor(across) / across, Math.floor(down) / down);
+    patches = Math.min(1536, count(image.width * snapped, image.height * snapped));
+  }
+  return Math.ceil(patches * multiplier);
+}
+
+/** The image tokens `model` is billed for one image: patches for patch-billed models, else gpt-4o-mini's tiles. */
+function imageTokensFor(model: string | undefined, image: ReceivedImage, detail: string | undefined): number {
+  const multiplier = PATCH_MULTIPLIERS.find(([pattern]) => pattern.test(model ?? ''))?.[1];
+  return multiplier === undefined ? gpt4oMiniImageTokens(image, detail) : patchImageTokens(image, multiplier);
+}
+
 function usageOf(request: RecordedRequest, completionText: string) {
   const body = request.body as ChatBody;
   // A structured-output schema is billed as input, like the prompt.
@@ -36,7 +61,7 @@ function usageOf(request: RecordedRequest, completionText: string) {
         if (part.type === 'text') text += part.text ?? '';
         if (part.type === 'image_url') {
           const image = request.images[imageIndex++];
-          if (image) images += gpt4oMiniImageTokens(image, part.image_url?.detail);
+          if (image) images += imageTokensFor(body.model, image, part.image_url?.detail);
         }
       }
     }

@@ -52,6 +52,50 @@ describe('image token rules, against the providers\' documented examples', () =>
     expect(imageTokens(rule, 1000, 1000, 'low')).toBe(64);
   });
 
+  it('Anthropic, current models: 1092x1092 (the documented 1:1 maximum) is about 1,590 tokens; haiku-5-5, sonnet-4-6 and opus-4.5+ count images alike', () => {
+    const table = loadPriceTable();
+    for (const id of ['anthropic:claude-haiku-4-5', 'anthropic:claude-haiku-5-5', 'anthropic:claude-sonnet-4-6', 'anthropic:claude-opus-4-5', 'anthropic:claude-opus-4-8', 'anthropic:claude-opus-5']) {
+      const rule = findModelPrice(table, id)?.imageTokens;
+      expect(rule, id).toMatchObject({ rule: 'anthropic-pixels', pixelsPerToken: 750, maxLongSide: 1568 });
+      // 1.15 MP is the documented fit; Anthropic's table rounds the 1:1 maximum up to 1092 px.
+      expect(Math.abs(imageTokens(rule!, 1092, 1092) - 1590) / 1590, id).toBeLessThan(0.05);
+      expect(imageTokens(rule!, 200, 200), id).toBe(54);
+    }
+  });
+
+  it("claude-haiku-5-5's tokenizer makes about 30% more text tokens than haiku-4-5's; its images count the same", () => {
+    const table = loadPriceTable();
+    const request = (id: string) => estimateRequestCost({ price: findModelPrice(table, id), prompt: loadPrompt('direct'), taxonomy: basic7, images: [{ width: 200, height: 200 }], imageSize: 512 });
+    const older = request('anthropic:claude-haiku-4-5');
+    const newer = request('anthropic:claude-haiku-5-5');
+    expect(newer.imageTokens).toBe(older.imageTokens);
+    expect((newer.inputTokens - newer.imageTokens) / (older.inputTokens - older.imageTokens)).toBeCloseTo(1.3, 1);
+  });
+
+  it('Gemini 3: a fixed 280 / 560 / 1,120 tokens per image by media resolution, whatever its size; unset is high', () => {
+    const rule = findModelPrice(loadPriceTable(), 'google:gemini-3.1-flash-lite')?.imageTokens;
+    expect(rule).toMatchObject({ rule: 'media-resolution', lowTokens: 280, mediumTokens: 560, highTokens: 1120 });
+    for (const [width, height] of [[160, 160], [512, 384], [3000, 2000]] as const) {
+      expect(imageTokens(rule!, width, height, 'low')).toBe(280);
+      expect(imageTokens(rule!, width, height, 'high')).toBe(1120);
+      expect(imageTokens(rule!, width, height, 'auto')).toBe(1120);
+    }
+    for (const id of ['google:gemini-3-flash', 'google:gemini-3.5-flash', 'google:gemini-3.5-flash-lite', 'google:gemini-3.6-flash']) {
+      expect(findModelPrice(loadPriceTable(), id)?.imageTokens?.rule, id).toBe('media-resolution');
+    }
+  });
+
+  it('GPT-5.x patch models: 32 px patches x their measured multiplier (gpt-5-mini 1.2, gpt-5-nano 1.5, gpt-5.4-mini/nano 1.2)', () => {
+    const table = loadPriceTable();
+    const expected = { 'openai:gpt-5-mini': 1.2, 'openai:gpt-5-nano': 1.5, 'openai:gpt-5.4-mini': 1.2, 'openai:gpt-5.4-nano-2026-03-17': 1.2 };
+    for (const [id, multiplier] of Object.entries(expected)) {
+      const rule = findModelPrice(table, id)?.imageTokens;
+      expect(rule, id).toMatchObject({ rule: 'patches', patchSize: 32, maxPatches: 1536, multiplier });
+      expect(imageTokens(rule!, 1024, 1024), id).toBe(Math.ceil(1024 * multiplier));
+      expect(imageTokens(rule!, 1800, 2400), id).toBe(Math.ceil(1452 * multiplier));
+    }
+  });
+
   it('fits images inside a box without enlarging them', () => {
     expect(fitInside(1280, 720, 512)).toEqual({ width: 512, height: 288 });
     expect(fitInside(100, 50, 512)).toEqual({ width: 100, height: 50 });
@@ -126,6 +170,11 @@ describe.skipIf(!('images' in facesDev))('estimates agree with the usage a provi
     { id: 'anthropic:claude-haiku-4-5', server: () => anthropic, env: { ANTHROPIC_API_KEY: 'sk-ant-estimate' }, detail: undefined },
     { id: 'google:gemini-2.5-flash', server: () => google, env: { GEMINI_API_KEY: 'gk-estimate' }, detail: undefined },
     { id: 'google:gemini-2.5-flash', server: () => google, env: { GEMINI_API_KEY: 'gk-estimate' }, detail: 'low' as const },
+    { id: 'google:gemini-3.1-flash-lite', server: () => google, env: { GEMINI_API_KEY: 'gk-estimate' }, detail: undefined },
+    { id: 'google:gemini-3.1-flash-lite', server: () => google, env: { GEMINI_API_KEY: 'gk-estimate' }, detail: 'low' as const },
+    { id: 'google:gemini-3.1-flash-lite', server: () => google, env: { GEMINI_API_KEY: 'gk-estimate' }, detail: 'high' as const },
+    { id: 'openai:gpt-5.4-mini', server: () => openai, env: { OPENAI_API_KEY: 'sk-estimate' }, detail: 'low' as const },
+    { id: 'anthropic:claude-sonnet-4-6', server: () => anthropic, env: { ANTHROPIC_API_KEY: 'sk-ant-estimate' }, detail: undefined },
   ];
   for (const { id, server, env, detail } of cases) {
     it(`${id}${detail ? ` detail ${detail}` : ''}: 4 faces in one request, estimate within 10% of reported input tokens`, async () => {
@@ -159,5 +208,22 @@ describe('estimates before sending (budget and dry run)', () => {
     expect(estimate?.costUsd).toBeLessThan((4 * 2833 * 0.15) / 1e6 + 0.0003);
     expect(createAnnotator('local').estimate).toBeUndefined();
     expect(createAnnotator('openai:my-fine-tune').estimate?.({ images: [face], taxonomy: basic7 }).costUsd).toBeUndefined();
+  });
+
+  it('a priced model without an image rule, or an OpenAI-compatible server without a price, estimates an unknown cost, not $0', () => {
+    const face = { data: Buffer.alloc(300 * 300 * 3), width: 300, height: 300 };
+    const price = findModelPrice(loadPriceTable(), 'openai:gpt-5.5');
+    expect(price?.inputPerMillion).toBeGreaterThan(0);
+    const request = { price, prompt: loadPrompt('direct'), taxonomy: basic7, images: [face], imageSize: 512 };
+    expect(estimateRequestCost(request).costUsd).toBeUndefined();
+    // Text alone needs no image rule.
+    expect(estimateRequestCost({ ...request, images: [] }).costUsd).toBeGreaterThan(0);
+    expect(createAnnotator('openai:gpt-5.5').estimate?.({ images: [face], taxonomy: basic7 }).costUsd).toBeUndefined();
+    expect(createAnnotator('openai-compatible:qwen2.5vl:7b', { baseUrl: 'http://127.0.0.1:9/v1' }).estimate?.({ images: [face], taxonomy: basic7 }).costUsd).toBeUndefined();
+  });
+
+  it('prices a request at the batch rate when asked: half of the normal estimate', () => {
+    const request = { price: findModelPrice(loadPriceTable(), 'anthropic:claude-haiku-4-5'), prompt: loadPrompt('direct'), taxonomy: basic7, images: [{ width: 200, height: 200 }], imageSize: 512 };
+    expect(estimateRequestCost({ ...request, batch: true }).costUsd).toBeCloseTo(estimateRequestCost(request).costUsd! / 2, 12);
   });
 });

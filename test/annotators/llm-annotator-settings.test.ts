@@ -92,6 +92,6 @@ describe('unsupported is a warning, not an error', () => {
     const annotation = await createAnnotator('openai:my-fine-tune', { baseUrl: openai.url, env: { OPENAI_API_KEY: 'k-1234' } }).annotate({ images: [face], taxonomy: basic7 });
     expect(annotation).toMatchObject({ status: 'ok', costUsd: undefined });
     expect(annotation.usage?.inputTokens).toBeGreaterThan(0);
-    expect(annotation.warnings?.join(' ')).toMatch(/no price for openai:my-fine-tune in the price table/);
+    expect(annotation.warnings?.join(' ')).toMatch(/no price for openai:my-fine-tune in the price data/);
   });
 });

@@ -19,7 +19,10 @@ export interface RequestCostEstimate {
   /** The part of `inputTokens` that images take. */
   readonly imageTokens: number;
   readonly outputTokens: number;
-  /** Undefined when the model has no price in the table. */
+  /**
+   * Undefined when the cost is unknown: the model has no token price, or images but no image rule
+   * (their tokens are then left out of `inputTokens` and `imageTokens`).
+   */
   readonly costUsd?: number;
 }
 
@@ -36,6 +39,8 @@ export interface RequestCostInput {
   readonly imageSize: number;
   /** @default 'auto' */
   readonly detail?: ImageDetail;
+  /** Price at the batch API's rate. @default false */
+  readonly batch?: boolean;
 }
 
 /** About four characters a token for English prompt text and JSON, as tokenizers average. */
@@ -50,7 +55,8 @@ const IMAGE_OVERHEAD_TOKENS = 3;
 /**
  * Estimates one request without sending it: image tokens by the model's rule at the size actually
  * sent, text tokens from the rendered prompt and schema, and the prompt's typical answer length.
- * Unknown models count images as 0 tokens and have no cost.
+ * Text tokens are scaled by the model's `textTokenMultiplier` (a tokenizer that makes more tokens).
+ * A model without an image rule counts images as 0 tokens and has no cost: unknown, not $0.
  */
 export function estimateRequestCost(input: RequestCostInput): RequestCostEstimate {
   const layout = input.layout ?? { kind: 'frames' };
@@ -67,12 +73,15 @@ export function estimateRequestCost(input: RequestCostInput): RequestCostEstimat
     const sent = fitInside(image.width, image.height, input.imageSize);
     return sum + imageTokens(rule, sent.width, sent.height, input.detail ?? 'auto') + IMAGE_OVERHEAD_TOKENS;
   }, 0);
-  const inputTokens = estimateTextTokens(text) + 2 * MESSAGE_OVERHEAD_TOKENS + (input.price?.requestOverheadTokens ?? 0) + imageTotal;
-  const outputTokens = input.prompt.expectedOutputTokens;
+  const textMultiplier = input.price?.textTokenMultiplier ?? 1;
+  const textTokens = Math.ceil((estimateTextTokens(text) + 2 * MESSAGE_OVERHEAD_TOKENS + (input.price?.requestOverheadTokens ?? 0)) * textMultiplier);
+  const inputTokens = textTokens + imageTotal;
+  const outputTokens = Math.ceil(input.prompt.expectedOutputTokens * textMultiplier);
+  const imagesUncounted = rule === undefined && input.images.length > 0;
   return {
     inputTokens,
     imageTokens: imageTotal,
     outputTokens,
-    costUsd: input.price === undefined ? undefined : costOfUsage(input.price, { inputTokens, outputTokens }),
+    costUsd: input.price === undefined || imagesUncounted ? undefined : costOfUsage(input.price, { inputTokens, outputTokens }, { batch: input.batch ?? false }),
   };
 }

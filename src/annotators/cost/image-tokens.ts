@@ -1,4 +1,4 @@
-import type { ImageTokenRule } from './price-table.js';
+import type { ImageTokenRule } from './price-table-schema.js';
 
 /** OpenAI's `detail`; other providers' resolution settings map onto it. */
 export type ImageDetail = 'low' | 'high' | 'auto';
@@ -50,6 +50,11 @@ function geminiTiles(rule: Extract<ImageTokenRule, { rule: 'gemini-tiles' }>, wi
   return Math.ceil(width / rule.tileSize) * Math.ceil(height / rule.tileSize) * rule.tokensPerTile;
 }
 
+function mediaResolution(rule: Extract<ImageTokenRule, { rule: 'media-resolution' }>, detail: ImageDetail): number {
+  // Detail maps to Gemini's mediaResolution: low LOW, high HIGH, auto sends none (the model's default).
+  return detail === 'low' ? rule.lowTokens : detail === 'high' ? rule.highTokens : rule.unsetTokens;
+}
+
 /**
  * Input tokens one image of `width` x `height` pixels (as sent) costs under a model's rule.
  * @example imageTokens({ rule: 'openai-tiles', baseTokens: 85, tileTokens: 170 }, 1024, 1024, 'high') // 765
@@ -64,6 +69,8 @@ export function imageTokens(rule: ImageTokenRule, width: number, height: number,
       return anthropicPixels(rule, width, height);
     case 'gemini-tiles':
       return geminiTiles(rule, width, height, detail);
+    case 'media-resolution':
+      return mediaResolution(rule, detail);
     case 'flat':
       return rule.tokens;
   }

@@ -7,7 +7,7 @@ import { type ApiKeySource, loadApiKey } from './api-key.js';
 import { buildUserParts, formatHint, prepareImage, promptValues } from './build-llm-request.js';
 import type { ImageDetail } from '../cost/image-tokens.js';
 import { estimateRequestCost } from '../cost/estimate-request-cost.js';
-import { costOfUsage, findModelPrice, loadPriceTable, type ModelPrice } from '../cost/price-table.js';
+import { costOfUsage, findModelPrice, hasTokenPrices, loadPriceTable, type ModelPrice } from '../cost/price-table.js';
 import { exchange } from './llm-exchange.js';
 import type { DroppableParameter, LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { reasoningDefaults } from './reasoning-models.js';
@@ -93,7 +93,8 @@ function warningsFor(definition: LlmProviderDefinition, settings: ResolvedLlmSet
   if (settings.detail !== undefined && settings.detail !== 'auto' && !definition.supportsDetail) {
     warnings.push(`${definition.provider} has no image detail setting; sent images of at most ${settings.imageSize} px instead of detail ${settings.detail}`);
   }
-  if (price === undefined) warnings.push(`no price for ${id} in the price table; cost not recorded (add it with \`priceTable\`)`);
+  if (!hasTokenPrices(price)) warnings.push(`no price for ${id} in the price data; cost not recorded (add it with \`priceTable\`)`);
+  if (price?.retired) warnings.push(`${id} is retired by its provider (${price.retired}); it may stop answering or be re-routed`);
   if (price?.supportsTemperature === false) warnings.push(`${id} takes no temperature; sent its default instead of 0`);
   return warnings;
 }
@@ -173,7 +174,10 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
       // A reasoning model thinks before its short answer: those tokens are output, billed as such.
       const reasoningTokens = reasoning.expectedReasoningTokens;
       const usage = { inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens + reasoningTokens, ...(reasoningTokens > 0 ? { reasoningTokens } : {}) };
-      return { usage, costUsd: price ? costOfUsage(price, usage) : undefined, ...(priceTable.checked ? { priceChecked: priceTable.checked } : {}) };
+      // No image rule for the model (or no price): the cost is unknown, not the text's alone.
+      const costUsd = estimate.costUsd === undefined || !price ? undefined : costOfUsage(price, usage);
+      const priceChecked = price?.checked ?? priceTable.checked;
+      return { usage, costUsd, ...(priceChecked ? { priceChecked } : {}) };
     },
     reparse(request, response) {
       const reply = llmReplySchema.safeParse(response);
