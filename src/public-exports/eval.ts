@@ -15,4 +15,4 @@ export { countByLabel, countOnDisk, normaliseDatasetLabels, writeTruthCsv } from
 export { folderPerClassLoader } from '../datasets/folder-per-class-loader.js';
 export { manifestLoader } from '../datasets/manifest-loader.js';
 export { ferv39kLoader, parseFerv39kList, type Ferv39kEntry } from '../datasets/ferv39k-loader.js';
-export { evaluateFiles, writeEvaluationReport, type EvaluateFilesOptions, type FileEvaluation } from '../report/evaluate-files.js';
+export { evaluateFiles, type EvaluateFilesOptions, type FileEvaluation } from '../eval/evaluate-files.js';

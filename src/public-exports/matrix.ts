@@ -29,3 +29,4 @@ export const selectBenchItems: typeof selectMatrixItems = selectMatrixItems;
 export type BenchCellPlan = MatrixCellPlan;
 /** @deprecated Use {@link MatrixSpec}. */
 export type BenchMatrix = MatrixSpec;
+export { writeEvaluationReport } from '../report/evaluation-report.js';

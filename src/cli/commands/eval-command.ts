@@ -3,7 +3,8 @@ import type { RegisterCommand } from '../register-command.js';
 import { EXIT } from '../cli-io.js';
 import { EmolabelError } from '../../errors.js';
 import { evaluationToJson, formatEvaluation } from '../../eval/format-metrics.js';
-import { evaluateFiles, writeEvaluationReport } from '../../report/evaluate-files.js';
+import { evaluateFiles } from '../../eval/evaluate-files.js';
+import { writeEvaluationReport } from '../../report/evaluation-report.js';
 import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
 
 /** Parsed flags of `emolabel eval`. */
