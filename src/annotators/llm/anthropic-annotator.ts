@@ -7,7 +7,7 @@ import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { optionalCount, sdkFailure } from './provider-error.js';
 import { EmolabelError } from '../../errors.js';
 
-/** The Messages body for one request: the schema as a forced tool call, images as base64 JPEG blocks. */
+/** The Messages body for one request: the schema as a forced, strict tool call, images as base64 JPEG blocks. */
 export function anthropicMessagesBody(request: LlmRequest): MessageCreateParamsNonStreaming {
   const content: ContentBlockParam[] = request.parts.map((part) =>
     part.kind === 'text'
@@ -25,9 +25,11 @@ export function anthropicMessagesBody(request: LlmRequest): MessageCreateParamsN
         name: request.schemaName,
         description: 'Record the facial-expression label of the images, with confidence and a short rationale.',
         input_schema: request.jsonSchema as Tool.InputSchema,
+        // Strict tool use: the input is validated against the schema by Anthropic, as OpenAI's strict json_schema is.
+        strict: true,
       },
     ],
-    tool_choice: { type: 'tool', name: request.schemaName },
+    tool_choice: { type: 'tool', name: request.schemaName, disable_parallel_tool_use: true },
   };
 }
 
