@@ -1,7 +1,7 @@
 // The public API of emolabel. Everything not listed here is internal.
 export { annotate, summarise, type AnnotateOptions, type AnnotateOutput, type AnnotateSummary } from './pipeline/annotate.js';
 export type { ClipResult, ClipStatus, FrameRecord } from './pipeline/clip-result.js';
-export { isFailure } from './pipeline/clip-result.js';
+export { CLIP_STATUSES, isFailure } from './pipeline/clip-result.js';
 
 export type { Annotation, AnnotationRequest, AnnotationStatus, Annotator, Usage } from './annotators/annotator.js';
 export { annotatorId } from './annotators/annotator.js';
