@@ -1,11 +1,14 @@
 import { annotatorId } from '../annotators/annotator.js';
 import { gridLayout } from '../annotators/llm/grid-layout.js';
+import { imageContentOf } from './combine-annotations.js';
 import { annotateAsGrid, clipFromAnnotation } from './grid-strategy.js';
 import type { ClipAnnotation, Strategy, StrategyInput } from './strategy.js';
 
 /**
- * `multi`: all sampled frames of the clip in one request, in order and numbered. An annotator that
- * takes fewer images per request than the clip has gets them as one numbered grid, with a warning.
+ * `multi`: all sampled frames of the clip in one request, in order and numbered; the clip label is
+ * the answer's, and with prompts `@v2` the same answer labels each frame too (`frameLabels`). An
+ * annotator that takes fewer images per request than the clip has gets them as one numbered grid,
+ * with a warning.
  */
 export const multiFrameStrategy: Strategy = {
   specificationVersion: 'v1',
@@ -22,7 +25,9 @@ export const multiFrameStrategy: Strategy = {
         `${annotatorId(annotator)} takes ${annotator.capabilities.maxImagesPerRequest} ${plural} per request; sent the ${frames.length} frames as one ${layout.columns}x${layout.rows} grid`,
       ]);
     }
-    const annotation = await annotator.annotate({ images: frames, taxonomy: input.taxonomy, signal: input.signal, layout: { kind: 'frames' } });
-    return clipFromAnnotation(annotation, []);
+    const annotation = await annotator.annotate({
+      images: frames, taxonomy: input.taxonomy, signal: input.signal, layout: { kind: 'frames' }, ...imageContentOf(input.crops),
+    });
+    return clipFromAnnotation(annotation, [], frames.length);
   },
 };

@@ -91,6 +91,14 @@ describe('grid strategy', () => {
     expect(clip).toMatchObject({ status: 'ok', label: 'Happy', confidence: 0.8, frameLabels: [], usage: { inputTokens: 3000, outputTokens: 60 }, costUsd: 0.0005, promptVersion: 'direct@v1' });
   });
 
+  it('reads each frame\'s label from the answer', async () => {
+    const crops = await realCrops(6);
+    const perFrame: Annotation = { ...ok, perFrameLabels: [1, 2, 3, 4, 5, 6].map((index) => ({ index, label: index < 4 ? 'Neutral' : 'Happy' })) };
+    const annotator = new MockAnnotator([perFrame], 'vision', 1);
+    const clip = await gridStrategy.annotateClip({ crops, annotator, taxonomy: basic7 });
+    expect(clip.frameLabels).toEqual(['Neutral', 'Neutral', 'Neutral', 'Happy', 'Happy', 'Happy']);
+  });
+
   it('sends a single crop as it is, without a grid', async () => {
     const crops = await realCrops(1);
     const annotator = new MockAnnotator([ok]);
