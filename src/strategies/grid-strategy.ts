@@ -1,4 +1,5 @@
 import type { Annotation } from '../annotators/annotator.js';
+import { gridCellSize } from '../annotators/llm/grid-layout.js';
 import { collectWarnings, failedClip, imageContentOf, sumUsage } from './combine-annotations.js';
 import type { ClipAnnotation, Strategy, StrategyInput } from './strategy.js';
 import { tileFramesGrid } from './tile-frames-grid.js';
@@ -34,14 +35,17 @@ export function clipFromAnnotation(annotation: Annotation, extraWarnings: readon
   };
 }
 
-/** Tiles the clip's crops into one numbered grid and asks for one label (a single crop goes as it is). */
+/**
+ * Tiles the clip's crops into one numbered grid and asks for one label (a single crop goes as it
+ * is). The grid is drawn at the annotator's `maxImageSide` when it has one, so it is sent unscaled.
+ */
 export async function annotateAsGrid(input: StrategyInput, extraWarnings: readonly string[] = []): Promise<ClipAnnotation> {
   const frames = input.crops.map((crop) => crop.image);
   const content = imageContentOf(input.crops);
   if (frames.length <= 1) {
     return clipFromAnnotation(await input.annotator.annotate({ images: frames, taxonomy: input.taxonomy, signal: input.signal, ...content }), extraWarnings);
   }
-  const { image, layout } = await tileFramesGrid(frames);
+  const { image, layout } = await tileFramesGrid(frames, gridCellSize(frames.length, input.annotator.capabilities.maxImageSide));
   const annotation = await input.annotator.annotate({
     images: [image],
     taxonomy: input.taxonomy,

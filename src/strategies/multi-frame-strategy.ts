@@ -1,5 +1,5 @@
 import { annotatorId } from '../annotators/annotator.js';
-import { gridLayout } from '../annotators/llm/grid-layout.js';
+import { gridCellSize, gridLayout } from '../annotators/llm/grid-layout.js';
 import { imageContentOf } from './combine-annotations.js';
 import { annotateAsGrid, clipFromAnnotation } from './grid-strategy.js';
 import type { ClipAnnotation, Strategy, StrategyInput } from './strategy.js';
@@ -19,7 +19,7 @@ export const multiFrameStrategy: Strategy = {
     const { annotator } = input;
     const frames = input.crops.map((crop) => crop.image);
     if (frames.length > annotator.capabilities.maxImagesPerRequest) {
-      const layout = gridLayout(frames.length);
+      const layout = gridLayout(frames.length, gridCellSize(frames.length, annotator.capabilities.maxImageSide));
       const plural = annotator.capabilities.maxImagesPerRequest === 1 ? 'image' : 'images';
       return annotateAsGrid(input, [
         `${annotatorId(annotator)} takes ${annotator.capabilities.maxImagesPerRequest} ${plural} per request; sent the ${frames.length} frames as one ${layout.columns}x${layout.rows} grid`,

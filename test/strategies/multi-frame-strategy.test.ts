@@ -38,6 +38,13 @@ describe('multi strategy', () => {
     expect(clip.warnings).toContain('mock:llava takes 1 image per request; sent the 8 frames as one 3x3 grid');
   });
 
+  it('draws that grid at the size the annotator sends images, so it is not scaled down after', async () => {
+    const crops = await realCrops(8);
+    const annotator = new MockAnnotator([answer], 'llava', 1, { maxImageSide: 512 });
+    await multiFrameStrategy.annotateClip({ crops, annotator, taxonomy: basic7 });
+    expect(annotator.calls[0]?.images[0]).toMatchObject({ width: 510, height: 510 });
+  });
+
   it('takes each frame\'s label from the same answer, in frame order, besides the clip label', async () => {
     const crops = await realCrops(4);
     const perFrame: Annotation = { ...answer, perFrameLabels: [{ index: 2, label: 'Surprise' }, { index: 1, label: 'Neutral' }, { index: 4, label: 'Surprise' }], peakFrame: 2 };
