@@ -1,5 +1,5 @@
 // Public API of the LLM annotators, the multi-frame strategies and cost estimation; re-exported from src/index.ts.
-export type { ActionUnitObservation, ImageLayout } from '../annotators/annotator.js';
+export { ABSTAIN_REASONS, type AbstainReason, type ActionUnitObservation, type FrameLabel, type ImageLayout } from '../annotators/annotator.js';
 
 export { createOpenAiAnnotator, createOpenAiCompatibleAnnotator, openAiCompatibleProvider, openAiProvider } from '../annotators/llm/openai-annotator.js';
 export { anthropicProvider, createAnthropicAnnotator } from '../annotators/llm/anthropic-annotator.js';
@@ -7,7 +7,14 @@ export { createGoogleAnnotator, googleProvider } from '../annotators/llm/google-
 export { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from '../annotators/llm/llm-annotator.js';
 export type { LlmImage, LlmPart, LlmReply, LlmRequest, LlmTransport } from '../annotators/llm/llm-request.js';
 export { type LlmAnnotatorSettings } from '../annotators/llm/llm-settings.js';
-export { annotationJsonSchema, createAnnotationSchema, type AnnotationFields, type AnnotationSchema } from '../annotators/llm/annotation-schema.js';
+export {
+  annotationJsonSchema, createAnnotationSchema, type AnnotationFields, type AnnotationSchema, type AnnotationSchemaOptions,
+} from '../annotators/llm/annotation-schema.js';
+export { promptSchema, renderPrompt, type RenderedPrompt } from '../annotators/llm/prompt-request.js';
+export { describeHint } from '../annotators/llm/local-hint.js';
+export {
+  loadLocalModelReliability, type ClassReliability, type LocalModelReliability, type TaxonomyReliability,
+} from '../annotators/llm/local-model-reliability.js';
 export { loadPrompt, PROMPT_MODES, promptsDirectory, type PromptFile, type PromptMode } from '../annotators/llm/prompt-file.js';
 export { httpFailureError, connectionError, parseRetryAfter, type HttpFailure } from '../annotators/llm/provider-error.js';
 
@@ -20,4 +27,4 @@ export { formatCostEstimate } from '../runs/format-cost-estimate.js';
 export { multiFrameStrategy } from '../strategies/multi-frame-strategy.js';
 export { gridStrategy } from '../strategies/grid-strategy.js';
 export { tileFramesGrid } from '../strategies/tile-frames-grid.js';
-export { gridLayout, type GridLayout } from '../annotators/llm/grid-layout.js';
+export { gridCellSize, gridLayout, type GridLayout } from '../annotators/llm/grid-layout.js';

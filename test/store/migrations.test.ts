@@ -192,7 +192,8 @@ describe('a store written by emolabel 0.1 (schema 1, test/fixtures/store-v1)', (
   it('answers the same LLM run again from the cache emolabel 0.1 filled, sending nothing', async () => {
     // The base URL of the server that answered then: nothing listens there now, so a cache miss would fail.
     const settings = llmRun.options.annotatorSettings as { baseUrl: string };
-    const again = await inFolder(work, () => runAnnotation(runSpecOf(['more'], { model: 'openai-compatible:any', annotatorSettings: { baseUrl: settings.baseUrl } }), { store, concurrency: 1 }));
+    // emolabel 0.1 asked with direct@v1, its default then; a bare `direct` is v2 now, a new request.
+    const again = await inFolder(work, () => runAnnotation(runSpecOf(['more'], { model: 'openai-compatible:any', annotatorSettings: { baseUrl: settings.baseUrl, prompt: 'direct@v1' } }), { store, concurrency: 1 }));
     expect(again.run.id).not.toBe(llmRun.id);
     expect(again.requests).toEqual({ sent: 0, cached: 2 });
     expect(again.results.map((result) => [result.id, result.status, result.label])).toEqual([['sample4', 'ok', 'Happy'], ['sample5', 'ok', 'Happy']]);
