@@ -10,7 +10,7 @@ export { type LlmAnnotatorSettings } from '../annotators/llm/llm-settings.js';
 export {
   annotationJsonSchema, createAnnotationSchema, type AnnotationFields, type AnnotationSchema, type AnnotationSchemaOptions,
 } from '../annotators/llm/annotation-schema.js';
-export { promptSchema, renderPrompt, type RenderedPrompt } from '../annotators/llm/prompt-request.js';
+export { promptSchema, renderPrompt, type RenderedPrompt, type SchemaShape } from '../annotators/llm/prompt-request.js';
 export { describeHint } from '../annotators/llm/local-hint.js';
 export {
   loadLocalModelReliability, type ClassReliability, type LocalModelReliability, type TaxonomyReliability,

@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnnotationRequest } from '../../src/annotators/annotator.js';
 import { createAnnotator } from '../../src/annotators/annotator-registry.js';
 import { annotationFromFields } from '../../src/annotators/llm/annotation-from-fields.js';
+import { annotationJsonSchema } from '../../src/annotators/llm/annotation-schema.js';
 import { prepareImage } from '../../src/annotators/llm/build-llm-request.js';
 import { resolveLlmSettings } from '../../src/annotators/llm/llm-settings.js';
 import { loadLocalModelReliability } from '../../src/annotators/llm/local-model-reliability.js';
 import { openAiProvider } from '../../src/annotators/llm/openai-annotator.js';
 import { parseReply } from '../../src/annotators/llm/parse-reply.js';
 import { loadPrompt } from '../../src/annotators/llm/prompt-file.js';
-import { renderPrompt } from '../../src/annotators/llm/prompt-request.js';
+import { promptSchema, renderPrompt } from '../../src/annotators/llm/prompt-request.js';
 import { decodeImage } from '../../src/media/decode-image.js';
 import type { RgbImage } from '../../src/media/rgb-image.js';
 import { BASIC_LABELS } from '../../src/taxonomy/basic-labels.js';
@@ -183,5 +184,17 @@ describe('prompts v2 against the fake OpenAI server, through the real transport'
       expect(sent.response_format.json_schema.schema).toEqual(jsonSchema);
       expect(Object.keys(jsonSchema.properties as object)[0]).toBe('faceVisible');
     }
+  });
+});
+
+describe('promptSchema', () => {
+  it('depends only on the prompt\'s schema version and mode and the request\'s shape, so a cost estimate can ask for it with image sizes', () => {
+    const sizes = [{ width: 300, height: 300 }, { width: 300, height: 300 }];
+    const v2 = promptSchema(loadPrompt('hint'), { taxonomy: ternary, images: sizes });
+    expect(Object.keys(annotationJsonSchema(v2).properties as object)).toEqual(['abstain', 'label', 'confidence', 'distribution', 'frames', 'rationale', 'hintFollowed']);
+    expect(promptSchema(loadPrompt('hint'), { taxonomy: ternary, images: [{}, {}] })).toBe(v2);
+    const grid = promptSchema(loadPrompt('direct'), { taxonomy: ternary, images: [{}], layout: { kind: 'grid', columns: 3, rows: 3, frameCount: 8 } });
+    expect((annotationJsonSchema(grid).properties as any).frames.items.properties.index.maximum).toBe(8);
+    expect(Object.keys(annotationJsonSchema(promptSchema(loadPrompt('hint@v1'), { taxonomy: ternary, images: sizes })).properties as object)[0]).toBe('faceVisible');
   });
 });

@@ -18,8 +18,14 @@ export interface RenderedPrompt {
   readonly values: TemplateValues;
 }
 
+/**
+ * What the schema depends on in a request: its taxonomy, how many images and their layout. Images
+ * are only counted, so a cost estimate can pass their sizes.
+ */
+export type SchemaShape = Pick<AnnotationRequest, 'taxonomy' | 'layout'> & { readonly images: readonly unknown[] };
+
 /** The frames a request shows: its images, or the frames tiled into its one grid image. */
-function frameCountOf(request: Pick<AnnotationRequest, 'images' | 'layout'>): number {
+function frameCountOf(request: SchemaShape): number {
   return request.layout?.kind === 'grid' ? request.layout.frameCount : request.images.length;
 }
 
@@ -31,7 +37,7 @@ const schemas = new WeakMap<Taxonomy, Map<string, AnnotationSchema>>();
  * frames each frame's label (and, with `au-cot`, the peak frame), and for `hint` whether the hint
  * was followed. Built once per taxonomy and request shape.
  */
-export function promptSchema(prompt: Pick<PromptFile, 'mode' | 'schema'>, request: Pick<AnnotationRequest, 'taxonomy' | 'images' | 'layout'>): AnnotationSchema {
+export function promptSchema(prompt: Pick<PromptFile, 'mode' | 'schema'>, request: SchemaShape): AnnotationSchema {
   const version = prompt.schema;
   const frameCount = version === 2 ? frameCountOf(request) : 1;
   const key = `${prompt.mode}|${version}|${frameCount}`;
