@@ -43,6 +43,12 @@ export interface AnnotationRequest {
    * repair of an unreadable answer), so a rate limiter around it counts that request too.
    */
   readonly beforeExtraRequest?: (signal?: AbortSignal) => Promise<void>;
+  /**
+   * What the images show: each cropped to one face (`face`), or whole frames that were not cropped
+   * (`frame`: `faces: 'none'`, or no face was found), which may show several people or none.
+   * @default 'face'
+   */
+  readonly imageContent?: 'face' | 'frame';
 }
 
 /** A facial action unit (FACS) the model reports seeing, from the `au-cot` prompt. */
@@ -53,10 +59,28 @@ export interface ActionUnitObservation {
   readonly name?: string;
   /** FACS intensity, `A` (trace) to `E` (maximum). */
   readonly intensity?: string;
+  /** The label of the taxonomy this unit points to, when the model says (ExpLLM style, `au-cot@v2`). */
+  readonly suggests?: string;
 }
 
-/** `ok`: labelled; `refused`: the model declined (its words in `rawText`); `error`: failed (see `error`). */
-export type AnnotationStatus = 'ok' | 'refused' | 'error';
+/** The abstain reasons, in the order prompts and schemas list them. */
+export const ABSTAIN_REASONS = ['no_face', 'occluded', 'several_faces', 'too_blurred'] as const;
+
+/** Why a model declined to judge the expression: no face, a hidden face, several candidates, or too blurred to read. */
+export type AbstainReason = (typeof ABSTAIN_REASONS)[number];
+
+/** One frame's label from a request that saw several frames (`frames` of the answer). */
+export interface FrameLabel {
+  /** 1-based, as the frames were numbered in the request. */
+  readonly index: number;
+  readonly label: string;
+}
+
+/**
+ * `ok`: labelled; `abstained`: the model said the images do not let it judge (see `abstain`), an
+ * answer but no label; `refused`: the model declined (its words in `rawText`); `error`: failed (see `error`).
+ */
+export type AnnotationStatus = 'ok' | 'abstained' | 'refused' | 'error';
 
 /** An annotator's answer for one request. */
 export interface Annotation {
@@ -80,6 +104,14 @@ export interface Annotation {
   readonly faceVisible?: boolean;
   /** Action units the model reported before deciding (`au-cot` prompt). */
   readonly actionUnits?: readonly ActionUnitObservation[];
+  /** Why the model abstained (status `abstained`). */
+  readonly abstain?: AbstainReason;
+  /** Each frame's own label, from a request that saw several frames (prompts `@v2`). */
+  readonly perFrameLabels?: readonly FrameLabel[];
+  /** The frame (1-based) where the expression peaks, when the model says (`au-cot@v2` on several frames). */
+  readonly peakFrame?: number;
+  /** Whether the model took the local classifier's hint (`hint@v2`). */
+  readonly hintFollowed?: boolean;
   /** Requests sent for this answer, retries included, when a resilient wrapper made them (1 = first try). */
   readonly attempts?: number;
   /** Answered from the response cache: no request was sent, so usage and cost are 0. */
@@ -122,6 +154,12 @@ export interface AnnotatorCapabilities {
    * put around it); `metered`: every request may cost money.
    */
   readonly billing: 'free' | 'metered';
+  /**
+   * Longest side, in pixels, an image is sent at (an LLM's `imageSize`): a strategy that draws an
+   * image for the annotator (a grid of frames) draws it at this size, so nothing shrinks after.
+   * Absent: images are used as given.
+   */
+  readonly maxImageSide?: number;
   /**
    * How a worker thread rebuilds an identical annotator: the module to import (a file URL), the
    * name of its factory export, and the JSON settings to call it with. Absent: main thread only.

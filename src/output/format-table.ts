@@ -11,7 +11,7 @@ export function formatResultsTable(results: readonly ClipResult[]): string {
     result.label ?? '-',
     result.confidence === undefined ? '-' : result.confidence.toFixed(2),
     result.status,
-    result.error ?? (result.frameLabels.length > 1 ? result.frameLabels.map((label) => label ?? '-').join(' ') : ''),
+    result.error ?? (result.abstain !== undefined ? `abstained: ${result.abstain}` : undefined) ?? (result.frameLabels.length > 1 ? result.frameLabels.map((label) => label ?? '-').join(' ') : ''),
   ]);
   const header = ['id', 'label', 'conf', 'status', 'frames / error'];
   const widths = header.map((title, column) => Math.min(48, Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length))));

@@ -21,6 +21,7 @@ export function toCsvRow(result: ClipResult, labels: readonly string[], includeF
     strategy: result.strategy,
     taxonomy: result.taxonomy,
     status: result.status,
+    abstain: result.abstain ?? '',
     error: result.error ?? '',
     truth: result.truth ?? '',
     input_tokens: result.usage.inputTokens,

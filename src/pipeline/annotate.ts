@@ -64,6 +64,8 @@ export interface AnnotateSummary {
   readonly items: number;
   readonly ok: number;
   readonly noFace: number;
+  /** Results the model abstained on (no face, occluded, several faces, too blurred, too few frames labelled). */
+  readonly abstained: number;
   readonly refused: number;
   readonly failed: number;
   readonly inputTokens: number;
@@ -240,6 +242,7 @@ export function summarise(results: readonly ClipResult[]): AnnotateSummary {
     items: results.length,
     ok: results.filter((result) => result.status === 'ok').length,
     noFace: results.filter((result) => result.status === 'no_face').length,
+    abstained: results.filter((result) => result.status === 'abstained').length,
     refused: results.filter((result) => result.status === 'refused').length,
     failed: results.filter(isFailure).length,
     inputTokens: results.reduce((sum, result) => sum + result.usage.inputTokens, 0),

@@ -1,13 +1,18 @@
-import type { ActionUnitObservation, Usage } from '../annotators/annotator.js';
+import type { AbstainReason, ActionUnitObservation, Usage } from '../annotators/annotator.js';
 import type { FaceBox } from '../faces/face-box.js';
 import type { MediaKind } from '../media/media-item.js';
 import type { Distribution } from '../taxonomy/taxonomy.js';
 
 /**
  * `ok`: labelled from a face; `no_face`: no face in any sampled frame, so the label (if any) comes
- * from the whole frames; `refused`: the model declined; `error`: the item could not be labelled.
+ * from the whole frames; `abstained`: the model said the images do not let it judge the expression
+ * (no face, occluded, several faces, too blurred: see `abstain`), or too few frames got a label;
+ * `refused`: the model declined; `error`: the item could not be labelled.
  */
-export type ClipStatus = 'ok' | 'no_face' | 'refused' | 'error';
+export type ClipStatus = 'ok' | 'no_face' | 'abstained' | 'refused' | 'error';
+
+/** Every clip status, in the order summaries and filters list them. */
+export const CLIP_STATUSES: readonly ClipStatus[] = ['ok', 'no_face', 'abstained', 'refused', 'error'];
 
 /** Where a sampled frame came from, and the face box used in it. */
 export interface FrameRecord {
@@ -44,10 +49,17 @@ export interface ClipResult {
   readonly strategy: string;
   readonly taxonomy: string;
   readonly status: ClipStatus;
+  /** Why the model abstained (status `abstained`): the reason most of its answers gave. */
+  readonly abstain?: AbstainReason;
+  /** Why there is no label (status `error`, `refused`, or `abstained` for too few labelled frames). */
   readonly error?: string;
   readonly rationale?: string;
   /** Facial action units the model reported for the chosen label (`au-cot` prompt). */
   readonly actionUnits?: readonly ActionUnitObservation[];
+  /** The frame (1-based) where the model saw the expression peak (`au-cot@v2` on several frames). */
+  readonly peakFrame?: number;
+  /** Whether the model took the local classifier's hint (`hint@v2`; with several requests, whether most did). */
+  readonly hintFollowed?: boolean;
   readonly rawText?: string;
   readonly usage: Usage;
   readonly costUsd: number;
@@ -57,7 +69,7 @@ export interface ClipResult {
   readonly durationMs: number;
 }
 
-/** Statuses that count as a failed item for the exit code. */
+/** Statuses that count as a failed item for the exit code (an abstention is an answer, not a failure). */
 export function isFailure(result: Pick<ClipResult, 'status'>): boolean {
   return result.status === 'error' || result.status === 'refused';
 }

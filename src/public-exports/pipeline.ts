@@ -2,7 +2,7 @@
 // discovery, frame sampling and decoding, face detection, the bundled local model, label
 // normalisation and result formatting.
 export type { FrameRecord } from '../pipeline/clip-result.js';
-export { isFailure } from '../pipeline/clip-result.js';
+export { CLIP_STATUSES, isFailure } from '../pipeline/clip-result.js';
 export { annotatorId } from '../annotators/annotator.js';
 export type { ResolvedModelId } from '../annotators/annotator-registry.js';
 export { createFaceApiExpressionAnnotator, classifyBasicExpression } from '../annotators/local/face-api-expression-annotator.js';

@@ -106,7 +106,7 @@ export async function buildReportHtml(report: BenchReport): Promise<string> {
 <header><h1>${escapeHtml(report.title)}</h1>
 <p>${escapeHtml(source.kind)} ${escapeHtml(source.path)}${source.scene ? `, scene ${escapeHtml(source.scene)}` : ''}: ${source.items} clips. Generated ${escapeHtml(report.createdAt)}.</p>
 ${matrix}
-<p class="note">${report.strict ? 'Clips without a label (failed, refused) count as wrong.' : 'Clips without a label are left out of the metrics.'} Metrics in %.</p></header>
+<p class="note">${report.strict ? 'Clips without a label (failed, abstained, refused) count as wrong.' : 'Clips without a label are left out of the metrics.'} Metrics in %.</p></header>
 <section id="results"><h2>Results</h2>${resultsTable(cells)}<p class="note">Bold: best per taxonomy.</p></section>
 <section id="cost-accuracy"><h2>Cost against accuracy</h2>${costChart}</section>
 <section id="coverage"><h2>Accuracy against coverage</h2><div class="charts">${coverageCharts.join('') || '<p class="note">No predictions had confidences.</p>'}</div></section>

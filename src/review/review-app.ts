@@ -7,7 +7,7 @@ import { MediaUnavailableError, placeholderSvg, ReviewMedia } from './review-med
 import type { ReviewQueueFilter } from './review-queue.js';
 import type { ReviewSession } from './review-session.js';
 import { EmolabelError } from '../errors.js';
-import type { ClipStatus } from '../pipeline/clip-result.js';
+import { CLIP_STATUSES, type ClipStatus } from '../pipeline/clip-result.js';
 
 /** Options of {@link createReviewApp}. */
 export interface ReviewAppOptions {
@@ -17,7 +17,7 @@ export interface ReviewAppOptions {
   readonly allowedHosts?: readonly string[];
 }
 
-const STATUSES: readonly ClipStatus[] = ['ok', 'no_face', 'refused', 'error'];
+const STATUSES: readonly ClipStatus[] = CLIP_STATUSES;
 const REVIEWED = ['all', 'reviewed', 'unreviewed'] as const;
 
 /** The agreement as the page's header needs it (the confusion matrix stays on the server). */

@@ -10,7 +10,7 @@ export interface OtherOpinion {
 }
 
 /** Why an item is likely to be wrong. */
-export type ReviewReasonCode = 'error' | 'refused' | 'no_face' | 'low_confidence' | 'frame_disagreement' | 'annotator_disagreement';
+export type ReviewReasonCode = 'error' | 'refused' | 'abstained' | 'no_face' | 'low_confidence' | 'frame_disagreement' | 'annotator_disagreement';
 
 export interface ReviewReason {
   readonly code: ReviewReasonCode;
@@ -42,8 +42,8 @@ const NO_FACE_WEIGHT = 0.35;
 const format = (value: number) => value.toFixed(2);
 
 /**
- * Estimates how likely an item's label is wrong, from the evidence in its result: errors and refusals
- * first (no usable label), then the combination of low confidence, disagreement between the frames of
+ * Estimates how likely an item's label is wrong, from the evidence in its result: errors, abstentions
+ * and refusals first (no usable label), then the combination of low confidence, disagreement between the frames of
  * the clip, disagreement with other annotators on the same media, and no face found. Independent
  * pieces of evidence combine as a noisy OR: `1 − Π(1 − weight)`.
  * @example reviewPriority(result, []).score // 0.59 for a confidence of 0.41 and nothing else
@@ -51,6 +51,11 @@ const format = (value: number) => value.toFixed(2);
 export function reviewPriority(result: ClipResult, opinions: readonly OtherOpinion[] = []): ReviewPriority {
   if (result.status === 'error') {
     return { score: 1, reasons: [{ code: 'error', weight: 1, text: `error: ${result.error ?? 'no label'}` }] };
+  }
+  if (result.status === 'abstained') {
+    // The model said the images do not let it judge: only a person can give this one a label.
+    const why = result.error ?? `the model abstained: ${(result.abstain ?? 'no reason given').replace(/_/g, ' ')}`;
+    return { score: 0.99, reasons: [{ code: 'abstained', weight: 0.99, text: why }] };
   }
   if (result.status === 'refused' || result.label === undefined) {
     const text = result.status === 'refused' ? 'the model refused' : 'no label';

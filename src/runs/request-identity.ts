@@ -25,6 +25,8 @@ export function identifyRequest(
   const summary: RequestSummary = { model, images, taxonomy: request.taxonomy.name, parameters };
   const keyMaterial = JSON.stringify({
     model, parameters, images, layout, hint: request.hint ?? null,
+    // A whole frame and a face crop with the same pixels are asked differently (face crops keep their old keys).
+    ...(request.imageContent === undefined ? {} : { imageContent: request.imageContent }),
     taxonomy: { labels: request.taxonomy.labels, descriptions: request.taxonomy.descriptions },
   });
   return { cacheKey: sha256(keyMaterial), summary };

@@ -7,7 +7,7 @@ import { EmolabelError } from '../errors.js';
  * replaces one blob of a row keeps the row's version, so a version that changes a blob's shape
  * must re-encode the row's other blobs in such writes.
  */
-export const CODEC_VERSION = 1;
+export const CODEC_VERSION = 2;
 
 /**
  * How one kind of JSON blob is read: a zod schema per codec version, each giving today's shape (a

@@ -1,4 +1,4 @@
-import type { Annotation, Annotator, Usage } from '../annotators/annotator.js';
+import type { AbstainReason, Annotation, Annotator, Usage } from '../annotators/annotator.js';
 import type { FaceCrop } from '../faces/find-faces.js';
 import type { Distribution, Taxonomy } from '../taxonomy/taxonomy.js';
 
@@ -12,12 +12,20 @@ export interface StrategyInput {
 
 /** A strategy's verdict for one clip (or one face track of it). */
 export interface ClipAnnotation {
-  /** `ok` when a label was reached; otherwise the worst status among the requests. */
+  /**
+   * `ok` when a label was reached; `abstained` when the model said it cannot judge the clip (or
+   * most frames); otherwise the worst status among the requests.
+   */
   readonly status: Annotation['status'];
+  /** Why the model abstained (status `abstained`): the reason most of its answers gave. */
+  readonly abstain?: AbstainReason;
   readonly label?: string;
   readonly confidence?: number;
   readonly distribution?: Distribution;
-  /** The label each frame got, in frame order, when frames were labelled one by one. */
+  /**
+   * The label each frame got, in frame order: from one request per frame, or from the per-frame
+   * answer of one request that saw them all (`multi`, `grid` with prompts `@v2`); empty when unknown.
+   */
   readonly frameLabels: ReadonlyArray<string | undefined>;
   /** Every request the strategy made, in order. */
   readonly annotations: readonly Annotation[];
@@ -26,6 +34,10 @@ export interface ClipAnnotation {
   readonly rationale?: string;
   readonly error?: string;
   readonly rawText?: string;
+  /** The frame (1-based) where the model saw the expression peak, when it says. */
+  readonly peakFrame?: number;
+  /** Whether the model took the local classifier's hint (`hint@v2`; several requests: whether most did). */
+  readonly hintFollowed?: boolean;
   readonly warnings: readonly string[];
   readonly promptVersion?: string;
 }

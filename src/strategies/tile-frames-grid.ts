@@ -47,13 +47,16 @@ async function fitCell(image: RgbImage, cellSize: number, padding: number): Prom
 /**
  * Tiles frames (face crops) into one image, in order left to right and top to bottom, each scaled to
  * fit its cell and numbered from 1 in its top-left corner, for models that take one image per request.
+ * Draw it at the size it is sent (`gridCellSize` of grid-layout.ts), so neither faces nor digits shrink after.
  * @example const { image, layout } = await tileFramesGrid(crops); // 8 crops → a 3x3 grid, 768x768 px
+ * @example await tileFramesGrid(crops, gridCellSize(crops.length, 512)); // 8 crops → 510x510 px
  */
 export async function tileFramesGrid(frames: readonly RgbImage[], cellSize = DEFAULT_GRID_CELL_SIZE): Promise<{ image: RgbImage; layout: GridLayout }> {
   const layout = gridLayout(frames.length, cellSize);
   const canvas: RgbImage = { data: Buffer.alloc(layout.width * layout.height * 3, BACKGROUND), width: layout.width, height: layout.height };
   const padding = Math.max(2, Math.round(cellSize / 64));
-  const scale = Math.max(2, Math.floor(cellSize / 40));
+  // A bitmap pixel of at least 4 px keeps digits 20 px tall, legible to a model, in small cells.
+  const scale = Math.max(4, Math.floor(cellSize / 40));
   for (const [index, frame] of frames.entries()) {
     const cell = await fitCell(frame, cellSize, padding);
     const left = (index % layout.columns) * cellSize;

@@ -159,22 +159,52 @@ export function schemaWantsActionUnits(schema: unknown): boolean {
   return Boolean((schema as { properties?: Record<string, unknown> } | undefined)?.properties?.actionUnits);
 }
 
+/** The largest frame number a schema allows (its `frames[].index` maximum), or 0 when it asks for no frames. */
+export function schemaFrameCount(schema: unknown): number {
+  const frames = (schema as { properties?: { frames?: { items?: { properties?: { index?: { maximum?: unknown } } } } } } | undefined)?.properties?.frames;
+  const maximum = frames?.items?.properties?.index?.maximum;
+  return typeof maximum === 'number' ? maximum : 0;
+}
+
+/** How a fake answers beyond the label: abstain with a reason, or say whether the hint was followed. */
+export interface FakeAnswerOptions {
+  /** Abstain (when the schema has `abstain`) with this reason. */
+  readonly abstain?: string;
+  /** What `hintFollowed` says, when the schema asks. @default true */
+  readonly hintFollowed?: boolean;
+}
+
 /**
  * A plausible answer for a schema: `preferred` when the schema allows it, else the first label that
- * means a happy face (`Happy`, `positive`), else the first label; with action units when asked.
+ * means a happy face (`Happy`, `positive`), else the first label; with action units when asked, and
+ * with exactly the other fields the schema has (v1: `faceVisible`; v2: `abstain`, each frame's label,
+ * the peak frame, the label each action unit suggests, `hintFollowed`).
  */
-export function fakeAnswer(schema: unknown, preferred?: string): Record<string, unknown> {
+export function fakeAnswer(schema: unknown, preferred?: string, options: FakeAnswerOptions = {}): Record<string, unknown> {
   const labels = schemaLabels(schema);
+  const properties = (schema as { properties?: Record<string, { items?: { properties?: Record<string, unknown> } }> } | undefined)?.properties ?? {};
   const label = (preferred && labels.includes(preferred) ? preferred : undefined) ?? labels.find((name) => /^(happy|positive)$/i.test(name)) ?? labels[0] ?? 'Happy';
+  const frameCount = schemaFrameCount(schema);
+  const suggests = Boolean(properties.actionUnits?.items?.properties?.suggests);
+  const abstain = 'abstain' in properties ? (options.abstain ?? null) : undefined;
   return {
-    faceVisible: true,
+    ...('abstain' in properties ? { abstain } : { faceVisible: true }),
+    ...('peakFrame' in properties ? { peakFrame: Math.max(1, Math.ceil(frameCount / 2)) } : {}),
     ...(schemaWantsActionUnits(schema)
-      ? { actionUnits: [{ unit: 'AU6', name: 'cheek raiser', intensity: 'C' }, { unit: 'AU12', name: 'lip corner puller', intensity: 'D' }], interpretation: 'AU6 with AU12 is a Duchenne smile.' }
+      ? {
+          actionUnits: [
+            { unit: 'AU6', name: 'cheek raiser', intensity: 'C', ...(suggests ? { suggests: label } : {}) },
+            { unit: 'AU12', name: 'lip corner puller', intensity: 'D', ...(suggests ? { suggests: label } : {}) },
+          ],
+          interpretation: 'AU6 with AU12 is a Duchenne smile.',
+        }
       : {}),
     label,
-    confidence: 0.82,
+    confidence: abstain ? 0 : 0.82,
     distribution: Object.fromEntries(labels.map((name) => [name, name === label ? 0.82 : 0.18 / Math.max(1, labels.length - 1)])),
-    rationale: 'Raised cheeks and pulled-up lip corners.',
+    ...(frameCount > 0 ? { frames: Array.from({ length: frameCount }, (_, index) => ({ index: index + 1, label })) } : {}),
+    rationale: abstain ? 'The face cannot be read.' : 'Raised cheeks and pulled-up lip corners.',
+    ...('hintFollowed' in properties ? { hintFollowed: options.hintFollowed ?? true } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import {
-  fakeAnswer, type FakeMode, type FakeResponse, type FakeServer, type ReceivedImage, type RecordedRequest, startFakeHttpServer, textTokens,
+  fakeAnswer, type FakeAnswerOptions, type FakeMode, type FakeResponse, type FakeServer, type ReceivedImage, type RecordedRequest, startFakeHttpServer, textTokens,
 } from './fake-http-server.js';
 
 interface ChatBody {
@@ -102,6 +102,8 @@ export interface FakeOpenAiOptions {
   readonly rejectParameters?: readonly string[];
   /** The models `GET /v1/models` lists; left out, that path is unknown (404), as on many local servers. */
   readonly models?: readonly string[];
+  /** How to answer one request beyond the label (abstain, hintFollowed), from what it carried; unset: a plain answer. */
+  readonly answer?: (request: RecordedRequest) => FakeAnswerOptions | undefined;
 }
 
 /**
@@ -134,7 +136,7 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
     switch (mode) {
       case 'ok':
       case 'slow':
-        return completion(request, { content: JSON.stringify(fakeAnswer(schema, options.label)), refusal: null });
+        return completion(request, { content: JSON.stringify(fakeAnswer(schema, options.label, options.answer?.(request))), refusal: null });
       case 'refusal':
         return completion(request, { content: null, refusal: "I'm sorry, I can't help with identifying or analysing people's emotions from images of their faces." });
       case 'sentence':

@@ -32,6 +32,10 @@ const googleWire: WireReader = {
   text: (body) => [textOf((body as Json).systemInstruction?.parts), ...((body as Json).contents ?? []).map((content: Json) => textOf(content.parts))].join('\n'),
 };
 
+// The contract runs on the v1 prompt, pinned: its snapshots are the request bodies emolabel sent
+// before prompts v2, so they also hold v1 unchanged, byte for byte. v2 bodies: prompts-v2.test.ts.
+const V1 = 'direct@v1';
+
 const servers: Record<string, FakeServer & { url: string }> = {};
 const keys = { openai: 'sk-proj-contract-SECRET-0123456789', compatible: 'local-contract-SECRET-0123', anthropic: 'sk-ant-contract-SECRET-0123456789', google: 'AIzaContract-SECRET-0123456789' };
 
@@ -53,25 +57,25 @@ runAnnotatorContract({
 
 runAnnotatorContract({
   name: 'openai:gpt-4o-mini',
-  create: (settings) => createAnnotator('openai:gpt-4o-mini', { baseUrl: servers.openai!.url, env: { OPENAI_API_KEY: keys.openai }, ...settings }),
+  create: (settings) => createAnnotator('openai:gpt-4o-mini', { baseUrl: servers.openai!.url, env: { OPENAI_API_KEY: keys.openai }, prompt: V1, ...settings }),
   network: { server: () => servers.openai!, keyVariable: 'OPENAI_API_KEY', key: keys.openai, wire: openAiWire },
 });
 
 runAnnotatorContract({
   name: 'openai-compatible:qwen2.5vl:7b',
   create: (settings) =>
-    createAnnotator('openai-compatible:qwen2.5vl:7b', { baseUrl: servers.compatible!.url, env: { OPENAI_COMPATIBLE_API_KEY: keys.compatible }, ...settings }),
+    createAnnotator('openai-compatible:qwen2.5vl:7b', { baseUrl: servers.compatible!.url, env: { OPENAI_COMPATIBLE_API_KEY: keys.compatible }, prompt: V1, ...settings }),
   network: { server: () => servers.compatible!, keyVariable: 'OPENAI_COMPATIBLE_API_KEY', key: keys.compatible, wire: openAiWire },
 });
 
 runAnnotatorContract({
   name: 'anthropic:claude-haiku-4-5',
-  create: (settings) => createAnnotator('anthropic:claude-haiku-4-5', { baseUrl: servers.anthropic!.url, env: { ANTHROPIC_API_KEY: keys.anthropic }, ...settings }),
+  create: (settings) => createAnnotator('anthropic:claude-haiku-4-5', { baseUrl: servers.anthropic!.url, env: { ANTHROPIC_API_KEY: keys.anthropic }, prompt: V1, ...settings }),
   network: { server: () => servers.anthropic!, keyVariable: 'ANTHROPIC_API_KEY', key: keys.anthropic, wire: anthropicWire },
 });
 
 runAnnotatorContract({
   name: 'google:gemini-2.5-flash',
-  create: (settings) => createAnnotator('google:gemini-2.5-flash', { baseUrl: servers.google!.url, env: { GEMINI_API_KEY: keys.google }, ...settings }),
+  create: (settings) => createAnnotator('google:gemini-2.5-flash', { baseUrl: servers.google!.url, env: { GEMINI_API_KEY: keys.google }, prompt: V1, ...settings }),
   network: { server: () => servers.google!, keyVariable: 'GEMINI_API_KEY', key: keys.google, wire: googleWire },
 });

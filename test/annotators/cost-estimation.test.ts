@@ -143,7 +143,7 @@ describe('the dry run plans requests by running the strategies themselves', () =
     expect(frame.total).toMatchObject({ requests: 1, images: 1 });
     expect(multi.total).toMatchObject({ requests: 1, images: 1 });
     expect(frame.items[0]?.costUsd).toBeGreaterThan(0);
-    expect(frame.settings).toMatchObject({ prompt: 'direct@v1', detail: 'low', imageSize: 512 });
+    expect(frame.settings).toMatchObject({ prompt: 'direct@v2', detail: 'low', imageSize: 512 });
     expect(frame.priceChecked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });

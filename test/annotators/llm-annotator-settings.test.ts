@@ -40,7 +40,7 @@ describe('LLM providers in the registry', () => {
   });
 
   it('records what changes answers as its settings identity (for the response cache)', () => {
-    expect(createAnnotator('openai:gpt-4o-mini', { prompt: 'au-cot', imageSize: 384 }).settingsIdentity).toMatchObject({ prompt: 'au-cot@v1', detail: 'low', imageSize: 384 });
+    expect(createAnnotator('openai:gpt-4o-mini', { prompt: 'au-cot', imageSize: 384 }).settingsIdentity).toMatchObject({ prompt: 'au-cot@v2', detail: 'low', imageSize: 384 });
   });
 
   it('a prompt file edited in place under the same version name is another prompt to the cache', () => {

@@ -22,11 +22,23 @@ describe('prompt files', () => {
   const directory = mkdtempSync(join(tmpdir(), 'emolabel-prompts-'));
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  it('ships a versioned file for every mode, found from the package root', () => {
+  it('ships v1 and v2 of every mode, found from the package root; a bare mode is v2, and v1 stays selectable', () => {
     const files = readdirSync(promptsDirectory());
-    for (const mode of PROMPT_MODES) expect(files).toContain(`${mode}@v1.md`);
-    expect(loadPrompt('au-cot')).toMatchObject({ version: 'au-cot@v1', mode: 'au-cot' });
+    for (const mode of PROMPT_MODES) expect(files).toEqual(expect.arrayContaining([`${mode}@v1.md`, `${mode}@v2.md`]));
+    for (const mode of PROMPT_MODES) {
+      expect(loadPrompt(mode)).toMatchObject({ version: `${mode}@v2`, mode, schema: 2 });
+      expect(loadPrompt(`${mode}@v1`)).toMatchObject({ version: `${mode}@v1`, mode, schema: 1 });
+    }
     expect(loadPrompt('direct@v1').expectedOutputTokens).toBeGreaterThan(0);
+  });
+
+  it('reads the schema a prompt is written for from its front matter (v1 when it does not say)', () => {
+    writeFileSync(join(directory, 'plain.md'), '---\nmode: direct\n---\n## system\ns\n## user\nq\n');
+    writeFileSync(join(directory, 'newer.md'), '---\nmode: direct\nschema: v2\n---\n## system\ns\n## user\nq\n');
+    writeFileSync(join(directory, 'wrong.md'), '---\nmode: direct\nschema: v7\n---\n## system\ns\n## user\nq\n');
+    expect(loadPrompt(join(directory, 'plain.md')).schema).toBe(1);
+    expect(loadPrompt(join(directory, 'newer.md')).schema).toBe(2);
+    expect(() => loadPrompt(join(directory, 'wrong.md'))).toThrow(/schema must be v1 or v2, got "v7"/);
   });
 
   it('takes the newest version of a mode', () => {
@@ -50,6 +62,14 @@ describe('prompt files', () => {
     expect(() => renderTemplate('Choose {{lables}}', { labels: 'a, b' }, 'x.md')).toThrow(/x\.md uses \{\{lables\}\}.*Known values: labels/);
     expect(renderTemplate('{{#multi}}{{n}} frames{{/multi}}{{^multi}}one frame{{/multi}}', { multi: false, n: 3 }, 'x.md')).toBe('one frame');
   });
+
+  it('nests sections of different names', () => {
+    const template = '{{#multi}}{{n}} frames{{#faces}} of a face{{/faces}}{{^faces}}, whole{{/faces}}.{{/multi}}';
+    expect(renderTemplate(template, { multi: true, faces: true, n: 3 }, 'x.md')).toBe('3 frames of a face.');
+    expect(renderTemplate(template, { multi: true, faces: false, n: 3 }, 'x.md')).toBe('3 frames, whole.');
+    expect(renderTemplate(template, { multi: false, faces: true, n: 3 }, 'x.md')).toBe('');
+    expect(() => renderTemplate('{{#multi}}{{#fcaes}}x{{/fcaes}}{{/multi}}', { multi: true }, 'x.md')).toThrow(/uses \{\{fcaes\}\}/);
+  });
 });
 
 describe('prompts as sent', () => {
@@ -69,25 +89,25 @@ describe('prompts as sent', () => {
     return Promise.all(paths.map((path) => decodeImage(readFileSync(path), path)));
   }
 
-  it('describes a grid as numbered frames of one clip', async () => {
+  it('direct@v1: describes a grid as numbered frames of one clip', async () => {
     const [face] = await faces(1);
-    const annotator = createAnnotator('openai:gpt-4o-mini', { baseUrl: server.url, env });
+    const annotator = createAnnotator('openai:gpt-4o-mini', { baseUrl: server.url, env, prompt: 'direct@v1' });
     await annotator.annotate({ images: [face!], taxonomy: basic7, layout: { kind: 'grid', columns: 3, rows: 3, frameCount: 8 } });
     expect(promptText(server.requests.at(-1)?.body)).toContain('a grid of 8 frames of one short video clip, numbered 1 to 8');
   });
 
-  it('hint: gives the LLM the top classes of a hint it is handed', async () => {
+  it('hint@v1: gives the LLM the top classes of a hint it is handed', async () => {
     const [face] = await faces(1);
-    const annotator = createAnnotator('openai:gpt-4o-mini', { baseUrl: server.url, env, prompt: 'hint' });
+    const annotator = createAnnotator('openai:gpt-4o-mini', { baseUrl: server.url, env, prompt: 'hint@v1' });
     const annotation = await annotator.annotate({ images: [face!], taxonomy: ternary, hint: { negative: 0.1, neutral: 0.2, positive: 0.7 } });
     expect(promptText(server.requests.at(-1)?.body)).toContain('gave these top classes, with its probabilities: positive 0.70, neutral 0.20, negative 0.10.');
     expect(annotation.promptVersion).toBe('hint@v1');
   });
 
   if (!('images' in facesDev)) console.warn(`skipping the local-hint check on smiling faces: ${facesDev.missing}`);
-  it.skipIf(!('images' in facesDev))('hint: runs the local model on the real faces when no hint is given, and it sees their smiles', async () => {
+  it.skipIf(!('images' in facesDev))('hint@v1: runs the local model on the real faces when no hint is given, and it sees their smiles', async () => {
     const happy = await faces(3);
-    const annotator = createAnnotator('openai:gpt-4o-mini', { baseUrl: server.url, env, prompt: 'hint' });
+    const annotator = createAnnotator('openai:gpt-4o-mini', { baseUrl: server.url, env, prompt: 'hint@v1' });
     await annotator.annotate({ images: happy, taxonomy: basic7 });
     const hint = /probabilities: ([^.\n]+(?:\.\d+[^.\n]*)*)\./.exec(promptText(server.requests.at(-1)?.body))?.[1] ?? '';
     const classes = hint.split(', ').map((entry) => entry.split(' '));
@@ -100,9 +120,9 @@ describe('prompts as sent', () => {
     expect(classes[0]?.[0]).toBe('Happy');
   });
 
-  it('au-cot: asks for action units first and returns them with the label', async () => {
+  it('au-cot@v1: asks for action units first and returns them with the label', async () => {
     const [face] = await faces(1);
-    const annotator = createAnnotator('openai:gpt-4o-mini', { baseUrl: server.url, env, prompt: 'au-cot' });
+    const annotator = createAnnotator('openai:gpt-4o-mini', { baseUrl: server.url, env, prompt: 'au-cot@v1' });
     const annotation = await annotator.annotate({ images: [face!], taxonomy: basic7 });
     expect(promptText(server.requests.at(-1)?.body)).toMatch(/1\. Action units[\s\S]*2\. Interpretation[\s\S]*3\. Label/);
     expect(annotation).toMatchObject({ status: 'ok', promptVersion: 'au-cot@v1', actionUnits: [{ unit: 'AU6', intensity: 'C' }, { unit: 'AU12', intensity: 'D' }] });

@@ -31,7 +31,7 @@ describe('emolabel annotate (in-process)', () => {
     ]));
     expect(rows[0]).toMatchObject({ frames: '3', face_found: 'true', model: 'local:face-api', strategy: 'frame', status: 'ok', error: '' });
     expect(rows[0]?.frame_labels?.split(';')).toHaveLength(3);
-    expect(io.err()).toMatch(/2 results: 2 ok, 0 no face, 0 refused, 0 errors → out\/labels\.csv/);
+    expect(io.err()).toMatch(/2 results: 2 ok, 0 no face, 0 abstained, 0 refused, 0 errors → out\/labels\.csv/);
   });
 
   it('writes JSONL for a folder of mp4 and gif clips with the mean strategy and ternary labels', async () => {

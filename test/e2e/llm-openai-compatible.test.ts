@@ -44,8 +44,8 @@ describe('emolabel annotate with an OpenAI-compatible server (Ollama, vLLM …) 
     expect(server.requests).toHaveLength(0);
     const out = io.out();
     if (process.env.EMOLABEL_SHOW_OUTPUT) console.log(out);
-    expect(out).toMatch(/Dry run, no request sent: openai-compatible:any, strategy multi, prompt direct@v1, 4 frames/);
-    for (const number of [1, 2, 3]) expect(out).toMatch(new RegExp(`clip-${number}\\s+1\\s+4\\s+[\\d,]+\\s+70\\s+\\$0\\.00`));
+    expect(out).toMatch(/Dry run, no request sent: openai-compatible:any, strategy multi, prompt direct@v2, 4 frames/);
+    for (const number of [1, 2, 3]) expect(out).toMatch(new RegExp(`clip-${number}\\s+1\\s+4\\s+[\\d,]+\\s+120\\s+\\$0\\.00`));
     expect(out).toMatch(/total \(3 of 3 items\)\s+3\s+12\s/);
     expect(out).toMatch(/About \$\d+\.\d+ per 1,000 clips/);
   });
@@ -68,7 +68,7 @@ describe('emolabel annotate with an OpenAI-compatible server (Ollama, vLLM …) 
     const records = readFileSync(join(dir, 'labels.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ResultRecord);
     expect(records.map((record) => record.id).sort()).toEqual(['clip-1', 'clip-2', 'clip-3']);
     for (const record of records) {
-      expect(record).toMatchObject({ status: 'ok', label: 'Happy', model: 'openai-compatible:any', strategy: 'multi', promptVersion: 'direct@v1', framesUsed: 4 });
+      expect(record).toMatchObject({ status: 'ok', label: 'Happy', model: 'openai-compatible:any', strategy: 'multi', promptVersion: 'direct@v2', framesUsed: 4 });
       expect(record.usage.inputTokens).toBeGreaterThan(0);
       expect(record.costUsd).toBeCloseTo((record.usage.inputTokens * PRICE.inputPerMillion + record.usage.outputTokens * PRICE.outputPerMillion) / 1e6, 8);
     }

@@ -14,7 +14,7 @@ describe('action units reach the result', () => {
     const { results } = await annotate([demoFace(2)], {
       model: 'openai-compatible:any', strategy: 'multi', annotatorSettings: { baseUrl: server.url, prompt: 'au-cot' },
     });
-    expect(results[0]).toMatchObject({ status: 'ok', label: 'Happy', promptVersion: 'au-cot@v1' });
+    expect(results[0]).toMatchObject({ status: 'ok', label: 'Happy', promptVersion: 'au-cot@v2' });
     expect(results[0]?.actionUnits?.length).toBeGreaterThan(0);
     expect(results[0]?.actionUnits?.[0]?.unit).toMatch(/^AU\d+$/);
   });

@@ -66,6 +66,16 @@ describe('review queue on a real local-model run', () => {
     expect(queue[1]?.priority.reasons[0]?.text).toBe('the model refused');
   });
 
+  it('puts an abstained item with the refusals, naming why the model abstained', () => {
+    const abstained: ClipResult = { ...byKey('group', 1), id: 'crowd', status: 'abstained', abstain: 'several_faces', label: undefined, confidence: undefined };
+    const queue = buildReviewQueue([abstained, ...results], new Map());
+    expect(queue.slice(0, 2).map((item) => item.itemId)).toEqual(['broken', 'crowd']);
+    expect(queue[1]?.priority).toEqual({ score: 0.99, reasons: [{ code: 'abstained', weight: 0.99, text: 'the model abstained: several faces' }] });
+    const short: ClipResult = { ...abstained, error: 'only 2 of 8 frames got a label (6 abstained (no_face)); a clip label needs more than half' };
+    expect(reviewPriority(short).reasons[0]?.text).toBe(short.error);
+    expect(filterReviewQueue(queue, { status: 'abstained' }).map((item) => item.itemId)).toEqual(['crowd']);
+  });
+
   it('raises items another annotator labelled differently, from another run over the same media', async () => {
     // A second annotator over the same folder that calls every face Fear (an LLM that disagrees).
     const fearful = new MockAnnotator([{ status: 'ok', label: 'Fear', confidence: 0.9 }], 'fear-llm');

@@ -52,6 +52,26 @@ describe('blob codecs', () => {
     expect(store.getResult(runId, 'clip-1', 0)).toEqual(result);
   });
 
+  it('write codec 2 and read an abstained result back with its reason; rows of codec 1 still read', () => {
+    const runId = makeRun();
+    const abstained: ClipResult = { ...result, id: 'clip-1', status: 'abstained', abstain: 'too_blurred', label: undefined, confidence: undefined, distribution: undefined, frameLabels: [undefined, undefined, undefined] };
+    store.saveItemResults(runId, 'clip-1', [abstained]);
+    expect(store.database.prepare('SELECT codec FROM results WHERE run_id = ?').get(runId)).toEqual({ codec: 2 });
+    expect(store.getResults(runId)[0]).toMatchObject({ status: 'abstained', abstain: 'too_blurred' });
+    store.database.prepare('UPDATE results SET result = ?, codec = 1 WHERE run_id = ?').run(JSON.stringify(result), runId);
+    expect(store.getResults(runId)[0]).toEqual(result);
+    // Version 1 never wrote an abstention: one in a codec-1 row was not written by emolabel.
+    store.database.prepare('UPDATE results SET result = ?, codec = 1 WHERE run_id = ?').run(JSON.stringify(abstained), runId);
+    expect(thrown(() => store.getResults(runId)).message).toMatch(/at status: Invalid option: expected one of "ok"\|"no_face"\|"refused"\|"error"\. emolabel writes/);
+  });
+
+  it('cache an abstention like any answer, with its reason', () => {
+    const responses = new ResponseStore(store.database);
+    const request = { model: 'openai:gpt-5-mini', images: [{ sha256: 'cd', width: 1, height: 1 }], taxonomy: 'basic7', parameters: {} };
+    responses.record({ runId: 'r-abstain', cacheKey: 'k-abstain', request, annotation: { status: 'abstained', abstain: 'occluded', rationale: 'A hand covers the mouth.' }, fromCache: false, startedAt: 'now', durationMs: 1 });
+    expect(responses.cached('k-abstain')).toEqual({ status: 'abstained', abstain: 'occluded', rationale: 'A hand covers the mouth.' });
+  });
+
   it('keep fields they do not know (a later release may add some)', () => {
     const runId = makeRun();
     store.database.prepare("UPDATE results SET result = json_set(result, '$.gazeDirection', 'left') WHERE run_id = ?").run(runId);
@@ -76,7 +96,7 @@ describe('blob codecs', () => {
     );
     store.database.prepare('UPDATE results SET result = ?, codec = 9 WHERE run_id = ?').run(JSON.stringify(result), runId);
     expect(thrown(() => store.getResult(runId, 'clip-1', 0)).message).toBe(
-      `Cannot read the result from ${file} (table results, column result, run ${runId}, item clip-1, face 0): it was written in codec version 9 by a newer emolabel; this one reads up to 1. ` +
+      `Cannot read the result from ${file} (table results, column result, run ${runId}, item clip-1, face 0): it was written in codec version 9 by a newer emolabel; this one reads up to 2. ` +
         'Upgrade emolabel (npm install emolabel@latest) to read it.',
     );
   });
@@ -87,7 +107,7 @@ describe('blob codecs', () => {
     responses.record({ runId: 'r-cache', cacheKey: 'k1', request, annotation: { status: 'ok', label: 'Happy' }, fromCache: false, startedAt: 'now', durationMs: 1 });
     store.database.prepare(`UPDATE response_cache SET annotation = '{"status":"maybe"}' WHERE cache_key = 'k1'`).run();
     const cacheError = thrown(() => responses.cached('k1'));
-    expect(cacheError.message).toMatch(/^Cannot read the cached annotation from .+ \(table response_cache, column annotation, cache key k1\): at status: Invalid option: expected one of "ok"\|"refused"\|"error"\. emolabel writes/);
+    expect(cacheError.message).toMatch(/^Cannot read the cached annotation from .+ \(table response_cache, column annotation, cache key k1\): at status: Invalid option: expected one of "ok"\|"abstained"\|"refused"\|"error"\. emolabel writes/);
     store.database.prepare(`UPDATE requests SET request = '{"model":"x"}' WHERE run_id = 'r-cache'`).run();
     expect(thrown(() => responses.listRequests('r-cache')).message).toMatch(
       /^Cannot read the request summary from .+ \(table requests, column request, request \d+ of run r-cache\): at images: Invalid input: expected array, received undefined\. emolabel writes/,

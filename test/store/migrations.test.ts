@@ -192,7 +192,8 @@ describe('a store written by emolabel 0.1 (schema 1, test/fixtures/store-v1)', (
   it('keeps the answers emolabel 0.1 cached, but answers no new request with them: the cache key now covers the prompt\'s content and the parser', async () => {
     // The base URL of the server that answered then: nothing listens there now, so every cache miss fails.
     const settings = llmRun.options.annotatorSettings as { baseUrl: string };
-    const again = await inFolder(work, () => runAnnotation(runSpecOf(['more'], { model: 'openai-compatible:any', annotatorSettings: { baseUrl: settings.baseUrl } }), { store, concurrency: 1 }));
+    // emolabel 0.1 asked with direct@v1, its default then; a bare `direct` is v2 now, a new request.
+    const again = await inFolder(work, () => runAnnotation(runSpecOf(['more'], { model: 'openai-compatible:any', annotatorSettings: { baseUrl: settings.baseUrl, prompt: 'direct@v1' } }), { store, concurrency: 1 }));
     expect(again.run.id).not.toBe(llmRun.id);
     expect(again.requests.cached).toBe(0);
     expect(again.results.map((result) => [result.id, result.status])).toEqual([['sample4', 'error'], ['sample5', 'error']]);

@@ -32,14 +32,44 @@ describe('frame strategy (majority vote)', () => {
     expect(clip.label).toBe('Angry');
   });
 
-  it('ignores failed frames and fails the clip only when every frame failed, preferring the refusal', async () => {
+  it('ignores failed frames, and fails the clip when too few are labelled, preferring the refusal', async () => {
     const errored: Annotation = { status: 'error', error: 'timeout' };
     const refused: Annotation = { status: 'refused', rawText: 'I cannot help with identifying emotions.' };
-    const partial = await frameVoteStrategy.annotateClip({ crops, annotator: new MockAnnotator([errored, ok('Fear', 0.8), errored]), taxonomy: basic7 });
-    expect(partial).toMatchObject({ status: 'ok', label: 'Fear', frameLabels: [undefined, 'Fear', undefined, undefined] });
+    const partial = await frameVoteStrategy.annotateClip({ crops, annotator: new MockAnnotator([ok('Fear', 0.8), errored, ok('Fear', 0.6), ok('Sad', 0.9)]), taxonomy: basic7 });
+    expect(partial).toMatchObject({ status: 'ok', label: 'Fear', frameLabels: ['Fear', undefined, 'Fear', 'Sad'] });
     const failed = await frameVoteStrategy.annotateClip({ crops, annotator: new MockAnnotator([errored, refused, errored]), taxonomy: basic7 });
     expect(failed).toMatchObject({ status: 'refused', rawText: 'I cannot help with identifying emotions.' });
     expect(failed.label).toBeUndefined();
+  });
+
+  it('needs more than half of the frames labelled: one of eight is no clip label, and the message says how many', async () => {
+    const eight = [...crops, ...crops].map((crop, frameIndex) => ({ ...crop, frameIndex }));
+    const errored: Annotation = { status: 'error', error: 'timeout' };
+    const clip = await frameVoteStrategy.annotateClip({ crops: eight, annotator: new MockAnnotator([ok('Happy', 0.95), errored]), taxonomy: basic7 });
+    expect(clip).toMatchObject({ status: 'error', error: 'only 1 of 8 frames got a label (7 errors); a clip label needs more than half' });
+    expect(clip.label).toBeUndefined();
+    expect(clip.frameLabels).toEqual(['Happy', ...Array(7).fill(undefined)]);
+    // Exactly half is not enough either; one more is.
+    const half = await frameVoteStrategy.annotateClip({ crops, annotator: new MockAnnotator([ok('Happy', 0.9), ok('Happy', 0.9), errored]), taxonomy: basic7 });
+    expect(half.status).toBe('error');
+    const most = await frameVoteStrategy.annotateClip({ crops, annotator: new MockAnnotator([ok('Happy', 0.9), ok('Happy', 0.8), ok('Sad', 0.6), errored]), taxonomy: basic7 });
+    expect(most).toMatchObject({ status: 'ok', label: 'Happy' });
+    // Confidence: the winners' summed confidence over all four frames, not over the three labelled.
+    expect(most.confidence).toBeCloseTo((0.9 + 0.8) / 4, 10);
+  });
+
+  it('lets no abstention and no answer that saw no face vote, and abstains when most frames did', async () => {
+    const blurred: Annotation = { status: 'abstained', abstain: 'too_blurred', rationale: 'Motion blur.' };
+    const noFace = ok('Happy', 0.9, { faceVisible: false });
+    const voted = await frameVoteStrategy.annotateClip({ crops, annotator: new MockAnnotator([ok('Sad', 0.6), noFace, ok('Sad', 0.7), ok('Angry', 0.5)]), taxonomy: basic7 });
+    expect(voted).toMatchObject({ status: 'ok', label: 'Sad', frameLabels: ['Sad', undefined, 'Sad', 'Angry'] });
+    expect(voted.distribution).toMatchObject({ Sad: 2 / 3, Angry: 1 / 3, Happy: 0 });
+    const abstained = await frameVoteStrategy.annotateClip({ crops, annotator: new MockAnnotator([blurred, ok('Happy', 0.9), blurred, noFace]), taxonomy: basic7 });
+    expect(abstained).toMatchObject({
+      status: 'abstained', abstain: 'too_blurred', rationale: 'Motion blur.',
+      error: 'only 1 of 4 frames got a label (3 abstained (too_blurred, no_face)); a clip label needs more than half',
+    });
+    expect(abstained.label).toBeUndefined();
   });
 });
 
@@ -57,6 +87,17 @@ describe('mean strategy', () => {
     expect(clip.confidence).toBeCloseTo(0.65, 10);
     expect(clip.distribution?.Sad).toBeCloseTo(1.15 / 4, 10);
     expect(Object.values(clip.distribution ?? {}).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+  });
+
+  it('averages only the labelled frames, needs more than half of them, and scales the confidence by their share', async () => {
+    const abstained: Annotation = { status: 'abstained', abstain: 'occluded' };
+    const clip = await meanStrategy.annotateClip({ crops, annotator: new MockAnnotator([ok('Happy', 0.8), abstained, ok('Happy', 0.6), ok('Sad', 0.9, { faceVisible: false })]), taxonomy: basic7 });
+    expect(clip.status).toBe('abstained');
+    expect(clip.error).toBe('only 2 of 4 frames got a label (2 abstained (occluded, no_face)); a clip label needs more than half');
+    const three = await meanStrategy.annotateClip({ crops, annotator: new MockAnnotator([ok('Happy', 0.8), abstained, ok('Happy', 0.6), ok('Happy', 1)]), taxonomy: basic7 });
+    expect(three).toMatchObject({ status: 'ok', label: 'Happy', frameLabels: ['Happy', undefined, 'Happy', 'Happy'] });
+    expect(three.distribution?.Happy).toBeCloseTo(0.8, 10);
+    expect(three.confidence).toBeCloseTo(0.8 * (3 / 4), 10);
   });
 });
 

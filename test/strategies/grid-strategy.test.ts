@@ -5,6 +5,7 @@ import type { FaceCrop } from '../../src/faces/find-faces.js';
 import type { RgbImage } from '../../src/media/rgb-image.js';
 import { gridStrategy } from '../../src/strategies/grid-strategy.js';
 import { getStrategy } from '../../src/strategies/strategy-registry.js';
+import { DEFAULT_GRID_CELL_SIZE, gridCellSize } from '../../src/annotators/llm/grid-layout.js';
 import { tileFramesGrid } from '../../src/strategies/tile-frames-grid.js';
 import { basic7 } from '../../src/taxonomy/taxonomy.js';
 import { MockAnnotator } from '../support/mock-annotator.js';
@@ -76,6 +77,28 @@ describe('tileFramesGrid on real face crops', () => {
   });
 });
 
+describe('tileFramesGrid at the size it is sent', () => {
+  it('fits 8 real faces in 512 px as 170 px cells, with digits 20 px tall', async () => {
+    const crops = await realCrops(8);
+    expect(gridCellSize(8, 512)).toBe(170);
+    expect(gridCellSize(4, 512)).toBe(256);
+    expect(gridCellSize(8)).toBe(DEFAULT_GRID_CELL_SIZE);
+    const { image, layout } = await tileFramesGrid(crops.map((crop) => crop.image), gridCellSize(8, 512));
+    expect(layout).toEqual({ columns: 3, rows: 3, cellSize: 170, width: 510, height: 510 });
+    expect(image).toMatchObject({ width: 510, height: 510 });
+    // The digit of cell 8 (third row, second column): a 3x5 bitmap of 4 px squares, white on black.
+    const padding = 3;
+    const left = 170 + padding + 4;
+    const top = 2 * 170 + padding + 4;
+    const lit: number[] = [];
+    for (let bit = 0; bit < 15; bit += 1) {
+      const offset = ((top + Math.floor(bit / 3) * 4 + 1) * image.width + left + (bit % 3) * 4 + 1) * 3;
+      lit.push(image.data[offset] === 255 ? 1 : 0);
+    }
+    expect(lit.join('')).toBe(DIGIT_BITS[8]);
+  });
+});
+
 describe('grid strategy', () => {
   it('is registered, and sends the clip as one numbered grid image with its layout', async () => {
     expect(getStrategy('grid')).toBe(gridStrategy);
@@ -89,6 +112,15 @@ describe('grid strategy', () => {
     expect(call?.layout).toMatchObject({ kind: 'grid', columns: 3, rows: 2, frameCount: 6 });
     expect(call?.layout?.kind === 'grid' && call.layout.frames).toEqual(crops.map((crop) => crop.image));
     expect(clip).toMatchObject({ status: 'ok', label: 'Happy', confidence: 0.8, frameLabels: [], usage: { inputTokens: 3000, outputTokens: 60 }, costUsd: 0.0005, promptVersion: 'direct@v1' });
+  });
+
+  it('draws the grid at the annotator\'s image size and reads each frame\'s label from the answer', async () => {
+    const crops = await realCrops(6);
+    const perFrame: Annotation = { ...ok, perFrameLabels: [1, 2, 3, 4, 5, 6].map((index) => ({ index, label: index < 4 ? 'Neutral' : 'Happy' })) };
+    const annotator = new MockAnnotator([perFrame], 'vision', 1, { maxImageSide: 512 });
+    const clip = await gridStrategy.annotateClip({ crops, annotator, taxonomy: basic7 });
+    expect(annotator.calls[0]?.images[0]).toMatchObject({ width: 510, height: 340 });
+    expect(clip.frameLabels).toEqual(['Neutral', 'Neutral', 'Neutral', 'Happy', 'Happy', 'Happy']);
   });
 
   it('sends a single crop as it is, without a grid', async () => {

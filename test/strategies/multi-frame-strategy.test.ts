@@ -38,6 +38,37 @@ describe('multi strategy', () => {
     expect(clip.warnings).toContain('mock:llava takes 1 image per request; sent the 8 frames as one 3x3 grid');
   });
 
+  it('draws that grid at the size the annotator sends images, so it is not scaled down after', async () => {
+    const crops = await realCrops(8);
+    const annotator = new MockAnnotator([answer], 'llava', 1, { maxImageSide: 512 });
+    await multiFrameStrategy.annotateClip({ crops, annotator, taxonomy: basic7 });
+    expect(annotator.calls[0]?.images[0]).toMatchObject({ width: 510, height: 510 });
+  });
+
+  it('takes each frame\'s label from the same answer, in frame order, besides the clip label', async () => {
+    const crops = await realCrops(4);
+    const perFrame: Annotation = { ...answer, perFrameLabels: [{ index: 2, label: 'Surprise' }, { index: 1, label: 'Neutral' }, { index: 4, label: 'Surprise' }], peakFrame: 2 };
+    const clip = await multiFrameStrategy.annotateClip({ crops, annotator: new MockAnnotator([perFrame]), taxonomy: basic7 });
+    expect(clip).toMatchObject({ status: 'ok', label: 'Surprise', frameLabels: ['Neutral', 'Surprise', undefined, 'Surprise'], peakFrame: 2 });
+  });
+
+  it('passes an abstention through as the clip status, with its reason, and no label', async () => {
+    const crops = await realCrops(3);
+    const abstained: Annotation = { status: 'abstained', abstain: 'several_faces', rationale: 'Two people face the camera.', usage: { inputTokens: 900, outputTokens: 20 } };
+    const clip = await multiFrameStrategy.annotateClip({ crops, annotator: new MockAnnotator([abstained]), taxonomy: basic7 });
+    expect(clip).toMatchObject({ status: 'abstained', abstain: 'several_faces', rationale: 'Two people face the camera.', frameLabels: [] });
+    expect(clip.label).toBeUndefined();
+    expect(clip.error).toBeUndefined();
+  });
+
+  it('says when the images are whole frames (no face found), and says nothing for face crops', async () => {
+    const crops = await realCrops(3);
+    const annotator = new MockAnnotator([answer]);
+    await multiFrameStrategy.annotateClip({ crops: crops.map((crop) => ({ ...crop, faceFound: false })), annotator, taxonomy: basic7 });
+    await multiFrameStrategy.annotateClip({ crops, annotator, taxonomy: basic7 });
+    expect(annotator.calls.map((call) => call.imageContent)).toEqual(['frame', undefined]);
+  });
+
   it('keeps an error with its raw text as the clip result', async () => {
     const crops = await realCrops(3);
     const failed: Annotation = { status: 'error', error: 'answer did not match the schema', rawText: '{"label": "smirk"}', usage: { inputTokens: 10, outputTokens: 5 } };

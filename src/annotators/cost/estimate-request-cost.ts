@@ -1,11 +1,13 @@
 import type { ImageLayout } from '../annotator.js';
-import { annotationJsonSchema, createAnnotationSchema } from '../llm/annotation-schema.js';
+import { annotationJsonSchema } from '../llm/annotation-schema.js';
 import { promptValues } from '../llm/build-llm-request.js';
+import { describeHint } from '../llm/local-hint.js';
+import { promptSchema } from '../llm/prompt-request.js';
 import type { PromptFile } from '../llm/prompt-file.js';
 import { renderTemplate } from '../llm/render-template.js';
 import { fitInside, type ImageDetail, imageTokens } from './image-tokens.js';
 import { costOfUsage, type ModelPrice } from './price-table.js';
-import type { Taxonomy } from '../../taxonomy/taxonomy.js';
+import { type Taxonomy, uniformDistribution } from '../../taxonomy/taxonomy.js';
 
 /** The size of an image before it is scaled down for sending. */
 export interface ImageSize {
@@ -61,8 +63,12 @@ const IMAGE_OVERHEAD_TOKENS = 3;
 export function estimateRequestCost(input: RequestCostInput): RequestCostEstimate {
   const layout = input.layout ?? { kind: 'frames' };
   const hint = input.prompt.mode === 'hint' ? input.taxonomy.labels.slice(0, 3).map((label) => `${label} 0.33`).join(', ') : undefined;
-  const values = promptValues(input.taxonomy, layout, input.images.length, hint);
-  const schema = annotationJsonSchema(createAnnotationSchema(input.taxonomy, { actionUnits: input.prompt.mode === 'au-cot' }));
+  const hintWords = input.prompt.mode === 'hint' && input.prompt.schema === 2 ? describeHint(uniformDistribution(input.taxonomy), input.taxonomy) : {};
+  const values = promptValues(input.taxonomy, layout, input.images.length, hint, hintWords);
+  const schema = annotationJsonSchema(promptSchema(input.prompt, { taxonomy: input.taxonomy, images: input.images, layout }));
+  // A v2 answer on several frames also labels each frame: about ten tokens a frame.
+  const frameCount = layout.kind === 'grid' ? layout.frameCount : input.images.length;
+  const perFrameTokens = input.prompt.schema === 2 && frameCount > 1 ? 10 * frameCount : 0;
   const frameLabels = input.images.length > 1
     ? input.images.map((_, index) => renderTemplate(input.prompt.frameLabel, { ...values, index: index + 1 }, input.prompt.path)).join('\n')
     : '';
@@ -76,7 +82,7 @@ export function estimateRequestCost(input: RequestCostInput): RequestCostEstimat
   const textMultiplier = input.price?.textTokenMultiplier ?? 1;
   const textTokens = Math.ceil((estimateTextTokens(text) + 2 * MESSAGE_OVERHEAD_TOKENS + (input.price?.requestOverheadTokens ?? 0)) * textMultiplier);
   const inputTokens = textTokens + imageTotal;
-  const outputTokens = Math.ceil(input.prompt.expectedOutputTokens * textMultiplier);
+  const outputTokens = Math.ceil((input.prompt.expectedOutputTokens + perFrameTokens) * textMultiplier);
   const imagesUncounted = rule === undefined && input.images.length > 0;
   return {
     inputTokens,

@@ -1,41 +1,23 @@
 import { z } from 'zod';
-import { normaliseLabel, type Taxonomy } from '../../taxonomy/taxonomy.js';
+import { ABSTAIN_REASONS, type AbstainReason, type FrameLabel } from '../annotator.js';
+import { asAbstainReason, asDistribution, asIntensity, asLabel, asNumber, asProbability, INTENSITIES } from './read-answer-values.js';
+import type { Taxonomy } from '../../taxonomy/taxonomy.js';
 
-const INTENSITIES = ['A', 'B', 'C', 'D', 'E'] as const;
-
-function asNumber(value: unknown): unknown {
-  if (typeof value === 'string' && value.trim() !== '') {
-    const number = Number(value.trim().replace(/%$/, ''));
-    return Number.isFinite(number) ? (value.trim().endsWith('%') ? number / 100 : number) : value;
-  }
-  return value;
-}
-
-/** Confidence as 0-1; `85`, `"85%"` and `"0.85"` all read as 0.85. */
-function asProbability(value: unknown): unknown {
-  const number = asNumber(value);
-  return typeof number === 'number' && number > 1 && number <= 100 ? number / 100 : number;
-}
-
-/** Maps each key of a model's distribution onto the taxonomy (summing synonyms), missing labels as 0. */
-function asDistribution(taxonomy: Taxonomy) {
-  return (value: unknown): unknown => {
-    if (value === null || value === undefined) return null;
-    if (typeof value !== 'object' || Array.isArray(value)) return value;
-    const mapped: Record<string, number> = Object.fromEntries(taxonomy.labels.map((label) => [label, 0]));
-    for (const [key, raw] of Object.entries(value)) {
-      const label = normaliseLabel(key, taxonomy);
-      const probability = asProbability(raw);
-      if (label === undefined || typeof probability !== 'number') continue;
-      mapped[label] = (mapped[label] ?? 0) + probability;
-    }
-    return mapped;
-  };
-}
-
-function asIntensity(value: unknown): unknown {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5) return INTENSITIES[value - 1];
-  return typeof value === 'string' ? value.trim().toUpperCase().slice(0, 1) : value;
+/** What the answer to one request holds beyond the label: the prompt's schema version and the request's shape. */
+export interface AnnotationSchemaOptions {
+  /** Action units (and their interpretation) before the label: the `au-cot` prompt. */
+  readonly actionUnits?: boolean;
+  /**
+   * `1`: the fields of the `@v1` prompts (`faceVisible` … `rationale`). `2` (prompts `@v2`):
+   * `abstain` instead of `faceVisible`, the label each action unit suggests, and, per the options
+   * below, per-frame labels, the peak frame and whether the hint was followed.
+   * @default 1
+   */
+  readonly version?: 1 | 2;
+  /** Frames the request shows (separately or in one grid); above 1, version 2 asks for each frame's label (and, with `actionUnits`, the peak frame). */
+  readonly frameCount?: number;
+  /** The prompt gives a local model's hint: version 2 asks whether it was followed. */
+  readonly hint?: boolean;
 }
 
 /**
@@ -43,13 +25,16 @@ function asIntensity(value: unknown): unknown {
  * labels. It serves both ways: {@link annotationJsonSchema} turns it into the JSON schema sent as
  * structured output, and parsing it accepts the usual drift of real answers (label synonyms and case,
  * confidence as a percentage, missing optional fields). Field order is generation order, so with
- * `actionUnits` the model lists action units and interprets them before it names the label.
+ * `actionUnits` the model lists action units and interprets them before it names the label; with
+ * version 2 it says first whether it abstains, and labels the clip before its frames, so the clip
+ * label is the multi-frame answer rather than a count of the frame labels.
+ * @example createAnnotationSchema(ternary, { version: 2, frameCount: 8 }) // abstain, label, confidence, distribution, frames, rationale
  */
-export function createAnnotationSchema(taxonomy: Taxonomy, options: { actionUnits?: boolean } = {}) {
+export function createAnnotationSchema(taxonomy: Taxonomy, options: AnnotationSchemaOptions = {}) {
   const labels = taxonomy.labels as [string, ...string[]];
-  const label = z
-    .preprocess((value) => (typeof value === 'string' ? (normaliseLabel(value, taxonomy) ?? value) : value), z.enum(labels))
-    .describe(`One of: ${labels.join(', ')}`);
+  const v2 = options.version === 2;
+  const frameCount = options.frameCount ?? 1;
+  const label = z.preprocess(asLabel(taxonomy), z.enum(labels));
   const probability = z.preprocess(asProbability, z.number().min(0).max(1));
   const distribution = z
     .preprocess(asDistribution(taxonomy), z.object(Object.fromEntries(labels.map((name) => [name, z.number().min(0).max(1)]))).nullable())
@@ -58,22 +43,31 @@ export function createAnnotationSchema(taxonomy: Taxonomy, options: { actionUnit
     unit: z.string().describe('FACS code, e.g. AU12'),
     name: z.string().describe('e.g. lip corner puller'),
     intensity: z.preprocess(asIntensity, z.enum(INTENSITIES)).describe('FACS intensity, A (trace) to E (maximum)'),
+    ...(v2 ? { suggests: label.describe('The label this unit points to') } : {}),
   });
+  const frameNumber = z.preprocess(asNumber, z.int().min(1).max(Math.max(1, frameCount)));
+  const several = v2 && frameCount > 1;
   const fields = {
-    faceVisible: z.boolean().describe('true if a human face is visible'),
+    ...(v2
+      ? { abstain: z.preprocess(asAbstainReason, z.enum(ABSTAIN_REASONS).nullable()).describe('null when you can judge the expression; otherwise why you cannot') }
+      : { faceVisible: z.boolean().describe('true if a human face is visible') }),
+    ...(several && options.actionUnits ? { peakFrame: frameNumber.nullable().describe('Number of the frame where the expression is strongest; null if none stands out') } : {}),
     ...(options.actionUnits
       ? {
-          actionUnits: z.array(actionUnit).describe('Action units observed, with intensity'),
+          actionUnits: z.array(actionUnit).describe(several ? 'Action units seen at the peak, with intensity' : 'Action units observed, with intensity'),
           interpretation: z.string().describe('What the combination of action units usually means'),
         }
       : {}),
-    label,
-    confidence: probability.describe('How sure you are, 0 to 1'),
+    label: label.describe(v2 ? `One of: ${labels.join(', ')}; when you abstain, the closest one (not used)` : `One of: ${labels.join(', ')}`),
+    confidence: probability.describe(v2 ? 'How sure you are, 0 to 1; 0 when you abstain' : 'How sure you are, 0 to 1'),
     distribution,
+    ...(several ? { frames: z.array(z.object({ index: frameNumber.describe('Frame number'), label })).describe('Each frame\'s own label, by frame number') } : {}),
     rationale: z.string().describe('One short sentence on what decided the label'),
+    ...(v2 && options.hint ? { hintFollowed: z.boolean().describe('true if you took the classifier\'s first choice, false if what you saw overruled it') } : {}),
   };
   const defaults: Record<string, unknown> = {
-    faceVisible: true, distribution: null, rationale: '', ...(options.actionUnits ? { actionUnits: [], interpretation: '' } : {}),
+    ...(v2 ? { abstain: null, ...(several ? { frames: [] } : {}), ...(several && options.actionUnits ? { peakFrame: null } : {}) } : { faceVisible: true }),
+    distribution: null, rationale: '', ...(options.actionUnits ? { actionUnits: [], interpretation: '' } : {}),
   };
   return z.preprocess((value) => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
@@ -86,15 +80,21 @@ export function createAnnotationSchema(taxonomy: Taxonomy, options: { actionUnit
 /** The schema of an LLM answer for one taxonomy and prompt mode. */
 export type AnnotationSchema = ReturnType<typeof createAnnotationSchema>;
 
-/** A parsed LLM answer. */
+/** A parsed LLM answer (the fields of the schema it matched). */
 export interface AnnotationFields {
-  readonly faceVisible: boolean;
-  readonly actionUnits?: ReadonlyArray<{ unit: string; name: string; intensity: string }>;
+  /** Schema version 1; version 2 says `abstain: 'no_face'` instead. */
+  readonly faceVisible?: boolean;
+  /** Schema version 2: why the model cannot judge the expression, or null. */
+  readonly abstain?: AbstainReason | null;
+  readonly peakFrame?: number | null;
+  readonly actionUnits?: ReadonlyArray<{ unit: string; name: string; intensity: string; suggests?: string }>;
   readonly interpretation?: string;
   readonly label: string;
   readonly confidence: number;
   readonly distribution: Record<string, number> | null;
+  readonly frames?: readonly FrameLabel[];
   readonly rationale: string;
+  readonly hintFollowed?: boolean;
 }
 
 /**

@@ -24,19 +24,40 @@ export function formatHint(distribution: Distribution, taxonomy: Taxonomy, top =
     .join(', ');
 }
 
-/** The values a prompt template can use for one request. */
-export function promptValues(taxonomy: Taxonomy, layout: ImageLayout, imageCount: number, hint?: string): TemplateValues {
+/** What a request's prompt says beyond the labels and the layout (prompts `@v2`). */
+export interface PromptContext {
+  /** What the images show. @default 'face' */
+  readonly imageContent?: 'face' | 'frame';
+  /** The local model's two first choices, in words (`its first choice is Happy and its second Neutral`). */
+  readonly hintChoices?: string;
+  /** How reliable those choices are, in words; empty when unmeasured. */
+  readonly hintReliability?: string;
+}
+
+/**
+ * The values a prompt template can use for one request: `single`, `multi`, `grid` and `several`
+ * (multi or grid) for the layout; `faces` and `wholeFrames` for what the images show; `labels`,
+ * `labelList`; `frameCount`, `columns`, `rows`; `hint` (top three with probabilities, `@v1`) and
+ * `hintChoices`, `hintReliability` (`@v2`).
+ */
+export function promptValues(taxonomy: Taxonomy, layout: ImageLayout, imageCount: number, hint?: string, context: PromptContext = {}): TemplateValues {
   const frameCount = layout.kind === 'grid' ? layout.frameCount : imageCount;
+  const wholeFrames = context.imageContent === 'frame';
   return {
     single: layout.kind === 'frames' && imageCount === 1,
     multi: layout.kind === 'frames' && imageCount > 1,
     grid: layout.kind === 'grid',
+    several: layout.kind === 'grid' || imageCount > 1,
+    faces: !wholeFrames,
+    wholeFrames,
     frameCount,
     columns: layout.kind === 'grid' ? layout.columns : 1,
     rows: layout.kind === 'grid' ? layout.rows : 1,
     labels: taxonomy.labels.join(', '),
     labelList: taxonomy.labels.map((label) => `- ${label}: ${taxonomy.descriptions[label] ?? label}`).join('\n'),
     hint: hint ?? '',
+    hintChoices: context.hintChoices ?? hint ?? '',
+    hintReliability: context.hintReliability ?? '',
     index: 1,
   };
 }

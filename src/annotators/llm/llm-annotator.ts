@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Annotation, AnnotationRequest, Annotator, ImageLayout, JsonValue } from '../annotator.js';
+import type { Annotation, AnnotationRequest, Annotator, JsonValue } from '../annotator.js';
 import { annotationFromFields } from './annotation-from-fields.js';
-import { annotationJsonSchema, type AnnotationSchema, createAnnotationSchema } from './annotation-schema.js';
+import type { AnnotationSchema } from './annotation-schema.js';
 import { type ApiKeySource, loadApiKey } from './api-key.js';
-import { buildUserParts, formatHint, prepareImage, promptValues } from './build-llm-request.js';
+import { prepareImage } from './build-llm-request.js';
 import type { ImageDetail } from '../cost/image-tokens.js';
 import { estimateRequestCost } from '../cost/estimate-request-cost.js';
 import { costOfUsage, findModelPrice, hasTokenPrices, loadPriceTable, type ModelPrice } from '../cost/price-table.js';
@@ -12,12 +12,10 @@ import { exchange } from './llm-exchange.js';
 import type { DroppableParameter, LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { reasoningDefaults } from './reasoning-models.js';
 import { type LlmAnnotatorSettings, resolveLlmSettings, type ResolvedLlmSettings } from './llm-settings.js';
-import { localHint } from './local-hint.js';
 import { parseReply } from './parse-reply.js';
 import { loadPrompt, loadRepairPrompt, type PromptFile } from './prompt-file.js';
-import { renderTemplate } from './render-template.js';
+import { promptSchema, renderPrompt } from './prompt-request.js';
 import { EmolabelError } from '../../errors.js';
-import type { Taxonomy } from '../../taxonomy/taxonomy.js';
 
 /** What the transport factory of a provider is given once the key is loaded. */
 export interface TransportContext {
@@ -117,7 +115,6 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
   const reasoning = reasoningDefaults(id, settings);
   // Parameters the provider rejected for this model, left out for the rest of the run (llm-exchange.ts).
   const dropped = new Set<DroppableParameter>();
-  const schemas = new Map<Taxonomy, AnnotationSchema>();
   let transport: LlmTransport | undefined;
 
   const ready = (): LlmTransport => {
@@ -135,11 +132,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     return transport;
   };
 
-  const schemaFor = (taxonomy: Taxonomy): AnnotationSchema => {
-    let schema = schemas.get(taxonomy);
-    if (!schema) schemas.set(taxonomy, (schema = createAnnotationSchema(taxonomy, { actionUnits: prompt.mode === 'au-cot' })));
-    return schema;
-  };
+
 
   const detail = settings.detail ?? definition.defaultDetail ?? 'auto';
   /**
@@ -163,7 +156,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     specificationVersion: 'v1',
     provider: definition.provider,
     modelId,
-    capabilities: { maxImagesPerRequest, layouts: ['frames', 'grid'], billing: 'metered' },
+    capabilities: { maxImagesPerRequest, layouts: ['frames', 'grid'], billing: 'metered', maxImageSide: settings.imageSize },
     settingsIdentity: {
       // The prompt by its content, not only its name: a prompt file edited in place is another prompt.
       prompt: prompt.version, promptSha256: promptContentHash(prompt), parser: PARSER_VERSION, detail, imageSize: settings.imageSize,
@@ -182,7 +175,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     reparse(request, response) {
       const reply = llmReplySchema.safeParse(response);
       if (!reply.success) return undefined;
-      const read = readReply(reply.data, schemaFor(request.taxonomy), fixedWarnings);
+      const read = readReply(reply.data, promptSchema(prompt, request), fixedWarnings);
       return 'status' in read ? read : undefined;
     },
     checkReady: () => void ready(),
@@ -195,22 +188,16 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
       const client = ready();
       if (request.signal?.aborted) throw new EmolabelError('aborted', `The request to ${id} was aborted.`);
       const { taxonomy } = request;
-      const layout: ImageLayout = request.layout ?? { kind: 'frames' };
-      const schema = schemaFor(taxonomy);
       const images = await Promise.all(request.images.map((image) => prepareImage(image, { maxSide: settings.imageSize, quality: settings.jpegQuality })));
       const warnings = [...fixedWarnings];
       if (images.length > maxImagesPerRequest) warnings.push(`${id} takes at most ${maxImagesPerRequest} images per request; sent ${images.length}`);
-      let hint: string | undefined;
-      if (prompt.mode === 'hint') {
-        const hintImages = layout.kind === 'grid' && layout.frames ? layout.frames : request.images;
-        hint = formatHint(request.hint ?? (await localHint(hintImages, taxonomy)), taxonomy);
-      }
-      const values = promptValues(taxonomy, layout, images.length, hint);
+      // The prompt decides the turns and the schema (its version, the request's frames, a hint).
+      const { system, parts, schema, jsonSchema } = await renderPrompt(prompt, request, images);
       const llmRequest: LlmRequest = {
         modelId,
-        system: renderTemplate(prompt.system, values, prompt.path),
-        parts: buildUserParts(prompt, images, values),
-        jsonSchema: annotationJsonSchema(schema),
+        system,
+        parts,
+        jsonSchema,
         schemaName: ANNOTATION_SCHEMA_NAME,
         temperature: price?.supportsTemperature === false ? undefined : 0,
         detail: settings.detail ?? definition.defaultDetail,

@@ -10,11 +10,21 @@ export type PromptMode = 'direct' | 'au-cot' | 'hint' | 'repair';
 /** The prompt modes `--prompt` takes by name. */
 export const PROMPT_MODES: readonly PromptMode[] = ['direct', 'au-cot', 'hint'];
 
-/** A parsed prompt file (`prompts/direct@v1.md`): front matter, then `## system`, `## user`, `## frame label`. */
+/**
+ * A parsed prompt file (`prompts/direct@v2.md`): front matter (`mode`, `schema`, `description`,
+ * `expectedOutputTokens`), then `## system`, `## user`, `## frame label`.
+ */
 export interface PromptFile {
-  /** `direct@v1` (the file name), or `name@sha-1a2b3c4d` for a custom file without a version in its name. */
+  /** `direct@v2` (the file name), or `name@sha-1a2b3c4d` for a custom file without a version in its name. */
   readonly version: string;
   readonly mode: PromptMode;
+  /**
+   * The answer schema the prompt is written for (front matter `schema: v2`): `1`, the fields of the
+   * `@v1` prompts; `2`, with `abstain`, per-frame labels, the peak frame and `hintFollowed`. A file
+   * that does not say is `1`, so custom prompts written for v1 keep their schema.
+   * @default 1
+   */
+  readonly schema: 1 | 2;
   readonly description: string;
   /** Typical answer length, for cost estimates. */
   readonly expectedOutputTokens: number;
@@ -57,12 +67,17 @@ function parsePromptFile(text: string, path: string, version: string): PromptFil
   if (![...PROMPT_MODES, 'repair'].includes(mode)) {
     throw new EmolabelError('invalid_option', `Prompt file ${path}: mode must be one of ${PROMPT_MODES.join(', ')}, got "${front.mode ?? ''}".`, { path });
   }
+  const schema = front.schema === undefined || front.schema === '' ? 1 : Number(front.schema.replace(/^v/, ''));
+  if (schema !== 1 && schema !== 2) {
+    throw new EmolabelError('invalid_option', `Prompt file ${path}: schema must be v1 or v2, got "${front.schema ?? ''}".`, { path });
+  }
   const system = sections.get('system')?.trim();
   const user = sections.get('user')?.trim();
   if (!system || !user) throw new EmolabelError('invalid_option', `Prompt file ${path} needs a "## system" and a "## user" section.`, { path });
   return {
     version,
     mode,
+    schema,
     description: front.description ?? '',
     expectedOutputTokens: Number(front.expectedOutputTokens) || 100,
     system,
@@ -85,7 +100,8 @@ function latestVersion(mode: string, directory: string): string | undefined {
 /**
  * Loads a prompt by mode (`direct`: its newest version), by version (`direct@v1`), or from a path
  * to a `.md` file of the same format. Unknown names fail listing the prompts that exist.
- * @example loadPrompt('au-cot').version // 'au-cot@v1'
+ * @example loadPrompt('au-cot').version // 'au-cot@v2'
+ * @example loadPrompt('au-cot@v1').schema // 1
  */
 export function loadPrompt(nameOrPath: string, directory = promptsDirectory()): PromptFile {
   if (/^repair(@|$)/.test(nameOrPath)) {

@@ -107,7 +107,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         const reasoning = summary.reasoningTokens > 0 ? ` (${summary.reasoningTokens} of them reasoning)` : '';
         const cost = summary.costUsd > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens${reasoning}, $${summary.costUsd.toFixed(4)}` : '';
         const requests = outcome.requests.sent + outcome.requests.cached > 0 ? `; ${outcome.requests.sent} requests sent, ${outcome.requests.cached} from cache` : '';
-        io.stderr.write(`run ${run.id}: ${summary.items} results: ${summary.ok} ok, ${summary.noFace} no face, ${summary.refused} refused, ${summary.failed - summary.refused} errors${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
+        io.stderr.write(`run ${run.id}: ${summary.items} results: ${summary.ok} ok, ${summary.noFace} no face, ${summary.abstained} abstained, ${summary.refused} refused, ${summary.failed - summary.refused} errors${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
       }
       if (stopped) {
         io.stderr.write(`emolabel: run ${run.id} stopped after ${run.done}/${run.total} items: ${withFlagNames(stopped.message)}\n`);

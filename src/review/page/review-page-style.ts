@@ -34,7 +34,7 @@ aside { border-right: 1px solid var(--line); display: flex; flex-direction: colu
 #detail h2 { margin: 0 0 4px; font-size: 18px; word-break: break-all; }
 .pill { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 12px; background: #e5e7eb; margin-left: 6px; vertical-align: middle; }
 .pill.error, .pill.refused { background: #fee2e2; color: var(--bad); }
-.pill.no_face { background: #fef3c7; color: var(--warn); }
+.pill.no_face, .pill.abstained { background: #fef3c7; color: var(--warn); }
 .verdict { margin: 8px 0; font-size: 15px; }
 .verdict .decision { color: var(--ok); font-weight: 600; }
 .buttons { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0 12px; }

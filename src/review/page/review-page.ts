@@ -27,7 +27,7 @@ export function renderReviewPage(nonce: string): string {
       <label>Label <select id="filter-label" data-testid="filter-label"></select></label>
       <label>Status <select id="filter-status" data-testid="filter-status">
         <option value="*">any</option><option value="ok">ok</option><option value="no_face">no face</option>
-        <option value="refused">refused</option><option value="error">error</option></select></label>
+        <option value="abstained">abstained</option><option value="refused">refused</option><option value="error">error</option></select></label>
       <label>Reviewed <select id="filter-reviewed" data-testid="filter-reviewed">
         <option value="all">all</option><option value="unreviewed">unreviewed</option><option value="reviewed">reviewed</option></select></label>
     </div>
