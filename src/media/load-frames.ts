@@ -1,6 +1,7 @@
 import { decodeImage } from './decode-image.js';
 import type { Frame, MediaItem } from './media-item.js';
-import { readEncoded, sampleFolderFrames } from './sample-folder-frames.js';
+import { readImageFile } from './read-media-file.js';
+import { sampleFolderFrames } from './sample-folder-frames.js';
 import { sampleVideoFrames } from './sample-video-frames.js';
 
 /** Default number of frames sampled from a video or frame folder. */
@@ -10,7 +11,7 @@ export const DEFAULT_FRAME_COUNT = 8;
 export async function loadFrames(item: MediaItem, frameCount = DEFAULT_FRAME_COUNT, signal?: AbortSignal): Promise<Frame[]> {
   switch (item.kind) {
     case 'image':
-      return [{ index: 0, sourceIndex: 0, file: item.path, image: await decodeImage(await readEncoded(item.path), item.path) }];
+      return [{ index: 0, sourceIndex: 0, file: item.path, image: await decodeImage(await readImageFile(item.path), item.path) }];
     case 'video':
       return sampleVideoFrames(item.path, frameCount, signal);
     case 'frames':

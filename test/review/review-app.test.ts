@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -139,6 +140,21 @@ describe('review app through its request handler', () => {
     // The folder's other frames still come through.
     expect((await get(`/media/frame?${mediaQuery('frames/0001', 0, 1)}`)).status).toBe(200);
   });
+
+  it('shows a placeholder at once for a frame file swapped for a FIFO or a link to /dev/zero', async () => {
+    const frames = result('frames/0001');
+    const fifo = frames.frames[2]?.file as string;
+    rmSync(fifo);
+    execFileSync('mkfifo', [fifo]);
+    const device = frames.frames[3]?.file as string;
+    rmSync(device);
+    symlinkSync('/dev/zero', device);
+    for (const frame of [2, 3]) {
+      const response = await get(`/media/frame?${mediaQuery('frames/0001', 0, frame)}`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('x-emolabel-media')).toBe('unreadable');
+    }
+  }, 5_000);
 
   it('keeps working when a media file was deleted: placeholder, flagged in the item, other items fine', async () => {
     // A file no other item uses (an earlier test adds an item over group.jpg): a faces-dev photo, else the video.
