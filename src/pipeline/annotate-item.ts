@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { ClipResult, ClipStatus, FrameRecord } from './clip-result.js';
 import type { ItemFaces } from './item-faces.js';
 import { withItemScope } from './item-scope.js';
 import type { ItemWorkers } from './workers/item-worker-pool.js';
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
-import { describeError, isRunStoppingError } from '../errors.js';
+import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import { type FaceMode, type FaceTrack, findFaces } from '../faces/find-faces.js';
 import { encodeJpeg } from '../media/decode-image.js';
@@ -37,7 +37,7 @@ export async function extractItemFaces(
 ): Promise<ItemFaces> {
   const frames = await loadFrames(item, context.frameCount, context.signal);
   const tracks = await findFaces(frames, context.detector, { mode: context.faceMode, margin: context.faceMargin });
-  if (context.saveFramesDir) await saveFrames(join(context.saveFramesDir, item.id), frames, tracks);
+  if (context.saveFramesDir) await saveFrames(saveFramesFolder(context.saveFramesDir, item.id), frames, tracks);
   return { frames, tracks };
 }
 
@@ -151,6 +151,24 @@ function frameRecords(frames: readonly Frame[], track: FaceTrack): FrameRecord[]
       width: frame?.image.width, height: frame?.image.height, box: crop.box,
     };
   });
+}
+
+/**
+ * The folder under `saveFramesDir` an item's frames go to: its id as nested folders, made safe so
+ * no id (a manifest's `../../evil`, `/etc`, `..\..\x`) can reach outside: a backslash counts as `/`,
+ * empty and `.` segments are dropped and each `..` segment becomes `__`.
+ * @example saveFramesFolder('/out', 'DailyLife/Happy/0042') // '/out/DailyLife/Happy/0042'
+ */
+export function saveFramesFolder(saveFramesDir: string, itemId: string): string {
+  const segments = itemId.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.').map((segment) => (segment === '..' ? '__' : segment));
+  const root = resolve(saveFramesDir);
+  const folder = resolve(root, ...(segments.length === 0 ? ['_'] : segments));
+  const inside = relative(root, folder);
+  // Belt and braces: the segments above cannot climb, but a platform quirk must not write elsewhere.
+  if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || resolve(root, inside) !== folder) {
+    throw new EmolabelError('invalid_input', `The item id "${itemId}" names no folder inside the \`saveFramesDir\` folder ${root}; give it another id.`);
+  }
+  return folder;
 }
 
 async function saveFrames(folder: string, frames: readonly Frame[], tracks: readonly FaceTrack[]): Promise<void> {
