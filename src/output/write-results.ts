@@ -1,8 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { csvSafeRow } from './csv-cell.js';
 import { toCsvRow, toJsonRecord } from './result-row.js';
+import { writeOutputFile } from './write-output-file.js';
 import { EmolabelError } from '../errors.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 
@@ -28,9 +28,10 @@ export function formatResults(results: readonly ClipResult[], format: OutputForm
   return stringify(rows, { header: true, columns: header });
 }
 
-/** Writes results to `path` in the format its extension names, creating folders as needed. */
+/**
+ * Writes results to `path` in the format its extension names, creating folders as needed; whole or
+ * not at all (a temporary file in the same folder, renamed over `path`).
+ */
 export async function writeResults(path: string, results: readonly ClipResult[], labels: readonly string[]): Promise<void> {
-  const text = formatResults(results, outputFormatOf(path), labels);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
+  await writeOutputFile(path, formatResults(results, outputFormatOf(path), labels));
 }
