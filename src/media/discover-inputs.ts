@@ -4,7 +4,7 @@ import { sortNatural } from './evenly-spaced.js';
 import { isImagePath, isVideoPath, type MediaItem, type MediaKind } from './media-item.js';
 import { readManifest } from './read-manifest.js';
 import { uniqueItemIds } from './unique-item-ids.js';
-import { describeError } from '../errors.js';
+import { describeError, EmolabelError } from '../errors.js';
 
 /** An input that could not become an item (missing path, unreadable folder, unsupported file). */
 export interface InputFailure {
@@ -135,7 +135,15 @@ export async function discoverInputs(paths: readonly string[], options: Discover
   const givenIds = new Set<string>();
   if (options.manifest) {
     const root = dirname(resolve(options.manifest));
+    const labelOfPath = new Map<string, { label: string | undefined; line: number }>();
     for (const row of readManifest(options.manifest)) {
+      // The same file twice is one item; with two different labels, which is gold cannot be told.
+      const resolved = resolve(root, row.path);
+      const earlier = labelOfPath.get(resolved);
+      if (earlier !== undefined && earlier.label !== row.label) {
+        throw new EmolabelError('invalid_input', `${options.manifest} gives ${resolved} the label "${earlier.label ?? ''}" on line ${earlier.line} and "${row.label ?? ''}" on line ${row.line}; keep one row for it.`, { path: options.manifest });
+      }
+      if (earlier === undefined) labelOfPath.set(resolved, { label: row.label, line: row.line });
       if (row.id !== undefined && givenIds.has(row.id)) {
         const path = resolve(root, row.path);
         // Reported under its path's id: under the repeated one it would hide behind the first row.

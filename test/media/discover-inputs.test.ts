@@ -107,6 +107,19 @@ describe('discoverInputs', () => {
     expect(failures[0]?.error).toMatch(/twice\/real is the same folder as .*alias, already walked; skipped/);
   }, 10_000);
 
+  it('refuses a manifest row with an empty path cell, naming the CSV and the line', async () => {
+    writeFileSync(join(dir, 'empty-path.csv'), 'path,label\nphotos/b.jpg,Happy\n,Sad\n');
+    await expect(discoverInputs([], { manifest: join(dir, 'empty-path.csv') })).rejects.toThrow(/Line 3 of the manifest .*empty-path\.csv has an empty "path" cell/);
+  });
+
+  it('refuses a manifest that gives one path two labels, naming both lines', async () => {
+    writeFileSync(join(dir, 'two-labels.csv'), 'path,label\nphotos/b.jpg,Happy\nphotos/sub/a.JPG,Sad\nphotos/b.jpg,Sad\n');
+    await expect(discoverInputs([], { manifest: join(dir, 'two-labels.csv') })).rejects.toThrow(/two-labels\.csv gives .*photos\/b\.jpg the label "Happy" on line 2 and "Sad" on line 4/);
+    // The same path twice with the same label is one item, as before.
+    writeFileSync(join(dir, 'same-label.csv'), 'path,label\nphotos/b.jpg,Happy\nphotos/b.jpg,Happy\n');
+    expect((await discoverInputs([], { manifest: join(dir, 'same-label.csv') })).items).toHaveLength(1);
+  });
+
   it('fails clearly on a manifest without a path column', async () => {
     writeFileSync(join(dir, 'bad.csv'), 'file,label\na.jpg,Happy\n');
     await expect(discoverInputs([], { manifest: join(dir, 'bad.csv') })).rejects.toThrow(/bad\.csv has no "path" column/);
