@@ -127,6 +127,26 @@ describe('review app through its request handler', () => {
     }
   });
 
+  it('sends Cross-Origin-Resource-Policy: same-origin with pictures and placeholders, so other sites cannot probe them', async () => {
+    expect((await get(`/media/frame?${mediaQuery('clip', 0, 1)}`)).headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect((await get(`/media/frame?${mediaQuery('nope', 0, 0)}`)).headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  });
+
+  it('refuses a request body above the cap and never echoes long input', async () => {
+    const huge = await post('/api/decisions', { itemId: 'clip', faceIndex: 0, label: 'Happy', padding: 'x'.repeat(2 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: string }).error).toMatch(/above the \d+ KiB limit/);
+    const longId = 'a'.repeat(20_000);
+    const unknown = await post('/api/decisions', { itemId: longId, faceIndex: 0, label: 'Happy' });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.text()).length).toBeLessThan(400);
+    const lookup = await get(`/api/item?item=${longId}&face=0`);
+    expect(lookup.status).toBe(404);
+    expect((await lookup.text()).length).toBeLessThan(400);
+    const label = await post('/api/decisions', { itemId: 'clip', faceIndex: 0, label: 'L'.repeat(20_000) });
+    expect((await label.text()).length).toBeLessThan(600);
+  });
+
   it('shows a placeholder for a symlink swapped in to a file outside the run, and leaks nothing', async () => {
     const frames = result('frames/0001');
     const file = frames.frames[0]?.file as string;
