@@ -125,6 +125,7 @@ export function extractItem(item: MediaItem, context: ItemContext): Promise<Labe
 
 async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, context: ItemContext, elapsed: () => number): Promise<ClipResult[]> {
   const results: ClipResult[] = [];
+  const frameWarnings = [...new Set(frames.flatMap((frame) => frame.warnings ?? []))];
   for (const track of tracks) {
     const clip = await context.strategy.annotateClip({ crops: track.crops, annotator: context.annotator, taxonomy: context.taxonomy, signal: context.signal });
     const status: ClipStatus = clip.status === 'ok' ? (track.faceFound ? 'ok' : 'no_face') : clip.status;
@@ -136,7 +137,7 @@ async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, contex
       rationale: clip.rationale, rawText: clip.rawText,
       actionUnits: clip.annotations.find((annotation) => annotation.label === clip.label && annotation.actionUnits?.length)?.actionUnits,
       usage: clip.usage, costUsd: clip.costUsd,
-      promptVersion: clip.promptVersion ?? promptVersionOf(context.annotator), warnings: [...clip.warnings, ...truthWarnings(item, context.taxonomy)], frames: frameRecords(frames, track),
+      promptVersion: clip.promptVersion ?? promptVersionOf(context.annotator), warnings: [...clip.warnings, ...frameWarnings, ...truthWarnings(item, context.taxonomy)], frames: frameRecords(frames, track),
       durationMs: Math.round(elapsed()),
     });
   }
