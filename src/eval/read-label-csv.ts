@@ -66,6 +66,14 @@ function exactKey(id: string): string {
   return id.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
 
+/**
+ * A cell as written before annotate's CSV made it text: `'=x` → `=x`. Annotate (output/csv-cell.ts)
+ * puts `'` before a cell starting with = + - @, a tab or a CR so spreadsheets do not run it.
+ */
+function unescapeFormulaCell(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
 function parseCsv(file: string, role: string): { columns: string[]; records: string[][] } {
   let text: string;
   try {
@@ -82,7 +90,7 @@ function parseCsv(file: string, role: string): { columns: string[]; records: str
       path: file,
     });
   }
-  const [header, ...records] = rows;
+  const [header, ...records] = rows.map((row) => row.map(unescapeFormulaCell));
   if (header === undefined || header.length === 0) {
     throw new EmolabelError('invalid_input', `The ${role} CSV ${file} is empty; expected a header row such as "id,label" and one row per item.`, { path: file });
   }

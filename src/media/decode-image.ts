@@ -10,6 +10,14 @@ export const MAX_IMAGE_PIXELS = 8192 * 8192;
  * Refuses images larger than {@link MAX_IMAGE_PIXELS} with a message naming the file.
  */
 export async function decodeImage(encoded: Buffer, source: string): Promise<RgbImage> {
+  return (await decodeStillImage(encoded, source)).image;
+}
+
+/**
+ * {@link decodeImage}, with what the caller should be told about the file: an animated image
+ * (WebP, GIF named as an image) is decoded from its first frame, and says so.
+ */
+export async function decodeStillImage(encoded: Buffer, source: string): Promise<{ image: RgbImage; warnings: string[] }> {
   if (encoded.length === 0) {
     throw new EmolabelError('media_error', `${source} is empty (0 bytes); re-export or remove it.`, { path: source });
   }
@@ -26,7 +34,9 @@ export async function decodeImage(encoded: Buffer, source: string): Promise<RgbI
     }
     const pipeline = sharp(encoded, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' });
     const { data, info } = await pipeline.rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    return toRgb(data, info.width, info.height, info.channels);
+    const pages = metadata.pages ?? 1;
+    const warnings = pages > 1 ? [`animated image with ${pages} frames: labelled from its first frame only (convert it to a video such as .mp4 to sample its frames)`] : [];
+    return { image: toRgb(data, info.width, info.height, info.channels), warnings };
   } catch (error) {
     if (error instanceof EmolabelError) throw error;
     const reason = (error as Error).message.split('\n')[0];

@@ -1,10 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { sortNatural } from './evenly-spaced.js';
 import { isImagePath, isVideoPath, type MediaItem, type MediaKind } from './media-item.js';
 import { readManifest } from './read-manifest.js';
 import { uniqueItemIds } from './unique-item-ids.js';
-import { describeError } from '../errors.js';
+import { describeError, EmolabelError } from '../errors.js';
 
 /** An input that could not become an item (missing path, unreadable folder, unsupported file). */
 export interface InputFailure {
@@ -50,7 +50,29 @@ export async function discoverInputs(paths: readonly string[], options: Discover
   const failures: InputFailure[] = [];
   const fail = (path: string, root: string, error: string) => failures.push({ id: idFor(path, root), path, kind: 'frames', error });
 
-  async function walk(folder: string, root: string): Promise<void> {
+  /**
+   * Walks one folder named as an input. Each real folder (links resolved) is walked once: a link
+   * back to a folder being walked (`ln -s . loop`) or to one already walked is skipped and reported
+   * once, so a loop cannot multiply the items or never finish.
+   */
+  async function walkInput(folder: string, root: string): Promise<void> {
+    const walked = new Map<string, string>();
+    await walk(folder, root, walked, new Set());
+  }
+
+  async function walk(folder: string, root: string, walked: Map<string, string>, ancestors: ReadonlySet<string>): Promise<void> {
+    const real = await realpath(folder).catch(() => folder);
+    if (ancestors.has(real)) {
+      fail(folder, root, `${folder} links back to ${real}, a folder already being walked (a symlink loop); skipped. Remove the link to silence this.`);
+      return;
+    }
+    const first = walked.get(real);
+    if (first !== undefined) {
+      fail(folder, root, `${folder} is the same folder as ${first}, already walked; skipped, so its files are not counted twice. Remove the link to silence this.`);
+      return;
+    }
+    walked.set(real, folder);
+    const inside = new Set(ancestors).add(real);
     let names: string[];
     try {
       names = sortNatural(await readdir(folder));
@@ -72,7 +94,7 @@ export async function discoverInputs(paths: readonly string[], options: Discover
       const kind = kindOfFile(path);
       if (kind && !(isClip && kind === 'image')) items.push({ id: idFor(path, root), path, kind });
     }
-    for (const subfolder of subfolders) await walk(subfolder, root);
+    for (const subfolder of subfolders) await walk(subfolder, root, walked, inside);
   }
 
   /**
@@ -98,7 +120,7 @@ export async function discoverInputs(paths: readonly string[], options: Discover
         return;
       }
       // A manifest's folders are walked with ids relative to the manifest's folder, like its files.
-      await walk(path, row !== undefined ? root : options.clipFolders && leafOfImages ? dirname(path) : path);
+      await walkInput(path, row !== undefined ? root : options.clipFolders && leafOfImages ? dirname(path) : path);
       return;
     }
     const kind = kindOfFile(path);
@@ -113,7 +135,15 @@ export async function discoverInputs(paths: readonly string[], options: Discover
   const givenIds = new Set<string>();
   if (options.manifest) {
     const root = dirname(resolve(options.manifest));
+    const labelOfPath = new Map<string, { label: string | undefined; line: number }>();
     for (const row of readManifest(options.manifest)) {
+      // The same file twice is one item; with two different labels, which is gold cannot be told.
+      const resolved = resolve(root, row.path);
+      const earlier = labelOfPath.get(resolved);
+      if (earlier !== undefined && earlier.label !== row.label) {
+        throw new EmolabelError('invalid_input', `${options.manifest} gives ${resolved} the label "${earlier.label ?? ''}" on line ${earlier.line} and "${row.label ?? ''}" on line ${row.line}; keep one row for it.`, { path: options.manifest });
+      }
+      if (earlier === undefined) labelOfPath.set(resolved, { label: row.label, line: row.line });
       if (row.id !== undefined && givenIds.has(row.id)) {
         const path = resolve(root, row.path);
         // Reported under its path's id: under the repeated one it would hide behind the first row.

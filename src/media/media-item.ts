@@ -23,6 +23,8 @@ export interface Frame {
   /** The file a frame of a frame folder came from. */
   readonly file?: string;
   readonly image: import('./rgb-image.js').RgbImage;
+  /** What the decoder noticed that the result should say (an animated image labelled from its first frame). */
+  readonly warnings?: readonly string[];
 }
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff'] as const;

@@ -1,4 +1,5 @@
 import { resolveFfmpeg } from './ffmpeg-binaries.js';
+import { checkVideoFile } from './read-media-file.js';
 import { runProcess } from './run-process.js';
 import { EmolabelError } from '../errors.js';
 
@@ -26,6 +27,7 @@ function parseRate(rate: string | undefined): number {
 
 /** Reads a video's size, frame count, rate and duration with ffprobe; throws a clear error for non-videos. */
 export async function probeVideo(path: string, signal?: AbortSignal): Promise<VideoInfo> {
+  await checkVideoFile(path);
   const { ffprobe } = resolveFfmpeg();
   const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries',
     'stream=width,height,nb_read_packets,avg_frame_rate,r_frame_rate,duration:format=duration', '-of', 'json', path];

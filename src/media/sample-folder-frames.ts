@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeImage } from './decode-image.js';
 import { evenlySpacedIndices, sortNatural } from './evenly-spaced.js';
 import { type Frame, isImagePath } from './media-item.js';
+import { readImageFile } from './read-media-file.js';
 import { EmolabelError } from '../errors.js';
 
 /** The image files directly inside a frame folder, in natural name order (2.jpg before 10.jpg). */
@@ -25,19 +26,8 @@ export async function sampleFolderFrames(folder: string, count: number): Promise
   const frames: Frame[] = [];
   for (const [index, sourceIndex] of evenlySpacedIndices(files.length, count).entries()) {
     const file = join(folder, files[sourceIndex] ?? '');
-    const image = await decodeImage(await readEncoded(file), file);
+    const image = await decodeImage(await readImageFile(file), file);
     frames.push({ index, sourceIndex, file, image });
   }
   return frames;
-}
-
-/** Reads a file, turning a filesystem error into one that names the file. */
-export async function readEncoded(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : (error as Error).message;
-    throw new EmolabelError('media_error', `${file} ${what}.`, { cause: error, path: file });
-  }
 }

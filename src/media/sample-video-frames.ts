@@ -3,6 +3,7 @@ import { evenlySpacedIndices } from './evenly-spaced.js';
 import { resolveFfmpeg } from './ffmpeg-binaries.js';
 import type { Frame } from './media-item.js';
 import { probeVideo } from './probe-video.js';
+import { checkVideoFile } from './read-media-file.js';
 import { runProcess } from './run-process.js';
 import { JpegStreamSplitter } from './split-jpeg-stream.js';
 import { EmolabelError } from '../errors.js';
@@ -20,6 +21,7 @@ export async function pipeVideoFramesAsJpeg(
   frameNumbers: readonly number[],
   options: { readonly quality: number; readonly timeoutMs: number; readonly signal?: AbortSignal; readonly advice?: string },
 ): Promise<Buffer[]> {
+  await checkVideoFile(path);
   const select = frameNumbers.map((index) => `eq(n\\,${index})`).join('+');
   const scale = `scale=w='min(iw\\,${MAX_FRAME_SIDE})':h='min(ih\\,${MAX_FRAME_SIDE})':force_original_aspect_ratio=decrease`;
   const args = ['-v', 'error', '-nostdin', '-i', path, '-an', '-vf', `select='${select}',${scale}`,

@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { csvSafeRow } from './csv-cell.js';
 import { toCsvRow, toJsonRecord } from './result-row.js';
+import { writeOutputFile } from './write-output-file.js';
 import { EmolabelError } from '../errors.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 
@@ -21,14 +22,16 @@ export function formatResults(results: readonly ClipResult[], format: OutputForm
   if (format === 'jsonl') return results.map((result) => JSON.stringify(toJsonRecord(result))).join('\n') + (results.length ? '\n' : '');
   if (format === 'json') return `${JSON.stringify(results.map(toJsonRecord), null, 2)}\n`;
   const includeFace = results.some((result) => result.faceIndex > 0);
-  const rows = results.map((result) => toCsvRow(result, labels, includeFace));
+  // Cells a spreadsheet would run as formulas (a file named =1+1.jpg, a rationale) are made text.
+  const rows = results.map((result) => csvSafeRow(toCsvRow(result, labels, includeFace)));
   const header = rows[0] ? Object.keys(rows[0]) : ['id', 'path', 'label', 'confidence', 'status', 'error'];
   return stringify(rows, { header: true, columns: header });
 }
 
-/** Writes results to `path` in the format its extension names, creating folders as needed. */
+/**
+ * Writes results to `path` in the format its extension names, creating folders as needed; whole or
+ * not at all (a temporary file in the same folder, renamed over `path`).
+ */
 export async function writeResults(path: string, results: readonly ClipResult[], labels: readonly string[]): Promise<void> {
-  const text = formatResults(results, outputFormatOf(path), labels);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
+  await writeOutputFile(path, formatResults(results, outputFormatOf(path), labels));
 }

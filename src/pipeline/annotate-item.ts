@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { ClipResult, ClipStatus, FrameRecord } from './clip-result.js';
 import type { ItemFaces } from './item-faces.js';
 import { withItemScope } from './item-scope.js';
 import type { ItemWorkers } from './workers/item-worker-pool.js';
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
-import { describeError, isRunStoppingError } from '../errors.js';
+import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import { type FaceMode, type FaceTrack, findFaces } from '../faces/find-faces.js';
 import { encodeJpeg } from '../media/decode-image.js';
@@ -37,7 +37,7 @@ export async function extractItemFaces(
 ): Promise<ItemFaces> {
   const frames = await loadFrames(item, context.frameCount, context.signal);
   const tracks = await findFaces(frames, context.detector, { mode: context.faceMode, margin: context.faceMargin });
-  if (context.saveFramesDir) await saveFrames(join(context.saveFramesDir, item.id), frames, tracks);
+  if (context.saveFramesDir) await saveFrames(saveFramesFolder(context.saveFramesDir, item.id), frames, tracks);
   return { frames, tracks };
 }
 
@@ -125,6 +125,7 @@ export function extractItem(item: MediaItem, context: ItemContext): Promise<Labe
 
 async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, context: ItemContext, elapsed: () => number): Promise<ClipResult[]> {
   const results: ClipResult[] = [];
+  const frameWarnings = [...new Set(frames.flatMap((frame) => frame.warnings ?? []))];
   for (const track of tracks) {
     const clip = await context.strategy.annotateClip({ crops: track.crops, annotator: context.annotator, taxonomy: context.taxonomy, signal: context.signal });
     const status: ClipStatus = clip.status === 'ok' ? (track.faceFound ? 'ok' : 'no_face') : clip.status;
@@ -139,7 +140,7 @@ async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, contex
       rationale: clip.rationale, rawText: clip.rawText,
       actionUnits: clip.annotations.find((annotation) => annotation.label === clip.label && annotation.actionUnits?.length)?.actionUnits,
       usage: clip.usage, costUsd: clip.costUsd,
-      promptVersion: clip.promptVersion ?? promptVersionOf(context.annotator), warnings: [...clip.warnings, ...truthWarnings(item, context.taxonomy)], frames: frameRecords(frames, track),
+      promptVersion: clip.promptVersion ?? promptVersionOf(context.annotator), warnings: [...clip.warnings, ...frameWarnings, ...truthWarnings(item, context.taxonomy)], frames: frameRecords(frames, track),
       durationMs: Math.round(elapsed()),
     });
   }
@@ -154,6 +155,24 @@ function frameRecords(frames: readonly Frame[], track: FaceTrack): FrameRecord[]
       width: frame?.image.width, height: frame?.image.height, box: crop.box,
     };
   });
+}
+
+/**
+ * The folder under `saveFramesDir` an item's frames go to: its id as nested folders, made safe so
+ * no id (a manifest's `../../evil`, `/etc`, `..\..\x`) can reach outside: a backslash counts as `/`,
+ * empty and `.` segments are dropped and each `..` segment becomes `__`.
+ * @example saveFramesFolder('/out', 'DailyLife/Happy/0042') // '/out/DailyLife/Happy/0042'
+ */
+export function saveFramesFolder(saveFramesDir: string, itemId: string): string {
+  const segments = itemId.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.').map((segment) => (segment === '..' ? '__' : segment));
+  const root = resolve(saveFramesDir);
+  const folder = resolve(root, ...(segments.length === 0 ? ['_'] : segments));
+  const inside = relative(root, folder);
+  // Belt and braces: the segments above cannot climb, but a platform quirk must not write elsewhere.
+  if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || resolve(root, inside) !== folder) {
+    throw new EmolabelError('invalid_input', `The item id "${itemId}" names no folder inside the \`saveFramesDir\` folder ${root}; give it another id.`);
+  }
+  return folder;
 }
 
 async function saveFrames(folder: string, frames: readonly Frame[], tracks: readonly FaceTrack[]): Promise<void> {

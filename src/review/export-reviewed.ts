@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { applyReviews, type ReviewedResult, reviewColumns } from './apply-reviews.js';
+import { csvSafeRow } from '../output/csv-cell.js';
 import { type LabelStudioTask, toLabelStudioTasks } from '../output/label-studio-tasks.js';
 import { toCsvRow } from '../output/result-row.js';
 import { formatResults } from '../output/write-results.js';
@@ -36,7 +37,7 @@ export function exportReviewedRun(store: RunStore, run: RunRecord, format: Expor
   if (format === 'label-studio') return `${JSON.stringify(reviewedLabelStudioTasks(results, options.mediaUrlPrefix), null, 2)}\n`;
   if (format !== 'csv') return formatResults(results, format, run.labels);
   const includeFace = results.some((result) => result.faceIndex > 0);
-  const rows = results.map((result) => ({ ...toCsvRow(result, run.labels, includeFace), ...reviewColumns(result) }));
+  const rows = results.map((result) => csvSafeRow({ ...toCsvRow(result, run.labels, includeFace), ...reviewColumns(result) }));
   if (rows.length === 0) return stringify([], { header: true, columns: ['id', 'path', 'label', 'label_source', 'model_label', 'reviewer', 'reviewed_at'] });
   return stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) });
 }

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { quoteInput } from './quote-input.js';
 
 /** What {@link originGuard} accepts. */
 export interface OriginGuardOptions {
@@ -23,20 +24,20 @@ export function originGuard(options: OriginGuardOptions = {}): MiddlewareHandler
     const url = new URL(context.req.url);
     const host = (context.req.header('host') ?? url.host).toLowerCase();
     if (allowedHosts && !allowedHosts.has(host)) {
-      return context.json({ error: `Unexpected Host "${host}"; open the URL the review command printed.` }, 403);
+      return context.json({ error: `Unexpected Host ${quoteInput(host)}; open the URL the review command printed.` }, 403);
     }
     if (SAFE_METHODS.has(context.req.method)) return next();
     const fetchSite = context.req.header('sec-fetch-site');
     if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
-      return context.json({ error: `Writes are accepted only from this page (Sec-Fetch-Site: ${fetchSite}).` }, 403);
+      return context.json({ error: `Writes are accepted only from this page (Sec-Fetch-Site: ${quoteInput(fetchSite)}).` }, 403);
     }
     const origin = context.req.header('origin');
     if (origin !== undefined && origin !== `${url.protocol}//${host}`) {
-      return context.json({ error: `Writes are accepted only from this page's origin, not ${origin}.` }, 403);
+      return context.json({ error: `Writes are accepted only from this page's origin, not ${quoteInput(origin)}.` }, 403);
     }
     const contentType = context.req.header('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-      return context.json({ error: `Expected a JSON body (Content-Type: application/json), got "${contentType || 'none'}".` }, 415);
+      return context.json({ error: `Expected a JSON body (Content-Type: application/json), got ${contentType ? quoteInput(contentType) : 'none'}.` }, 415);
     }
     return next();
   };

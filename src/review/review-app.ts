@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { originGuard } from './origin-guard.js';
 import { renderReviewPage } from './page/review-page.js';
 import type { ReviewAgreement } from './review-agreement.js';
 import { MediaUnavailableError, placeholderSvg, ReviewMedia } from './review-media.js';
+import { quoteInput } from './quote-input.js';
 import type { ReviewQueueFilter } from './review-queue.js';
 import type { ReviewSession } from './review-session.js';
 import { EmolabelError } from '../errors.js';
@@ -16,6 +18,9 @@ export interface ReviewAppOptions {
   /** `Host` values the app answers to; see {@link originGuard}. Unset: any. */
   readonly allowedHosts?: readonly string[];
 }
+
+/** Largest request body the app reads (64 KiB): a decision is a few hundred bytes. */
+export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
 const STATUSES: readonly ClipStatus[] = CLIP_STATUSES;
 const REVIEWED = ['all', 'reviewed', 'unreviewed'] as const;
@@ -34,8 +39,8 @@ function parseFilter(context: Context): ReviewQueueFilter {
   const label = context.req.query('label');
   const status = context.req.query('status');
   const reviewed = context.req.query('reviewed');
-  if (status !== undefined && !STATUSES.includes(status as ClipStatus)) throw new EmolabelError('invalid_input', `Expected status to be one of ${STATUSES.join(', ')}, got "${status}".`);
-  if (reviewed !== undefined && !(REVIEWED as readonly string[]).includes(reviewed)) throw new EmolabelError('invalid_input', `Expected reviewed to be one of ${REVIEWED.join(', ')}, got "${reviewed}".`);
+  if (status !== undefined && !STATUSES.includes(status as ClipStatus)) throw new EmolabelError('invalid_input', `Expected status to be one of ${STATUSES.join(', ')}, got ${quoteInput(status)}.`);
+  if (reviewed !== undefined && !(REVIEWED as readonly string[]).includes(reviewed)) throw new EmolabelError('invalid_input', `Expected reviewed to be one of ${REVIEWED.join(', ')}, got ${quoteInput(reviewed)}.`);
   return {
     ...(label === undefined ? {} : { label }),
     ...(status === undefined ? {} : { status: status as ClipStatus }),
@@ -70,9 +75,15 @@ export function createReviewApp(session: ReviewSession, options: ReviewAppOption
   const app = new Hono();
   const media = new ReviewMedia();
   app.use('*', originGuard(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}));
+  app.use('*', bodyLimit({
+    maxSize: MAX_REQUEST_BODY_BYTES,
+    onError: (context) => context.json({ error: `The request body is above the ${MAX_REQUEST_BODY_BYTES / 1024} KiB limit; send one decision at a time.` }, 413),
+  }));
   app.use('*', async (context, next) => {
     await next();
     context.header('X-Content-Type-Options', 'nosniff');
+    // Other sites may not load the pictures (or time them) through <img>: same-origin only.
+    context.header('Cross-Origin-Resource-Policy', 'same-origin');
     context.header('Referrer-Policy', 'no-referrer');
     context.header('Cache-Control', context.res.headers.get('Cache-Control') ?? 'no-store');
     if (!context.res.headers.has('Content-Security-Policy')) context.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
@@ -95,7 +106,7 @@ export function createReviewApp(session: ReviewSession, options: ReviewAppOption
     const item = context.req.query('item');
     const face = parseFace(context.req.query('face'));
     const detail = item === undefined || face === undefined ? undefined : session.detail(item, face);
-    return detail ? context.json(detail) : context.json({ error: `No item "${item ?? ''}" with face ${face ?? '?'} in this run.` }, 404);
+    return detail ? context.json(detail) : context.json({ error: `No item ${quoteInput(item ?? '')} with face ${face ?? '?'} in this run.` }, 404);
   });
   app.post('/api/decisions', async (context) => {
     const body = await jsonBody(context);
@@ -126,7 +137,7 @@ export function createReviewApp(session: ReviewSession, options: ReviewAppOption
       return context.body(placeholderSvg(error.problem), 404, { 'Content-Type': 'image/svg+xml', 'X-Emolabel-Media': error.problem });
     }
   });
-  app.notFound((context) => context.json({ error: `No route ${context.req.method} ${new URL(context.req.url).pathname}.` }, 404));
+  app.notFound((context) => context.json({ error: `No route ${context.req.method} ${quoteInput(new URL(context.req.url).pathname)}.` }, 404));
   app.onError((error, context) => {
     if (error instanceof EmolabelError && error.code === 'invalid_input') return context.json({ error: error.message }, 400);
     return context.json({ error: error.message }, 500);

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import sharp from 'sharp';
 import { extractVideoFrames } from './extract-video-frames.js';
 import { expandBox } from '../faces/face-box.js';
 import { DEFAULT_FACE_MARGIN } from '../faces/find-faces.js';
 import { MAX_IMAGE_PIXELS } from '../media/decode-image.js';
+import { readImageFile } from '../media/read-media-file.js';
 import type { ClipResult, FrameRecord } from '../pipeline/clip-result.js';
 
 /** Why a picture cannot be shown: the file is gone, it is not an image, or it is not part of the run. */
@@ -118,9 +118,11 @@ export class ReviewMedia {
 async function imageJpeg(path: string): Promise<Buffer> {
   let encoded: Buffer;
   try {
-    encoded = await readFile(path);
+    // Only a regular file under the image size cap: a FIFO or /dev/zero gets a placeholder at once.
+    encoded = await readImageFile(path);
   } catch (error) {
-    throw new MediaUnavailableError('missing', `${path} cannot be read: ${(error as Error).message}`);
+    const gone = (error as { cause?: { code?: string } }).cause?.code === 'ENOENT';
+    throw new MediaUnavailableError(gone ? 'missing' : 'unreadable', (error as Error).message);
   }
   try {
     // rotate() applies EXIF orientation, as decodeImage did when the boxes were found.

@@ -2,6 +2,7 @@ import { collectOtherOpinions } from './other-opinions.js';
 import { computeReviewAgreement, type ReviewAgreement } from './review-agreement.js';
 import { buildReviewDetail, type ReviewDetail } from './review-detail.js';
 import { buildReviewQueue, filterReviewQueue, type ReviewQueueFilter, type ReviewQueueItem } from './review-queue.js';
+import { quoteInput } from './quote-input.js';
 import { EmolabelError } from '../errors.js';
 import { DEFAULT_FACE_MARGIN } from '../faces/find-faces.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
@@ -85,10 +86,10 @@ export class ReviewSession {
     const run = this.run();
     const label = canonicalRunLabel(rawLabel, run);
     if (label === undefined) {
-      throw new EmolabelError('invalid_input', `Expected a label of the run's taxonomy (${run.labels.join(', ')}), got "${rawLabel}".`);
+      throw new EmolabelError('invalid_input', `Expected a label of the run's taxonomy (${run.labels.join(', ')}), got ${quoteInput(rawLabel)}.`);
     }
     if (!this.findResult(itemId, faceIndex)) {
-      throw new EmolabelError('invalid_input', `Run ${run.id} has no item "${itemId}" with face ${faceIndex}.`);
+      throw new EmolabelError('invalid_input', `Run ${run.id} has no item ${quoteInput(itemId)} with face ${faceIndex}.`);
     }
     return this.reviews.saveDecision(run.id, { itemId, faceIndex, label, reviewer });
   }

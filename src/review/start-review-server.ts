@@ -29,16 +29,21 @@ export interface ReviewServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** Whether `host` is a loopback address or name: `localhost`, any of 127.0.0.0/8, `::1`. */
+function isLoopbackHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return bare === 'localhost' || bare === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(bare);
+}
 
-/** Host headers a loopback server answers to: any loopback name with its port, nothing else. */
-function loopbackHosts(port: number): string[] {
-  return ['127.0.0.1', 'localhost', '[::1]'].map((name) => `${name}:${port}`);
+/** Host headers a loopback server answers to: the address it is bound to and the usual loopback names, with its port. */
+function loopbackHosts(host: string, port: number): string[] {
+  const bound = host.includes(':') ? `[${host}]` : host;
+  return [...new Set([bound, '127.0.0.1', 'localhost', '[::1]'])].map((name) => `${name}:${port}`);
 }
 
 /**
  * Serves the review app for one run. Bound to 127.0.0.1 unless `host` says otherwise; on a loopback
- * address the server also refuses other `Host` names (DNS rebinding).
+ * address (localhost, 127.0.0.0/8, ::1) the server also refuses other `Host` names (DNS rebinding).
  * @example
  * const server = await startReviewServer({ store: RunStore.open(), runId, reviewer: 'ana', port: 0 });
  * console.log(server.url);
@@ -62,7 +67,7 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const app = createReviewApp(session, { reviewer: options.reviewer, ...(LOOPBACK.has(host) ? { allowedHosts: loopbackHosts(port) } : {}) });
+  const app = createReviewApp(session, { reviewer: options.reviewer, ...(isLoopbackHost(host) ? { allowedHosts: loopbackHosts(host, port) } : {}) });
   fetchApp = (request) => app.fetch(request);
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   return {

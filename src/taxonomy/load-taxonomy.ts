@@ -29,6 +29,15 @@ export function parseTaxonomy(value: unknown, source: string): Taxonomy {
   }
   const { name, labels, fromBasic } = parsed.data;
   const labelNames = labels.map((label) => label.name);
+  // Labels are matched by their key (case and spacing ignored), so two that share one cannot be told apart.
+  const byKey = new Map<string, string>();
+  for (const label of labelNames) {
+    const first = byKey.get(labelKey(label));
+    if (first !== undefined) {
+      throw new EmolabelError('invalid_option', `Taxonomy file ${source} names the label "${label}" twice (as "${first}" too); give each label its own name.`, { path: source });
+    }
+    byKey.set(labelKey(label), label);
+  }
   const mapping = {} as Record<BasicLabel, string>;
   for (const basic of BASIC_LABELS) {
     const target = fromBasic[basic];

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverInputs } from '../../src/media/discover-inputs.js';
@@ -78,6 +78,46 @@ describe('discoverInputs', () => {
       expect.stringMatching(/notes\.txt is not a supported image or video/),
       expect.stringMatching(/nope\.jpg does not exist/),
     ]);
+  });
+
+  it('walks a folder once when links loop back to it, reporting each skipped link once', async () => {
+    const looped = join(dir, 'looped');
+    mkdirSync(join(looped, 'sub'), { recursive: true });
+    copyFileSync(demoFace(1), join(looped, 'face.jpg'));
+    symlinkSync('.', join(looped, 'loop'));
+    symlinkSync('..', join(looped, 'sub/up'));
+    const { items, failures } = await discoverInputs([looped]);
+    expect(items.map((item) => item.id)).toEqual(['face']);
+    expect(failures.map((failure) => [failure.id, failure.error])).toEqual([
+      ['loop', expect.stringMatching(/looped\/loop links back to .*looped, a folder already being walked \(a symlink loop\); skipped/)],
+      ['sub/up', expect.stringMatching(/sub\/up links back to .*looped, a folder already being walked \(a symlink loop\); skipped/)],
+    ]);
+  }, 10_000);
+
+  it('finishes on two links that loop, and walks a folder linked twice once', async () => {
+    const twice = join(dir, 'twice');
+    mkdirSync(join(twice, 'real'), { recursive: true });
+    copyFileSync(demoFace(2), join(twice, 'real/a.jpg'));
+    symlinkSync('real', join(twice, 'alias'));
+    symlinkSync('.', join(twice, 'x'));
+    symlinkSync('.', join(twice, 'y'));
+    const { items, failures } = await discoverInputs([twice]);
+    expect(items.map((item) => item.id)).toEqual(['alias/a']);
+    expect(failures.map((failure) => failure.id)).toEqual(['real', 'x', 'y']);
+    expect(failures[0]?.error).toMatch(/twice\/real is the same folder as .*alias, already walked; skipped/);
+  }, 10_000);
+
+  it('refuses a manifest row with an empty path cell, naming the CSV and the line', async () => {
+    writeFileSync(join(dir, 'empty-path.csv'), 'path,label\nphotos/b.jpg,Happy\n,Sad\n');
+    await expect(discoverInputs([], { manifest: join(dir, 'empty-path.csv') })).rejects.toThrow(/Line 3 of the manifest .*empty-path\.csv has an empty "path" cell/);
+  });
+
+  it('refuses a manifest that gives one path two labels, naming both lines', async () => {
+    writeFileSync(join(dir, 'two-labels.csv'), 'path,label\nphotos/b.jpg,Happy\nphotos/sub/a.JPG,Sad\nphotos/b.jpg,Sad\n');
+    await expect(discoverInputs([], { manifest: join(dir, 'two-labels.csv') })).rejects.toThrow(/two-labels\.csv gives .*photos\/b\.jpg the label "Happy" on line 2 and "Sad" on line 4/);
+    // The same path twice with the same label is one item, as before.
+    writeFileSync(join(dir, 'same-label.csv'), 'path,label\nphotos/b.jpg,Happy\nphotos/b.jpg,Happy\n');
+    expect((await discoverInputs([], { manifest: join(dir, 'same-label.csv') })).items).toHaveLength(1);
   });
 
   it('fails clearly on a manifest without a path column', async () => {

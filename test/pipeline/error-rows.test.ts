@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { annotate } from '../../src/pipeline/annotate.js';
 import { demoFace } from '../support/demo-faces.js';
@@ -26,6 +27,27 @@ describe('manifest labels the taxonomy does not know', () => {
       const { results } = await annotate([], { annotator, faces: 'none', manifest: join(dir, 'gold.csv') });
       expect(results.map((result) => result.truth)).toEqual(['bogus', 'Happy']);
       expect(results[0]?.warnings).toEqual([expect.stringMatching(/label "bogus" is not one of basic7 \(Angry, .*\); kept as given/)]);
+      expect(results[1]?.warnings).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('an animated image', () => {
+  it('is labelled from its first frame with a warning saying so; a still gets none', async () => {
+    const { dir, cleanup } = makeTempDir();
+    try {
+      const webp = join(dir, 'animated.webp');
+      const frames = await Promise.all([0, 10, 20, 30].map((angle) => sharp(demoFace(2)).rotate(angle).resize(320, 320, { fit: 'cover' }).png().toBuffer()));
+      await sharp(frames, { join: { animated: true } }).webp().toFile(webp);
+      expect((await sharp(webp).metadata()).pages).toBe(4);
+      const still = join(dir, 'still.webp');
+      await sharp(demoFace(2)).webp().toFile(still);
+      const annotator = new MockAnnotator([{ status: 'ok', label: 'Happy', confidence: 0.9 }]);
+      const { results } = await annotate([webp, still], { annotator, faces: 'none' });
+      expect(results.map((result) => result.id)).toEqual(['animated', 'still']);
+      expect(results[0]?.warnings).toEqual([expect.stringMatching(/animated image with 4 frames: labelled from its first frame only/)]);
       expect(results[1]?.warnings).toEqual([]);
     } finally {
       cleanup();

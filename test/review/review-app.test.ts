@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -126,6 +127,26 @@ describe('review app through its request handler', () => {
     }
   });
 
+  it('sends Cross-Origin-Resource-Policy: same-origin with pictures and placeholders, so other sites cannot probe them', async () => {
+    expect((await get(`/media/frame?${mediaQuery('clip', 0, 1)}`)).headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect((await get(`/media/frame?${mediaQuery('nope', 0, 0)}`)).headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  });
+
+  it('refuses a request body above the cap and never echoes long input', async () => {
+    const huge = await post('/api/decisions', { itemId: 'clip', faceIndex: 0, label: 'Happy', padding: 'x'.repeat(2 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: string }).error).toMatch(/above the \d+ KiB limit/);
+    const longId = 'a'.repeat(20_000);
+    const unknown = await post('/api/decisions', { itemId: longId, faceIndex: 0, label: 'Happy' });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.text()).length).toBeLessThan(400);
+    const lookup = await get(`/api/item?item=${longId}&face=0`);
+    expect(lookup.status).toBe(404);
+    expect((await lookup.text()).length).toBeLessThan(400);
+    const label = await post('/api/decisions', { itemId: 'clip', faceIndex: 0, label: 'L'.repeat(20_000) });
+    expect((await label.text()).length).toBeLessThan(600);
+  });
+
   it('shows a placeholder for a symlink swapped in to a file outside the run, and leaks nothing', async () => {
     const frames = result('frames/0001');
     const file = frames.frames[0]?.file as string;
@@ -139,6 +160,21 @@ describe('review app through its request handler', () => {
     // The folder's other frames still come through.
     expect((await get(`/media/frame?${mediaQuery('frames/0001', 0, 1)}`)).status).toBe(200);
   });
+
+  it('shows a placeholder at once for a frame file swapped for a FIFO or a link to /dev/zero', async () => {
+    const frames = result('frames/0001');
+    const fifo = frames.frames[2]?.file as string;
+    rmSync(fifo);
+    execFileSync('mkfifo', [fifo]);
+    const device = frames.frames[3]?.file as string;
+    rmSync(device);
+    symlinkSync('/dev/zero', device);
+    for (const frame of [2, 3]) {
+      const response = await get(`/media/frame?${mediaQuery('frames/0001', 0, frame)}`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('x-emolabel-media')).toBe('unreadable');
+    }
+  }, 5_000);
 
   it('keeps working when a media file was deleted: placeholder, flagged in the item, other items fine', async () => {
     // A file no other item uses (an earlier test adds an item over group.jpg): a faces-dev photo, else the video.

@@ -49,6 +49,18 @@ describe('review server on a socket', () => {
     expect(await getWithHost(server.url, `attacker.example:${server.port}`)).toBe(403);
   });
 
+  it('keeps the Host check on any loopback address it is bound to (127.0.0.2)', async () => {
+    const other = await startReviewServer({ store, runId, reviewer: 'ana', host: '127.0.0.2', port: 0 });
+    try {
+      expect(other.url).toBe(`http://127.0.0.2:${other.port}/`);
+      expect(await getWithHost(other.url, `127.0.0.2:${other.port}`)).toBe(200);
+      expect(await getWithHost(other.url, `localhost:${other.port}`)).toBe(200);
+      expect(await getWithHost(other.url, `attacker.example:${other.port}`)).toBe(403);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('says so clearly when the port is taken', async () => {
     await expect(startReviewServer({ store, runId, reviewer: 'ana', port: server.port })).rejects.toThrow(`port ${server.port} is in use; pick another with --port`);
   });

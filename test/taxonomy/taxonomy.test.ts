@@ -61,6 +61,15 @@ describe('resolveTaxonomy', () => {
     expect(() => resolveTaxonomy(file)).toThrow(/broken\.json: fromBasic\.Disgust must be one of a, b/);
   });
 
+  it('refuses two labels with the same name, naming it', () => {
+    const fromBasic = { Angry: 'bad', Disgust: 'bad', Fear: 'bad', Happy: 'good', Neutral: 'good', Sad: 'bad', Surprise: 'good' };
+    for (const [second, shown] of [['bad', 'bad'], ['Bad ', 'Bad ']] as const) {
+      const file = join(dir, 'twice.json');
+      writeFileSync(file, JSON.stringify({ name: 'x', labels: [{ name: 'good' }, { name: 'bad' }, { name: second }], fromBasic }));
+      expect(() => resolveTaxonomy(file)).toThrow(new RegExp(`twice\\.json names the label "${shown}" twice .*"bad"`));
+    }
+  });
+
   it('lists the built-in names for an unknown taxonomy', () => {
     expect(() => resolveTaxonomy('valence')).toThrow(/Unknown taxonomy "valence". Use one of basic7, ternary/);
   });

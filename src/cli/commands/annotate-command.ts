@@ -12,12 +12,13 @@ import { createAnnotator } from '../../annotators/annotator-registry.js';
 import { createResilienceStats, formatResilienceStats } from '../../runs/resilience/resilience-stats.js';
 import { estimateRun } from '../../runs/estimate-run.js';
 import { formatCostEstimate } from '../../runs/format-cost-estimate.js';
-import { EmolabelError } from '../../errors.js';
+import { describeError, EmolabelError } from '../../errors.js';
 import { runAnnotation, type RunOutcome } from '../../runs/run-annotation.js';
 import { annotateOptionsOf } from '../../runs/run-spec.js';
 import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';
 import { formatResultsTable } from '../../output/format-table.js';
+import { checkOutputWritable } from '../../output/write-output-file.js';
 import { outputFormatOf, writeResults } from '../../output/write-results.js';
 import { getStrategy } from '../../strategies/strategy-registry.js';
 import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
@@ -67,6 +68,8 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         throw new EmolabelError('invalid_option', 'Give at least one input path, or --manifest <csv>. Example: emolabel annotate clips/ --out labels.csv');
       }
       if (flags.out) outputFormatOf(flags.out);
+      // Checked before anything is paid for; written only at the end, whole or not at all.
+      if (flags.out && !flags.dryRun) await checkOutputWritable(resolve(io.cwd, flags.out), `--out ${flags.out}`);
       const taxonomy = resolveTaxonomy(flags.taxonomy);
       // An unknown strategy is a usage error for --dry-run too, not an estimate of something that cannot run.
       if (flags.strategy !== undefined) getStrategy(flags.strategy);
@@ -101,8 +104,17 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
       }
       const { results, summary, run, stopped } = outcome;
       const labels = run.labels.length > 0 ? run.labels : taxonomy.labels;
-      if (flags.out) await writeResults(resolve(io.cwd, flags.out), results, labels);
-      else io.stdout.write(formatResultsTable(results));
+      if (flags.out) {
+        try {
+          await writeResults(resolve(io.cwd, flags.out), results, labels);
+        } catch (error) {
+          const db = flags.db === DEFAULT_DB_PATH ? '' : ` --db ${flags.db}`;
+          throw new EmolabelError('invalid_option', `Cannot write --out ${flags.out}: ${describeError(error)}. The results are safe in the run store (run ${run.id}); ` +
+            `write them with: emolabel export ${run.id} --format ${outputFormatOf(flags.out)} --out <file>${db}`, { cause: error });
+        }
+      } else {
+        io.stdout.write(formatResultsTable(results));
+      }
       if (!flags.quiet) {
         const reasoning = summary.reasoningTokens > 0 ? ` (${summary.reasoningTokens} of them reasoning)` : '';
         const cost = summary.costUsd > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens${reasoning}, $${summary.costUsd.toFixed(4)}` : '';

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import type { RegisterCommand } from '../register-command.js';
@@ -7,6 +6,7 @@ import { RunStore } from '../../store/run-store.js';
 import { EXPORT_FORMATS, type ExportFormat, exportRun } from '../../output/export-run.js';
 import { findRun } from '../../store/find-run.js';
 import { exportReviewedRun } from '../../review/export-reviewed.js';
+import { checkOutputWritable, writeOutputFile } from '../../output/write-output-file.js';
 
 interface ExportFlags {
   readonly db: string;
@@ -26,7 +26,9 @@ export const registerExportCommand: RegisterCommand = (program, io) => {
     .option('-o, --out <file>', 'write here instead of standard output')
     .option('--media-url <prefix>', 'Label Studio: prefix for media paths (default: its local-files storage URL)')
     .option('--reviewed', 'reviewed labels (emolabel review) win over model labels; each row says which (label_source)')
-    .action((runId: string | undefined, flags: ExportFlags) => {
+    .action(async (runId: string | undefined, flags: ExportFlags) => {
+      const out = flags.out === undefined ? undefined : resolve(io.cwd, flags.out);
+      if (out !== undefined) await checkOutputWritable(out, `--out ${flags.out}`);
       const store = RunStore.open(resolve(io.cwd, flags.db));
       try {
         const run = findRun(store, runId);
@@ -34,7 +36,8 @@ export const registerExportCommand: RegisterCommand = (program, io) => {
           ? exportReviewedRun(store, run, flags.format, { mediaUrlPrefix: flags.mediaUrl })
           : exportRun(store, run, flags.format, { mediaUrlPrefix: flags.mediaUrl });
         if (flags.out) {
-          writeFileSync(resolve(io.cwd, flags.out), text);
+          // Whole or not at all: an earlier export at this path stays intact if writing fails.
+          await writeOutputFile(out ?? resolve(io.cwd, flags.out), text);
           io.stderr.write(`exported ${run.id} (${run.done}/${run.total} items) as ${flags.format} → ${flags.out}\n`);
         } else {
           io.stdout.write(text);
