@@ -44,6 +44,28 @@ export interface RunRecord {
   readonly note?: string;
 }
 
+/** Who runs a run now: the session holding its lease ({@link RunStore.acquireLease}). */
+export interface RunLease {
+  /** Unique to the session: only it renews or releases the lease. */
+  readonly token: string;
+  readonly pid: number;
+  readonly host: string;
+  /** When the holder took the lease. */
+  readonly startedAt: string;
+  /** When the holder last said it is alive. */
+  readonly heartbeatAt: string;
+}
+
+/** A session asking for a run's lease; `now` is for tests. */
+export interface LeaseHolder {
+  readonly token: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly now?: string;
+}
+
+interface LeaseRow { token: string; pid: number; host: string; started_at: string; heartbeat_at: string }
+
 interface RunRow {
   id: string; created_at: string; updated_at: string; fingerprint: string; inputs: string; options: string; model: string;
   strategy: string; taxonomy: string; labels: string; status: RunStatus; total: number; note: string | null; codec: number;
@@ -222,6 +244,38 @@ export class RunStore {
       path: row.path, faceIndex: row.face_index, model: row.model, label: row.label, runId: row.run_id,
       ...(row.confidence === null ? {} : { confidence: row.confidence }),
     }));
+  }
+
+  /** The lease of a run, when a session holds it. */
+  getLease(runId: string): RunLease | undefined {
+    const row = this.database.prepare('SELECT token, pid, host, started_at, heartbeat_at FROM run_leases WHERE run_id = ?').get(runId) as LeaseRow | undefined;
+    return row && { token: row.token, pid: row.pid, host: row.host, startedAt: row.started_at, heartbeatAt: row.heartbeat_at };
+  }
+
+  /**
+   * Takes a run's lease for `holder`, in one immediate transaction (two sessions asking at once get
+   * one answer each): free, or held by someone `canTakeOver` says is gone, it is taken and
+   * `undefined` returned; else the lease that holds it is returned and nothing changes.
+   */
+  acquireLease(runId: string, holder: LeaseHolder, canTakeOver: (lease: RunLease) => boolean): RunLease | undefined {
+    return this.database.transaction((): RunLease | undefined => {
+      const held = this.getLease(runId);
+      if (held && held.token !== holder.token && !canTakeOver(held)) return held;
+      const stamp = holder.now ?? now();
+      this.database.prepare('INSERT OR REPLACE INTO run_leases (run_id, token, pid, host, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(runId, holder.token, holder.pid, holder.host, stamp, stamp);
+      return undefined;
+    }).immediate();
+  }
+
+  /** Renews the heartbeat of a lease `token` holds; false when it no longer holds it (another session took it over). */
+  renewLease(runId: string, token: string): boolean {
+    return this.database.prepare('UPDATE run_leases SET heartbeat_at = ? WHERE run_id = ? AND token = ?').run(now(), runId, token).changes > 0;
+  }
+
+  /** Lets go of a lease `token` holds (another session's lease is left alone). */
+  releaseLease(runId: string, token: string): void {
+    this.database.prepare('DELETE FROM run_leases WHERE run_id = ? AND token = ?').run(runId, token);
   }
 
   close(): void {
