@@ -1,6 +1,7 @@
 import type { Annotation, AnnotationRequest, Annotator } from '../annotators/annotator.js';
 import { type AnnotatorMiddleware, isMetered, wrapAnnotator } from '../annotators/annotator-middleware.js';
 import { BudgetExceededError } from '../errors.js';
+import { checkedUsage } from './checked-usage.js';
 
 export interface BudgetOptions {
   /** Dollars the run may spend in all, across resumes. */
@@ -27,8 +28,9 @@ export interface BudgetMiddleware extends AnnotatorMiddleware {
 
 /**
  * No request is sent that could take the run past `maxCostUsd`: each request reserves its
- * estimated cost first (the annotator's `estimate`, else the mean actual cost per image so far),
- * and actual usage replaces the estimate when the answer comes. When the next request would not
+ * estimated cost first (the larger of the annotator's `estimate` and the mean actual cost per image
+ * so far), and actual usage replaces the estimate when the answer comes; an answer whose cost is
+ * impossible or missing is charged the estimate. When the next request would not
  * fit, it throws a {@link BudgetExceededError}, which stops the run; it can be resumed with a
  * higher budget. Applies to metered annotators only.
  */
@@ -39,8 +41,9 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
   let paidUsd = paidImages > 0 ? spentUsd : 0;
   const estimate = (annotator: Annotator, request: AnnotationRequest): number => {
     const fromPrices = options.estimateCostUsd ? options.estimateCostUsd(request) : annotator.estimate?.(request).costUsd;
-    if (fromPrices !== undefined) return fromPrices;
-    return paidImages === 0 ? 0 : (paidUsd / paidImages) * request.images.length;
+    const observed = paidImages === 0 ? 0 : (paidUsd / paidImages) * request.images.length;
+    // A price table that underestimates (images priced too low) is corrected by what answers cost so far.
+    return Math.max(fromPrices !== undefined && Number.isFinite(fromPrices) && fromPrices > 0 ? fromPrices : 0, observed);
   };
   return {
     specificationVersion: 'v1',
@@ -55,7 +58,8 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
       }
       reservedUsd += expected;
       try {
-        const annotation = await next(request);
+        // An impossible or missing cost (negative, not a number, no usage) is charged the reservation.
+        const annotation = checkedUsage(await next(request), request, () => expected);
         const actual = annotation.costUsd ?? expected;
         spentUsd += actual;
         paidUsd += actual;

@@ -2,6 +2,7 @@ import type { Annotation, JsonValue } from '../annotators/annotator.js';
 import { type AnnotatorMiddleware, isMetered } from '../annotators/annotator-middleware.js';
 import { currentItemId } from '../pipeline/item-scope.js';
 import type { CachedResponse, ResponseStore } from '../store/request-log.js';
+import { checkedUsage } from './checked-usage.js';
 import { identifyRequest } from './request-identity.js';
 
 export interface ResponseLogOptions {
@@ -53,7 +54,9 @@ export function responseLogMiddleware(options: ResponseLogOptions): AnnotatorMid
         }
       }
       const started = performance.now();
-      const { providerResponse: response, ...annotation } = await next(request);
+      // Impossible usage (negative, not a number) would be logged as a wrong cost or fail the log's insert.
+      const answer = checkedUsage(await next(request), request, () => annotator.estimate?.(request).costUsd);
+      const { providerResponse: response, ...annotation } = answer;
       const durationMs = Math.round(performance.now() - started);
       options.responses.record({
         runId: options.runId, itemId, cacheKey, request: summary, annotation, ...(response === undefined ? {} : { response }), fromCache: false, startedAt, durationMs,

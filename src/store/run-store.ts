@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { CODEC_VERSION, decodeBlob, encodeBlob } from './blob-codec.js';
 import { CLIP_RESULT, RUN_INPUTS, RUN_LABELS, RUN_OPTIONS } from './codecs.js';
 import { openDatabase } from './open-database.js';
+import { storableNumber } from './request-log.js';
 import type { MediaItem } from '../media/media-item.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 
@@ -203,7 +204,7 @@ export class RunStore {
     this.database.transaction(() => {
       for (const result of results) {
         insert.run(runId, runId, itemId, result.faceIndex, itemId, result.status, result.label ?? null, result.confidence ?? null,
-          result.usage.inputTokens, result.usage.outputTokens, result.costUsd, encodeBlob(result), stamp, CODEC_VERSION);
+          storableNumber(result.usage.inputTokens), storableNumber(result.usage.outputTokens), storableNumber(result.costUsd), encodeBlob(result), stamp, CODEC_VERSION);
       }
       this.database.prepare('UPDATE items SET done_at = ? WHERE run_id = ? AND item_id = ?').run(stamp, runId, itemId);
       this.database.prepare('UPDATE runs SET updated_at = ? WHERE id = ?').run(stamp, runId);
