@@ -31,7 +31,8 @@ export interface BudgetMiddleware extends AnnotatorMiddleware {
  * estimated cost first (the larger of the annotator's `estimate` and the mean actual cost per image
  * so far), and actual usage replaces the estimate when the answer comes; an answer whose cost is
  * impossible or missing is charged the estimate. When the next request would not
- * fit, it throws a {@link BudgetExceededError}, which stops the run; it can be resumed with a
+ * fit only because of what requests in flight reserved, it waits for one of them to settle and
+ * decides again; when it would not fit, it throws a {@link BudgetExceededError}, which stops the run; it can be resumed with a
  * higher budget. Applies to metered annotators only.
  */
 export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
@@ -39,6 +40,8 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
   let reservedUsd = 0;
   let paidImages = options.spentImages ?? 0;
   let paidUsd = paidImages > 0 ? spentUsd : 0;
+  /** Requests waiting for one in flight to settle. */
+  const settled: Array<() => void> = [];
   const estimate = (annotator: Annotator, request: AnnotationRequest): number => {
     const fromPrices = options.estimateCostUsd ? options.estimateCostUsd(request) : annotator.estimate?.(request).costUsd;
     const observed = paidImages === 0 ? 0 : (paidUsd / paidImages) * request.images.length;
@@ -51,9 +54,17 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
     appliesTo: isMetered,
     budget: () => ({ spentUsd, reservedUsd, maxCostUsd: options.maxCostUsd }),
     async wrapAnnotate({ request, next, annotator }): Promise<Annotation> {
-      const expected = estimate(annotator, request);
-      // A budget already used up stops even an estimate of $0; a $0 budget still lets free requests through.
-      if (spentUsd + reservedUsd + expected > options.maxCostUsd || (spentUsd >= options.maxCostUsd && options.maxCostUsd > 0)) {
+      let expected = estimate(annotator, request);
+      for (;;) {
+        // A budget already used up stops even an estimate of $0; a $0 budget still lets free requests through.
+        const usedUp = spentUsd >= options.maxCostUsd && options.maxCostUsd > 0;
+        if (!usedUp && spentUsd + reservedUsd + expected <= options.maxCostUsd) break;
+        // It would fit but for what requests in flight reserved: their answers decide (they often cost less).
+        if (!usedUp && reservedUsd > 0 && spentUsd + expected <= options.maxCostUsd) {
+          await new Promise<void>((resolve) => settled.push(resolve));
+          expected = estimate(annotator, request);
+          continue;
+        }
         throw new BudgetExceededError({ spentUsd, reservedUsd, maxCostUsd: options.maxCostUsd, nextUsd: expected });
       }
       reservedUsd += expected;
@@ -67,6 +78,7 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
         return annotation;
       } finally {
         reservedUsd -= expected;
+        for (const wake of settled.splice(0)) wake();
       }
     },
   };

@@ -14,17 +14,45 @@ const image = { data: Buffer.alloc(3 * 4 * 4, 128), width: 4, height: 4 };
 const request: AnnotationRequest = { images: [image], taxonomy: basic7 };
 
 describe('createBudgetGuard', () => {
-  it('refuses a request that would pass the budget, counting what requests in flight reserved, and says so', async () => {
+  it('waits for requests in flight before refusing one that does not fit only because of their reservations', async () => {
     let answer: ((annotation: Annotation) => void) | undefined;
     const inner = new MockAnnotator([]);
     inner.annotate = () => new Promise<Annotation>((resolve) => (answer = resolve));
     const guard = createBudgetGuard(inner, { maxCostUsd: 0.015, estimateCostUsd: () => 0.01 });
     const first = guard.annotate(request);
-    await expect(guard.annotate(request)).rejects.toThrow(/\$0\.0000 spent \(and about \$0\.0100 more in requests still answering\) of `maxCostUsd` \$0\.0150/);
+    let settled = false;
+    const second = guard.annotate(request).finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
     answer?.({ status: 'ok', label: 'Happy', confidence: 0.9, costUsd: 0.012 });
     await first;
+    await expect(second).rejects.toThrow(/^Budget reached: \$0\.0120 spent of `maxCostUsd`/);
     expect(guard.budget()).toEqual({ spentUsd: 0.012, reservedUsd: 0, maxCostUsd: 0.015 });
-    await expect(guard.annotate(request)).rejects.toThrow(/^Budget reached: \$0\.0120 spent of `maxCostUsd`/);
+  });
+
+  it('sends the waiting request when the answers in flight cost less than reserved', async () => {
+    const answers: Array<(annotation: Annotation) => void> = [];
+    const inner = new MockAnnotator([]);
+    inner.annotate = () => new Promise<Annotation>((resolve) => answers.push(resolve));
+    const guard = createBudgetGuard(inner, { maxCostUsd: 0.015, estimateCostUsd: () => 0.01 });
+    const first = guard.annotate(request);
+    const second = guard.annotate(request);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answers).toHaveLength(1);
+    answers[0]?.({ status: 'ok', label: 'Happy', confidence: 0.9, costUsd: 0.002 });
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(answers).toHaveLength(2);
+    answers[1]?.({ status: 'ok', label: 'Sad', confidence: 0.8, costUsd: 0.002 });
+    await expect(second).resolves.toMatchObject({ label: 'Sad' });
+    expect(guard.budget().spentUsd).toBeCloseTo(0.004, 10);
+  });
+
+  it('still refuses at once a request that would not fit even with nothing in flight', async () => {
+    const inner = new MockAnnotator([]);
+    inner.annotate = () => new Promise<Annotation>(() => undefined);
+    const guard = createBudgetGuard(inner, { maxCostUsd: 0.005, estimateCostUsd: () => 0.01 });
+    await expect(guard.annotate(request)).rejects.toThrow(/would pass|Budget/);
   });
 });
 
