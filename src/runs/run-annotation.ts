@@ -110,7 +110,8 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
     middleware: runMiddleware({
       responseLog: { runId, responses, useCache: session.cache !== false, stats },
       budget: session.maxCostUsd === undefined ? undefined : { maxCostUsd: session.maxCostUsd, spentUsd: spent.usd, spentImages: spent.images, estimateCostUsd: session.estimateCostUsd },
-      resilience: session.resilience,
+      // After a stop (the first Ctrl-C) nothing is retried: an item waiting on a hung provider stays unfinished.
+      resilience: session.resilience && !('wrapAnnotate' in session.resilience) ? { stopSignal: session.stopSignal, ...session.resilience } : session.resilience,
       extra: session.middleware,
     }),
   });
