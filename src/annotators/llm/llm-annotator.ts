@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Annotation, AnnotationRequest, Annotator, ImageLayout, JsonValue } from '../annotator.js';
 import { annotationFromFields } from './annotation-from-fields.js';
 import { annotationJsonSchema, type AnnotationSchema, createAnnotationSchema } from './annotation-schema.js';
-import { type ApiKeySource, loadApiKey } from './api-key.js';
+import { type ApiKeySource, loadApiKey, redactSecretDeep } from './api-key.js';
 import { buildUserParts, formatHint, prepareImage, promptValues } from './build-llm-request.js';
 import type { ImageDetail } from '../cost/image-tokens.js';
 import { estimateRequestCost } from '../cost/estimate-request-cost.js';
@@ -119,6 +119,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
   const dropped = new Set<DroppableParameter>();
   const schemas = new Map<Taxonomy, AnnotationSchema>();
   let transport: LlmTransport | undefined;
+  let apiKey: string | undefined;
 
   const ready = (): LlmTransport => {
     if (transport) return transport;
@@ -129,7 +130,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
       );
     }
     const source = { provider: definition.provider, ...definition.apiKey };
-    const apiKey = loadApiKey(source, settings.env, settings.apiKeyEnv);
+    apiKey = loadApiKey(source, settings.env, settings.apiKeyEnv);
     const keyVariable = settings.apiKeyEnv ?? definition.apiKey.variables.find((variable) => settings.env[variable]?.trim());
     transport = definition.createTransport({ modelId, displayId: id, apiKey, keyVariable, settings });
     return transport;
@@ -217,10 +218,12 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
         maxOutputTokens: reasoning.maxOutputTokens,
         ...(reasoning.reasoningEffort === undefined ? {} : { reasoningEffort: reasoning.reasoningEffort }),
       };
-      return exchange({
+      const answer = await exchange({
         id, transport: client, schema, labels: taxonomy.labels, repairPrompt, actionUnits: prompt.mode === 'au-cot', promptVersion: prompt.version,
         readReply: (reply, given) => readReply(reply, schema, given), priceOf: (usage) => (price ? costOfUsage(price, usage) : undefined), dropped, warnings,
       }, llmRequest, request);
+      // A server that echoes the key (rationale, raw text, its JSON reply) must not get it into the store or the output.
+      return redactSecretDeep(answer, apiKey);
     },
   };
 }
