@@ -124,7 +124,7 @@ export class ResponseStore {
         encodeBlob(entry.request), annotation.rawText ?? (annotation.label === undefined ? null : encodeBlob({ label: annotation.label, confidence: annotation.confidence })),
         annotation.error ?? null, entry.fromCache ? 0 : storableNumber(annotation.usage?.inputTokens), entry.fromCache ? 0 : storableNumber(annotation.usage?.outputTokens),
         entry.fromCache ? 0 : storableNumber(entry.reasoningTokens), entry.fromCache ? 0 : storableNumber(annotation.costUsd), entry.startedAt, storableNumber(entry.durationMs), CODEC_VERSION);
-    })();
+    }).immediate();
   }
 
   /** A run's logged requests, in the order they were logged. */

@@ -109,7 +109,11 @@ function toResult(file: string, runId: string, row: ResultRow): ClipResult {
   return decodeBlob(CLIP_RESULT, row.result, row.codec, { file, table: 'results', column: 'result', row: `run ${runId}, item ${row.item_id}, face ${row.face_index}` });
 }
 
-/** Runs, their items and their results in the SQLite store. Every write is one transaction. */
+/**
+ * Runs, their items and their results in the SQLite store. Every write is one immediate transaction:
+ * it takes the write lock before reading, so a writer sharing the store (a review server, another
+ * session) waits up to the busy timeout instead of failing with "database is locked".
+ */
 export class RunStore {
   constructor(readonly database: Database.Database) {}
 
@@ -190,7 +194,7 @@ export class RunStore {
         next += 1;
       }
       this.database.prepare('UPDATE runs SET total = ?, updated_at = ? WHERE id = ?').run(knownIds.size, now(), runId);
-    })();
+    }).immediate();
     const done = this.database.prepare('SELECT item_id FROM items WHERE run_id = ? AND done_at IS NOT NULL').all(runId) as Array<{ item_id: string }>;
     return new Set(done.map((row) => row.item_id));
   }
@@ -208,7 +212,7 @@ export class RunStore {
       }
       this.database.prepare('UPDATE items SET done_at = ? WHERE run_id = ? AND item_id = ?').run(stamp, runId, itemId);
       this.database.prepare('UPDATE runs SET updated_at = ? WHERE id = ?').run(stamp, runId);
-    })();
+    }).immediate();
   }
 
   /** A run's results in item order (then face order). */
