@@ -10,6 +10,8 @@ export type EmolabelErrorCode =
   | 'parse_error'
   | 'budget_exceeded'
   | 'aborted'
+  /** Another live session holds the run's lease: the run is being run elsewhere. */
+  | 'run_in_use'
   /** A provider failure no retry can heal (rejected key, unknown model, quota exhausted): the run stops. */
   | 'fatal_provider_error';
 

@@ -4,9 +4,14 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
-  /** Subscribes to Ctrl-C (SIGINT); returns the unsubscribe. Absent in tests that do not need it. */
-  readonly onInterrupt?: (handler: () => void) => () => void;
+  /**
+   * Subscribes to Ctrl-C (SIGINT) and to the signals that ask a process to end (SIGTERM, SIGHUP:
+   * `kill`, a closed terminal, a container stopping); returns the unsubscribe. Absent in tests that do not need it.
+   */
+  readonly onInterrupt?: (handler: (signal?: NodeJS.Signals) => void) => () => void;
 }
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export function processIo(): CliIo {
   return {
@@ -15,8 +20,11 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     onInterrupt: (handler) => {
-      process.on('SIGINT', handler);
-      return () => process.off('SIGINT', handler);
+      // Handled like Ctrl-C, so the run is stopped and saved instead of the process dying mid-run.
+      for (const signal of STOP_SIGNALS) process.on(signal, handler);
+      return () => {
+        for (const signal of STOP_SIGNALS) process.off(signal, handler);
+      };
     },
   };
 }

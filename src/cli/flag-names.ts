@@ -22,6 +22,7 @@ const FLAG_OF_PARAMETER: Readonly<Record<string, string>> = {
   truth: '--truth',
   maxOutputTokens: '--max-output-tokens',
   reasoningEffort: '--reasoning-effort',
+  takeOver: '--take-over',
 };
 
 /** `message` with each backticked library parameter replaced by its CLI flag. */

@@ -29,6 +29,7 @@ export interface SessionFlags extends ProviderLimitFlags {
   readonly concurrency: number;
   readonly workers?: number;
   readonly saveFrames?: string;
+  readonly takeOver?: boolean;
 }
 
 /**
@@ -60,6 +61,7 @@ export function sessionFromFlags(flags: SessionFlags, cwd: string, stats?: Resil
     workers: flags.workers,
     saveFramesDir: flags.saveFrames && resolve(cwd, flags.saveFrames),
     cache: flags.cache,
+    takeOver: flags.takeOver,
     maxCostUsd: flags.maxCost,
     resilience: resilienceOptionsFromFlags(flags, stats),
   };

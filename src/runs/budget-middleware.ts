@@ -1,6 +1,7 @@
 import type { Annotation, AnnotationRequest, Annotator } from '../annotators/annotator.js';
 import { type AnnotatorMiddleware, isMetered, wrapAnnotator } from '../annotators/annotator-middleware.js';
 import { BudgetExceededError } from '../errors.js';
+import { checkedUsage } from './checked-usage.js';
 
 export interface BudgetOptions {
   /** Dollars the run may spend in all, across resumes. */
@@ -27,9 +28,11 @@ export interface BudgetMiddleware extends AnnotatorMiddleware {
 
 /**
  * No request is sent that could take the run past `maxCostUsd`: each request reserves its
- * estimated cost first (the annotator's `estimate`, else the mean actual cost per image so far),
- * and actual usage replaces the estimate when the answer comes. When the next request would not
- * fit, it throws a {@link BudgetExceededError}, which stops the run; it can be resumed with a
+ * estimated cost first (the larger of the annotator's `estimate` and the mean actual cost per image
+ * so far), and actual usage replaces the estimate when the answer comes; an answer whose cost is
+ * impossible or missing is charged the estimate. When the next request would not
+ * fit only because of what requests in flight reserved, it waits for one of them to settle and
+ * decides again; when it would not fit, it throws a {@link BudgetExceededError}, which stops the run; it can be resumed with a
  * higher budget. Applies to metered annotators only.
  */
 export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
@@ -37,10 +40,13 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
   let reservedUsd = 0;
   let paidImages = options.spentImages ?? 0;
   let paidUsd = paidImages > 0 ? spentUsd : 0;
+  /** Requests waiting for one in flight to settle. */
+  const settled: Array<() => void> = [];
   const estimate = (annotator: Annotator, request: AnnotationRequest): number => {
     const fromPrices = options.estimateCostUsd ? options.estimateCostUsd(request) : annotator.estimate?.(request).costUsd;
-    if (fromPrices !== undefined) return fromPrices;
-    return paidImages === 0 ? 0 : (paidUsd / paidImages) * request.images.length;
+    const observed = paidImages === 0 ? 0 : (paidUsd / paidImages) * request.images.length;
+    // A price table that underestimates (images priced too low) is corrected by what answers cost so far.
+    return Math.max(fromPrices !== undefined && Number.isFinite(fromPrices) && fromPrices > 0 ? fromPrices : 0, observed);
   };
   return {
     specificationVersion: 'v1',
@@ -48,14 +54,23 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
     appliesTo: isMetered,
     budget: () => ({ spentUsd, reservedUsd, maxCostUsd: options.maxCostUsd }),
     async wrapAnnotate({ request, next, annotator }): Promise<Annotation> {
-      const expected = estimate(annotator, request);
-      // A budget already used up stops even an estimate of $0; a $0 budget still lets free requests through.
-      if (spentUsd + reservedUsd + expected > options.maxCostUsd || (spentUsd >= options.maxCostUsd && options.maxCostUsd > 0)) {
+      let expected = estimate(annotator, request);
+      for (;;) {
+        // A budget already used up stops even an estimate of $0; a $0 budget still lets free requests through.
+        const usedUp = spentUsd >= options.maxCostUsd && options.maxCostUsd > 0;
+        if (!usedUp && spentUsd + reservedUsd + expected <= options.maxCostUsd) break;
+        // It would fit but for what requests in flight reserved: their answers decide (they often cost less).
+        if (!usedUp && reservedUsd > 0 && spentUsd + expected <= options.maxCostUsd) {
+          await new Promise<void>((resolve) => settled.push(resolve));
+          expected = estimate(annotator, request);
+          continue;
+        }
         throw new BudgetExceededError({ spentUsd, reservedUsd, maxCostUsd: options.maxCostUsd, nextUsd: expected });
       }
       reservedUsd += expected;
       try {
-        const annotation = await next(request);
+        // An impossible or missing cost (negative, not a number, no usage) is charged the reservation.
+        const annotation = checkedUsage(await next(request), request, () => expected);
         const actual = annotation.costUsd ?? expected;
         spentUsd += actual;
         paidUsd += actual;
@@ -63,6 +78,7 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
         return annotation;
       } finally {
         reservedUsd -= expected;
+        for (const wake of settled.splice(0)) wake();
       }
     },
   };

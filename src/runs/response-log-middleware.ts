@@ -1,8 +1,30 @@
-import type { Annotation, JsonValue } from '../annotators/annotator.js';
+import { type Annotation, annotatorId, type JsonValue } from '../annotators/annotator.js';
 import { type AnnotatorMiddleware, isMetered } from '../annotators/annotator-middleware.js';
 import { currentItemId } from '../pipeline/item-scope.js';
 import type { CachedResponse, ResponseStore } from '../store/request-log.js';
+import { checkedUsage } from './checked-usage.js';
 import { identifyRequest } from './request-identity.js';
+
+/**
+ * The most characters one answer may have (its raw text, rationale or JSON reply): a real answer is
+ * a few hundred; beyond this it is a broken or hostile server, and the item fails instead of
+ * filling the store (30 MB answers once made a 1.26 GB store). @default 1,000,000
+ */
+export const MAX_STORED_ANSWER_CHARS = 1_000_000;
+
+const megabytes = (chars: number) => `${(chars / 1_000_000).toFixed(1)} MB`;
+
+/** The answer, or an `error` in its place (usage and cost kept: it was paid for) when it is absurdly large. */
+function cappedAnswer(annotation: Annotation, id: string): Annotation {
+  const size = Math.max(annotation.rawText?.length ?? 0, annotation.rationale?.length ?? 0, annotation.error?.length ?? 0,
+    annotation.providerResponse === undefined ? 0 : JSON.stringify(annotation.providerResponse).length);
+  if (size <= MAX_STORED_ANSWER_CHARS) return annotation;
+  return {
+    status: 'error', usage: annotation.usage, ...(annotation.costUsd === undefined ? {} : { costUsd: annotation.costUsd }),
+    rawText: `${(annotation.rawText ?? '').slice(0, 200)}…`,
+    error: `${id} answered with ${megabytes(size)}, more than the ${megabytes(MAX_STORED_ANSWER_CHARS)} an answer may have; not stored. Check the server behind the model (a broken proxy or a model stuck repeating itself).`,
+  };
+}
 
 export interface ResponseLogOptions {
   readonly runId: string;
@@ -53,7 +75,9 @@ export function responseLogMiddleware(options: ResponseLogOptions): AnnotatorMid
         }
       }
       const started = performance.now();
-      const { providerResponse: response, ...annotation } = await next(request);
+      // Impossible usage (negative, not a number) would be logged as a wrong cost or fail the log's insert.
+      const answer = cappedAnswer(checkedUsage(await next(request), request, () => annotator.estimate?.(request).costUsd), annotatorId(annotator));
+      const { providerResponse: response, ...annotation } = answer;
       const durationMs = Math.round(performance.now() - started);
       options.responses.record({
         runId: options.runId, itemId, cacheKey, request: summary, annotation, ...(response === undefined ? {} : { response }), fromCache: false, startedAt, durationMs,

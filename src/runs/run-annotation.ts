@@ -8,6 +8,7 @@ import { findRun } from '../store/find-run.js';
 import { ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import { basic7 } from '../taxonomy/taxonomy.js';
+import { leaseRun } from './run-lease.js';
 import { runMiddleware } from './run-middleware.js';
 import { annotateOptionsOf, parseRunSpec, runFingerprint, type RunSpec, type SessionOptions } from './run-spec.js';
 
@@ -87,7 +88,20 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   const { inputs, ...options } = spec;
   const run = existing ?? store.createRun({ fingerprint, inputs, options, model: annotatorId(base), strategy: spec.strategy, taxonomy: spec.taxonomy, labels: [] });
   const runId = run.id;
-  const resumed = existing !== undefined;
+  // One session at a time: a second one refuses the run instead of paying for its items again.
+  const lease = leaseRun(store, runId, { takeOver: session.takeOver });
+  try {
+    return await runLeased(run, existing !== undefined, spec, base, session);
+  } finally {
+    lease.release();
+  }
+}
+
+/** The rest of {@link runAnnotation}, once this session holds the run's lease. */
+async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: Annotator, session: RunSession): Promise<RunOutcome> {
+  const { store } = session;
+  const { inputs } = spec;
+  const runId = run.id;
   const responses = new ResponseStore(store.database);
   const stats = { cached: 0, sent: 0 };
   const spent = responses.paidSoFar(runId);
@@ -96,7 +110,8 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
     middleware: runMiddleware({
       responseLog: { runId, responses, useCache: session.cache !== false, stats },
       budget: session.maxCostUsd === undefined ? undefined : { maxCostUsd: session.maxCostUsd, spentUsd: spent.usd, spentImages: spent.images, estimateCostUsd: session.estimateCostUsd },
-      resilience: session.resilience,
+      // After a stop (the first Ctrl-C) nothing is retried: an item waiting on a hung provider stays unfinished.
+      resilience: session.resilience && !('wrapAnnotate' in session.resilience) ? { stopSignal: session.stopSignal, ...session.resilience } : session.resilience,
       extra: session.middleware,
     }),
   });

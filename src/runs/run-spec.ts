@@ -64,6 +64,11 @@ export interface SessionOptions {
   readonly maxCostUsd?: number;
   /** Replaces the annotator's own `estimate` of a request's dollars, for the budget. */
   readonly estimateCostUsd?: BudgetOptions['estimateCostUsd'];
+  /**
+   * Take the run's lease even from a session that looks alive (it is gone, but its heartbeat is not
+   * yet stale: another host, a reused pid). @default false
+   */
+  readonly takeOver?: boolean;
   /** Answer repeated requests from the response cache. @default true */
   readonly cache?: boolean;
   /** Further middleware, closest to the provider. */

@@ -116,10 +116,26 @@ ALTER TABLE runs ADD COLUMN codec INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE results ADD COLUMN codec INTEGER NOT NULL DEFAULT 1;
 `;
 
+/**
+ * A run is leased to the session running it: its process, host and a heartbeat, so a second
+ * session on the same store refuses the run instead of paying for its items again.
+ */
+const SCHEMA_3 = `
+CREATE TABLE run_leases (
+  run_id TEXT PRIMARY KEY REFERENCES runs (id),
+  token TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL
+);
+`;
+
 /** Every schema step, in order: `MIGRATIONS[n]` has version `n + 1`. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, items, results, requests, response cache, reviews', up: (database) => database.exec(SCHEMA_1) },
   { version: 2, description: 'raw provider replies in the cache, reasoning tokens, codec versions', up: (database) => database.exec(SCHEMA_2) },
+  { version: 3, description: 'run leases (the session running a run)', up: (database) => database.exec(SCHEMA_3) },
 ];
 
 /** The schema version this emolabel writes: that of the last migration. */

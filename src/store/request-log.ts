@@ -7,6 +7,11 @@ import type { RequestSummary } from './request-summary.js';
 export type { JsonValue } from '../annotators/annotator.js';
 export type { RequestSummary } from './request-summary.js';
 
+/** A count or cost the store can hold: a negative or non-numeric one is stored as 0, never a failed insert. */
+export function storableNumber(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
 /** A request to log with {@link ResponseStore.record}, and its answer. */
 export interface LoggedRequest {
   readonly runId: string;
@@ -117,9 +122,9 @@ export class ResponseStore {
       }
       this.log.run(entry.runId, entry.itemId ?? null, entry.cacheKey, entry.request.model, entry.fromCache ? 1 : 0, annotation.status,
         encodeBlob(entry.request), annotation.rawText ?? (annotation.label === undefined ? null : encodeBlob({ label: annotation.label, confidence: annotation.confidence })),
-        annotation.error ?? null, entry.fromCache ? 0 : (annotation.usage?.inputTokens ?? 0), entry.fromCache ? 0 : (annotation.usage?.outputTokens ?? 0),
-        entry.fromCache ? 0 : (entry.reasoningTokens ?? 0), entry.fromCache ? 0 : (annotation.costUsd ?? 0), entry.startedAt, entry.durationMs, CODEC_VERSION);
-    })();
+        annotation.error ?? null, entry.fromCache ? 0 : storableNumber(annotation.usage?.inputTokens), entry.fromCache ? 0 : storableNumber(annotation.usage?.outputTokens),
+        entry.fromCache ? 0 : storableNumber(entry.reasoningTokens), entry.fromCache ? 0 : storableNumber(annotation.costUsd), entry.startedAt, storableNumber(entry.durationMs), CODEC_VERSION);
+    }).immediate();
   }
 
   /** A run's logged requests, in the order they were logged. */

@@ -70,7 +70,7 @@ export class ReviewStore {
         .prepare(`INSERT INTO reviews (run_id, item_id, face_index, label, reviewer, decided_at) VALUES (?, ?, ?, ?, ?, ?)
                   ON CONFLICT (run_id, item_id, face_index) DO UPDATE SET label = excluded.label, reviewer = excluded.reviewer, decided_at = excluded.decided_at`)
         .run(runId, input.itemId, input.faceIndex, input.label, input.reviewer, decidedAt);
-    })();
+    }).immediate();
     return { itemId: input.itemId, faceIndex: input.faceIndex, label: input.label, reviewer: input.reviewer, decidedAt };
   }
 
@@ -100,7 +100,7 @@ export class ReviewStore {
         .prepare('UPDATE reviews SET label = ?, reviewer = ?, decided_at = ? WHERE run_id = ? AND item_id = ? AND face_index = ?')
         .run(before.label, before.reviewer, before.decided_at, runId, last.item_id, last.face_index);
       return { ...key, restored: toDecision(before) };
-    })();
+    }).immediate();
   }
 
   /** The run's current decisions, keyed by {@link reviewKey}. */

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { CODEC_VERSION, decodeBlob, encodeBlob } from './blob-codec.js';
 import { CLIP_RESULT, RUN_INPUTS, RUN_LABELS, RUN_OPTIONS } from './codecs.js';
 import { openDatabase } from './open-database.js';
+import { storableNumber } from './request-log.js';
 import type { MediaItem } from '../media/media-item.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 
@@ -43,6 +44,28 @@ export interface RunRecord {
   /** Why a run stopped, when it did. */
   readonly note?: string;
 }
+
+/** Who runs a run now: the session holding its lease ({@link RunStore.acquireLease}). */
+export interface RunLease {
+  /** Unique to the session: only it renews or releases the lease. */
+  readonly token: string;
+  readonly pid: number;
+  readonly host: string;
+  /** When the holder took the lease. */
+  readonly startedAt: string;
+  /** When the holder last said it is alive. */
+  readonly heartbeatAt: string;
+}
+
+/** A session asking for a run's lease; `now` is for tests. */
+export interface LeaseHolder {
+  readonly token: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly now?: string;
+}
+
+interface LeaseRow { token: string; pid: number; host: string; started_at: string; heartbeat_at: string }
 
 interface RunRow {
   id: string; created_at: string; updated_at: string; fingerprint: string; inputs: string; options: string; model: string;
@@ -86,7 +109,11 @@ function toResult(file: string, runId: string, row: ResultRow): ClipResult {
   return decodeBlob(CLIP_RESULT, row.result, row.codec, { file, table: 'results', column: 'result', row: `run ${runId}, item ${row.item_id}, face ${row.face_index}` });
 }
 
-/** Runs, their items and their results in the SQLite store. Every write is one transaction. */
+/**
+ * Runs, their items and their results in the SQLite store. Every write is one immediate transaction:
+ * it takes the write lock before reading, so a writer sharing the store (a review server, another
+ * session) waits up to the busy timeout instead of failing with "database is locked".
+ */
 export class RunStore {
   constructor(readonly database: Database.Database) {}
 
@@ -167,7 +194,7 @@ export class RunStore {
         next += 1;
       }
       this.database.prepare('UPDATE runs SET total = ?, updated_at = ? WHERE id = ?').run(knownIds.size, now(), runId);
-    })();
+    }).immediate();
     const done = this.database.prepare('SELECT item_id FROM items WHERE run_id = ? AND done_at IS NOT NULL').all(runId) as Array<{ item_id: string }>;
     return new Set(done.map((row) => row.item_id));
   }
@@ -181,11 +208,11 @@ export class RunStore {
     this.database.transaction(() => {
       for (const result of results) {
         insert.run(runId, runId, itemId, result.faceIndex, itemId, result.status, result.label ?? null, result.confidence ?? null,
-          result.usage.inputTokens, result.usage.outputTokens, result.costUsd, encodeBlob(result), stamp, CODEC_VERSION);
+          storableNumber(result.usage.inputTokens), storableNumber(result.usage.outputTokens), storableNumber(result.costUsd), encodeBlob(result), stamp, CODEC_VERSION);
       }
       this.database.prepare('UPDATE items SET done_at = ? WHERE run_id = ? AND item_id = ?').run(stamp, runId, itemId);
       this.database.prepare('UPDATE runs SET updated_at = ? WHERE id = ?').run(stamp, runId);
-    })();
+    }).immediate();
   }
 
   /** A run's results in item order (then face order). */
@@ -222,6 +249,38 @@ export class RunStore {
       path: row.path, faceIndex: row.face_index, model: row.model, label: row.label, runId: row.run_id,
       ...(row.confidence === null ? {} : { confidence: row.confidence }),
     }));
+  }
+
+  /** The lease of a run, when a session holds it. */
+  getLease(runId: string): RunLease | undefined {
+    const row = this.database.prepare('SELECT token, pid, host, started_at, heartbeat_at FROM run_leases WHERE run_id = ?').get(runId) as LeaseRow | undefined;
+    return row && { token: row.token, pid: row.pid, host: row.host, startedAt: row.started_at, heartbeatAt: row.heartbeat_at };
+  }
+
+  /**
+   * Takes a run's lease for `holder`, in one immediate transaction (two sessions asking at once get
+   * one answer each): free, or held by someone `canTakeOver` says is gone, it is taken and
+   * `undefined` returned; else the lease that holds it is returned and nothing changes.
+   */
+  acquireLease(runId: string, holder: LeaseHolder, canTakeOver: (lease: RunLease) => boolean): RunLease | undefined {
+    return this.database.transaction((): RunLease | undefined => {
+      const held = this.getLease(runId);
+      if (held && held.token !== holder.token && !canTakeOver(held)) return held;
+      const stamp = holder.now ?? now();
+      this.database.prepare('INSERT OR REPLACE INTO run_leases (run_id, token, pid, host, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(runId, holder.token, holder.pid, holder.host, stamp, stamp);
+      return undefined;
+    }).immediate();
+  }
+
+  /** Renews the heartbeat of a lease `token` holds; false when it no longer holds it (another session took it over). */
+  renewLease(runId: string, token: string): boolean {
+    return this.database.prepare('UPDATE run_leases SET heartbeat_at = ? WHERE run_id = ? AND token = ?').run(now(), runId, token).changes > 0;
+  }
+
+  /** Lets go of a lease `token` holds (another session's lease is left alone). */
+  releaseLease(runId: string, token: string): void {
+    this.database.prepare('DELETE FROM run_leases WHERE run_id = ? AND token = ?').run(runId, token);
   }
 
   close(): void {

@@ -36,7 +36,30 @@ export function loadApiKey(source: ApiKeySource, env: Readonly<Record<string, st
   );
 }
 
-/** Replaces every occurrence of `secret` in `text`, for messages built from provider answers. */
+/** `secret` as it may be echoed back: itself, and base64 (standard, unpadded, URL-safe). */
+function formsOf(secret: string): string[] {
+  const base64 = Buffer.from(secret).toString('base64');
+  return [...new Set([secret, base64, base64.replace(/=+$/, ''), Buffer.from(secret).toString('base64url')])].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every occurrence of `secret` (and of its base64) in `text`, for messages and answers built from provider replies. */
 export function redactSecret(text: string, secret: string | undefined): string {
-  return secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
+  if (!secret || secret.length < 4) return text;
+  let redacted = text;
+  for (const form of formsOf(secret)) redacted = redacted.split(form).join('[redacted]');
+  return redacted;
+}
+
+/** `value` with {@link redactSecret} applied to every string in it (an annotation, a provider's JSON reply). */
+export function redactSecretDeep<T>(value: T, secret: string | undefined): T {
+  if (!secret || secret.length < 4) return value;
+  const walk = (each: unknown): unknown => {
+    if (typeof each === 'string') return redactSecret(each, secret);
+    if (Array.isArray(each)) return each.map(walk);
+    if (each !== null && typeof each === 'object' && Object.getPrototypeOf(each) === Object.prototype) {
+      return Object.fromEntries(Object.entries(each).map(([key, field]) => [key, walk(field)]));
+    }
+    return each;
+  };
+  return walk(value) as T;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Annotation, AnnotationRequest, Annotator, JsonValue } from '../annotator.js';
 import { annotationFromFields } from './annotation-from-fields.js';
 import type { AnnotationSchema } from './annotation-schema.js';
-import { type ApiKeySource, loadApiKey } from './api-key.js';
+import { type ApiKeySource, loadApiKey, redactSecretDeep } from './api-key.js';
 import { prepareImage } from './build-llm-request.js';
 import type { ImageDetail } from '../cost/image-tokens.js';
 import { estimateRequestCost } from '../cost/estimate-request-cost.js';
@@ -116,6 +116,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
   // Parameters the provider rejected for this model, left out for the rest of the run (llm-exchange.ts).
   const dropped = new Set<DroppableParameter>();
   let transport: LlmTransport | undefined;
+  let apiKey: string | undefined;
 
   const ready = (): LlmTransport => {
     if (transport) return transport;
@@ -126,7 +127,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
       );
     }
     const source = { provider: definition.provider, ...definition.apiKey };
-    const apiKey = loadApiKey(source, settings.env, settings.apiKeyEnv);
+    apiKey = loadApiKey(source, settings.env, settings.apiKeyEnv);
     const keyVariable = settings.apiKeyEnv ?? definition.apiKey.variables.find((variable) => settings.env[variable]?.trim());
     transport = definition.createTransport({ modelId, displayId: id, apiKey, keyVariable, settings });
     return transport;
@@ -204,10 +205,12 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
         maxOutputTokens: reasoning.maxOutputTokens,
         ...(reasoning.reasoningEffort === undefined ? {} : { reasoningEffort: reasoning.reasoningEffort }),
       };
-      return exchange({
+      const answer = await exchange({
         id, transport: client, schema, labels: taxonomy.labels, repairPrompt, actionUnits: prompt.mode === 'au-cot', promptVersion: prompt.version,
         readReply: (reply, given) => readReply(reply, schema, given), priceOf: (usage) => (price ? costOfUsage(price, usage) : undefined), dropped, warnings,
       }, llmRequest, request);
+      // A server that echoes the key (rationale, raw text, its JSON reply) must not get it into the store or the output.
+      return redactSecretDeep(answer, apiKey);
     },
   };
 }

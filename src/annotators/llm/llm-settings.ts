@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ImageDetail } from '../cost/image-tokens.js';
+import { EmolabelError } from '../../errors.js';
 import { parseSettings } from '../parse-settings.js';
 import type { ReasoningEffort } from './llm-request.js';
 
@@ -56,10 +57,26 @@ export interface ResolvedLlmSettings {
 
 export const DEFAULT_IMAGE_SIZE = 512;
 
+/**
+ * A base URL with `user:password@` in it would be stored with the run and printed in every error:
+ * refused before anything is recorded, without repeating the credentials.
+ */
+function refuseCredentialsInUrl(baseUrl: unknown): void {
+  if (typeof baseUrl !== 'string') return;
+  const match = /^(https?:\/\/)([^/?#]*)@/i.exec(baseUrl);
+  if (!match) return;
+  const shown = `${match[1]}…@${baseUrl.slice(match[0].length)}`;
+  throw new EmolabelError(
+    'invalid_option',
+    `\`baseUrl\` must not carry a user name or password (got ${shown}): it would be stored with the run and shown in messages. Give the key in an environment variable instead (named with \`apiKeyEnv\`).`,
+  );
+}
+
 /** Checks the settings an LLM annotator was given and fills in defaults; a bad or unknown setting fails naming it. */
 export function resolveLlmSettings(settings: unknown, owner = 'an LLM annotator'): ResolvedLlmSettings {
   // Undefined and empty values mean "not given" (the CLI passes every flag, set or not).
   const given = Object.fromEntries(Object.entries((settings ?? {}) as Record<string, unknown>).filter(([, value]) => value !== undefined && value !== null && value !== ''));
+  refuseCredentialsInUrl(given.baseUrl);
   const parsed = parseSettings(llmSettingsSchema, given, { owner });
   return {
     baseUrl: parsed.baseUrl?.replace(/\/+$/, ''),

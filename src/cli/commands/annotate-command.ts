@@ -61,7 +61,8 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .addOption(new Option('--reasoning-effort <level>', 'how much a reasoning model may think: none, minimal, low, medium, high (default low for models that reason)').argParser(choiceOption(['none', 'minimal', 'low', 'medium', 'high'])))
     .option('--dry-run', 'sample frames and crop faces, print estimated tokens and dollars per item and in total; send nothing')
     .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
-    .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)');
+    .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)')
+    .option('--take-over', 'run a run another session holds (its process is gone, but its lease is not yet stale)');
   addProviderLimitOptions(command, 'stop before the run would cost more than this many dollars')
     .action(async (inputs: string[], flags: AnnotateFlags) => {
       if (inputs.length === 0 && !flags.manifest && !flags.resume) {

@@ -42,6 +42,12 @@ export interface ResilientAnnotatorOptions {
   readonly stats?: ResilienceStats;
   /** Called before each backoff wait. */
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * The run's stop signal (the first Ctrl-C): once aborted, no failed attempt is tried again — the
+   * request throws `aborted` instead of returning an `error`, so its item is left unfinished for a
+   * resume rather than saved as failed. Attempts in flight go on (their answers are kept).
+   */
+  readonly stopSignal?: AbortSignal;
   /** Called once, when the first fatal failure stops the annotator (e.g. to abort the run's controller). */
   readonly onFatal?: (error: FatalRunError) => void;
 }
@@ -168,6 +174,9 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
     }
   };
 
+  const notRetried = (id: string, summary: string): EmolabelError =>
+    new EmolabelError('aborted', `The request to ${id} failed (${summary}) after the run was asked to stop, so it was not tried again; its item is left for a resume.`);
+
   const failed = (error: string, attempts: number): Annotation => {
     stats.failed += 1;
     return { status: 'error', error, attempts, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0 };
@@ -209,6 +218,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
         return failed(attempt === 1 ? message : `${failedAfter(attempt, history)}; last: ${message}`, attempt);
       }
       countFailure(stats, failure);
+      if (options.stopSignal?.aborted) throw notRetried(id, failure.summary);
       // A 429 was turned away before any work: give its tokens back, and hold everyone for its Retry-After.
       if (failure.rateLimited) bucket.settle(estimate, 0);
       const retryAfterMs = failure.retryAfterMs;
@@ -222,10 +232,14 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
       stats.retries += 1;
       stats.backoffMs += delayMs;
       options.onRetry?.({ attempt, delayMs, failure, error: outcome.error });
+      const { signal: backoffSignal, unlink } = linkSignals(options.stopSignal ? [runSignal, options.stopSignal] : [runSignal]);
       try {
-        await clock.sleep(delayMs, runSignal);
+        await clock.sleep(delayMs, backoffSignal);
       } catch (error) {
+        if (!runSignal.aborted && options.stopSignal?.aborted) throw notRetried(id, failure.summary);
         throw stopError(id, request, error);
+      } finally {
+        unlink();
       }
     }
   };
