@@ -88,6 +88,23 @@ describe('unsupported is a warning, not an error', () => {
     expect(openai.requests.at(-1)?.body).toMatchObject({ max_completion_tokens: 4096, reasoning_effort: 'low' });
   });
 
+  it('each answer schema has its own repair prompt: v1 keeps its own words, v2 asks for abstain instead of an invented label', async () => {
+    const repairText = async (prompt: string) => {
+      openai.queue('malformed-answer');
+      const annotation = await createAnnotator('openai-compatible:any', { baseUrl: openai.url, env: {}, prompt }).annotate({ images: [face], taxonomy: basic7 });
+      expect(annotation).toMatchObject({ status: 'ok', repaired: true });
+      const body = openai.requests.at(-1)?.body as { messages: Array<{ content: unknown }> };
+      return JSON.stringify(body.messages);
+    };
+    const v1 = await repairText('direct@v1');
+    expect(v1).toContain('\\"faceVisible\\"');
+    expect(v1).toContain('use the label closest to what it says');
+    const v2 = await repairText('direct@v2');
+    expect(v2).toContain('abstain');
+    expect(v2).toContain('never invent a label');
+    expect(v2).not.toContain('faceVisible');
+  });
+
   it('a model missing from the price table still labels, without a cost, with a warning', async () => {
     const annotation = await createAnnotator('openai:my-fine-tune', { baseUrl: openai.url, env: { OPENAI_API_KEY: 'k-1234' } }).annotate({ images: [face], taxonomy: basic7 });
     expect(annotation).toMatchObject({ status: 'ok', costUsd: undefined });

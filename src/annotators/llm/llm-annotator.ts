@@ -107,7 +107,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
   const id = `${definition.provider}:${modelId}`;
   const settings = resolveLlmSettings(rawSettings, id);
   const prompt: PromptFile = loadPrompt(settings.prompt);
-  const repairPrompt = loadRepairPrompt();
+  const repairPrompt = loadRepairPrompt(undefined, prompt.schema);
   const priceTable = loadPriceTable(settings.priceTable ?? settings.env.EMOLABEL_PRICE_TABLE);
   const price = findModelPrice(priceTable, id);
   const maxImagesPerRequest = settings.maxImagesPerRequest ?? price?.maxImagesPerRequest ?? definition.defaultMaxImagesPerRequest;

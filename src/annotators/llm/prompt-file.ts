@@ -111,8 +111,9 @@ export function loadPrompt(nameOrPath: string, directory = promptsDirectory()): 
 }
 
 /** The prompt that asks a model to restate an unreadable answer in the schema (one repair request). */
-export function loadRepairPrompt(directory = promptsDirectory()): PromptFile {
-  return loadPromptFile('repair', directory);
+export function loadRepairPrompt(directory = promptsDirectory(), schema: 1 | 2 = 1): PromptFile {
+  // Each answer schema has its repair prompt: v1 prompts keep theirs unchanged.
+  return loadPromptFile(`repair@v${schema}`, directory);
 }
 
 function loadPromptFile(nameOrPath: string, directory: string): PromptFile {
