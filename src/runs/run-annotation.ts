@@ -1,5 +1,5 @@
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
-import { createAnnotator } from '../annotators/annotator-registry.js';
+import { createAnnotator, defaultRegistry } from '../annotators/annotator-registry.js';
 import { wrapAnnotator } from '../annotators/annotator-middleware.js';
 import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import { annotateItems, type AnnotateSummary, inputFailureResult, prepareAnnotation, summarise } from '../pipeline/annotate.js';
@@ -52,6 +52,20 @@ function planRun(store: RunStore, target: RunTarget): RunPlan {
   return { spec, existing: store.findUnfinishedRun(fingerprint), fingerprint };
 }
 
+/**
+ * A resumed run keeps the prompt version its first answers used: a spec that names a prompt mode
+ * (`direct`) or none would otherwise continue on a newer version (`direct@v2` after `direct@v1`),
+ * mixing versions within one run. Returns the setting to apply, or nothing.
+ */
+function pinnedPromptVersion(store: RunStore, runId: string, spec: RunSpec): { prompt?: string } {
+  const given = spec.annotatorSettings?.prompt;
+  if (typeof given === 'string' && (given.includes('@') || given.endsWith('.md') || given.includes('/'))) return {};
+  const takesPrompt = 'prompt' in ((defaultRegistry.resolve(spec.model).provider.settingsSchema as { shape?: object }).shape ?? {});
+  if (!takesPrompt) return {};
+  const used = store.getResults(runId).find((result) => result.promptVersion !== undefined)?.promptVersion;
+  return used !== undefined && /^[a-z-]+@v\d+$/.test(used) && (given === undefined || used.startsWith(`${given}@`)) ? { prompt: used } : {};
+}
+
 /** A small face-sized image, to ask an annotator what a request would cost. */
 const PROBE_IMAGE = { data: Buffer.alloc(64 * 64 * 3, 128), width: 64, height: 64 };
 
@@ -79,7 +93,9 @@ function checkBudgetCanHold(annotator: Annotator): void {
 export async function runAnnotation(target: RunTarget, session: RunSession): Promise<RunOutcome> {
   const { store } = session;
   const { spec, existing, fingerprint } = planRun(store, target);
-  const base = session.annotator ?? createAnnotator(spec.model, { ...spec.annotatorSettings, ...(session.env ? { env: session.env } : {}) });
+  // Only an annotator this run makes from the spec can be pinned; a session's own is used as it is.
+  const pinned = existing === undefined || session.annotator ? {} : pinnedPromptVersion(store, existing.id, spec);
+  const base = session.annotator ?? createAnnotator(spec.model, { ...spec.annotatorSettings, ...pinned, ...(session.env ? { env: session.env } : {}) });
   // A missing key or base URL fails here, before a run is recorded or any work is done.
   base.checkReady?.();
   if (session.maxCostUsd !== undefined && session.estimateCostUsd === undefined) checkBudgetCanHold(base);

@@ -118,6 +118,26 @@ describe('LLM runs that are right on today\'s models', () => {
     }
   });
 
+  it('a run started on direct@v1 and resumed keeps direct@v1, though direct now means v2', async () => {
+    const server = await startFakeOpenAiServer();
+    const store = RunStore.open(join(dir, 'pinned.db'));
+    try {
+      const spec = runSpecOf([faces], { model: 'openai-compatible:steady', annotatorSettings: { baseUrl: server.url, prompt: 'direct' } });
+      // As a run of 0.1 was: its first answers made with direct@v1, then stopped.
+      const stop = new AbortController();
+      const first = await runAnnotation({ ...spec, annotatorSettings: { ...spec.annotatorSettings, prompt: 'direct@v1' } }, { store, env: {}, concurrency: 1, stopSignal: stop.signal, onResult: () => stop.abort() });
+      expect(first.results[0]?.promptVersion).toBe('direct@v1');
+      // Resumed by id: its stored spec says direct@v1; resumed through a spec that says only "direct" (as 0.1 stored it):
+      store.database.prepare("UPDATE runs SET options = json_set(options, '$.annotatorSettings.prompt', 'direct') WHERE id = ?").run(first.run.id);
+      const resumed = await runAnnotation({ resume: first.run.id }, { store, env: {}, concurrency: 1 });
+      expect(resumed.run.status).toBe('done');
+      expect(new Set(resumed.results.map((result) => result.promptVersion))).toEqual(new Set(['direct@v1']));
+    } finally {
+      store.close();
+      await server.close();
+    }
+  });
+
   it('a refusal is not cached: the next run asks again and gets the answer', async () => {
     const server = await startFakeOpenAiServer();
     const store = RunStore.open(join(dir, 'refusal.db'));
