@@ -108,6 +108,12 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   const lease = leaseRun(store, runId, { takeOver: session.takeOver });
   try {
     return await runLeased(run, existing !== undefined, spec, base, session);
+  } catch (error) {
+    // A run that failed before its first item (no inputs found, a bad manifest) leaves nothing
+    // behind; one that failed later is marked stopped, not left "running".
+    lease.release();
+    if (existing !== undefined || !store.deleteRunIfEmpty(runId)) store.setStatus(runId, 'stopped', `failed: ${describeError(error)}`);
+    throw error;
   } finally {
     lease.release();
   }

@@ -283,6 +283,22 @@ export class RunStore {
     this.database.prepare('DELETE FROM run_leases WHERE run_id = ? AND token = ?').run(runId, token);
   }
 
+  /**
+   * Deletes a run that holds nothing (no items, no logged request): what a run that failed before
+   * its first item leaves, so it does not become the newest run that `export` and `review` open.
+   * Returns whether it was deleted.
+   */
+  deleteRunIfEmpty(runId: string): boolean {
+    return this.database.transaction(() => {
+      const items = (this.database.prepare('SELECT COUNT(*) AS count FROM items WHERE run_id = ?').get(runId) as { count: number }).count;
+      const requests = (this.database.prepare('SELECT COUNT(*) AS count FROM requests WHERE run_id = ?').get(runId) as { count: number }).count;
+      if (items > 0 || requests > 0) return false;
+      this.database.prepare('DELETE FROM run_leases WHERE run_id = ?').run(runId);
+      this.database.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+      return true;
+    }).immediate();
+  }
+
   close(): void {
     this.database.close();
   }
