@@ -27,8 +27,10 @@ export function createResilienceStats(): ResilienceStats {
 }
 
 /**
- * `12 retries (5 rate-limited, 2 timed out, 3 server errors), 1 request gave up`, or `` when nothing
- * was retried (the progress line already counts failed items): short enough for a progress bar.
+ * `12 retries after 14 failed attempts (9 rate-limited, 2 timed out, 3 server errors), 1 request gave up`,
+ * or `` when nothing was retried (the progress line already counts failed items): short enough for a
+ * progress bar. The causes count failed attempts (the last one of a request that gave up too), so
+ * they add up to the failed attempts named, not to the retries.
  */
 export function formatResilienceStats(stats: Readonly<ResilienceStats>): string {
   if (stats.retries === 0) return '';
@@ -38,6 +40,8 @@ export function formatResilienceStats(stats: Readonly<ResilienceStats>): string 
     stats.serverErrors ? `${stats.serverErrors} server error${stats.serverErrors === 1 ? '' : 's'}` : '',
     stats.otherRetryable ? `${stats.otherRetryable} connection or body error${stats.otherRetryable === 1 ? '' : 's'}` : '',
   ].filter(Boolean);
-  const retries = `${stats.retries} ${stats.retries === 1 ? 'retry' : 'retries'}${causes.length ? ` (${causes.join(', ')})` : ''}`;
+  const failedAttempts = stats.rateLimited + stats.timeouts + stats.serverErrors + stats.otherRetryable;
+  const breakdown = causes.length ? ` after ${failedAttempts} failed attempt${failedAttempts === 1 ? '' : 's'} (${causes.join(', ')})` : '';
+  const retries = `${stats.retries} ${stats.retries === 1 ? 'retry' : 'retries'}${breakdown}`;
   return stats.failed ? `${retries}, ${stats.failed} request${stats.failed === 1 ? '' : 's'} gave up` : retries;
 }
