@@ -62,7 +62,7 @@ function pinnedPromptVersion(store: RunStore, runId: string, spec: RunSpec): { p
   if (typeof given === 'string' && (given.includes('@') || given.endsWith('.md') || given.includes('/'))) return {};
   const takesPrompt = 'prompt' in ((defaultRegistry.resolve(spec.model).provider.settingsSchema as { shape?: object }).shape ?? {});
   if (!takesPrompt) return {};
-  const used = store.getResults(runId).find((result) => result.promptVersion !== undefined)?.promptVersion;
+  const used = store.firstPromptVersion(runId);
   return used !== undefined && /^[a-z-]+@v\d+$/.test(used) && (given === undefined || used.startsWith(`${given}@`)) ? { prompt: used } : {};
 }
 
@@ -110,8 +110,7 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
     return await runLeased(run, existing !== undefined, spec, base, session);
   } catch (error) {
     // A run that failed before its first item (no inputs found, a bad manifest) leaves nothing
-    // behind; one that failed later is marked stopped, not left "running".
-    lease.release();
+    // behind (its lease row too); one that failed later is marked stopped, not left "running".
     if (existing !== undefined || !store.deleteRunIfEmpty(runId)) store.setStatus(runId, 'stopped', `failed: ${describeError(error)}`);
     throw error;
   } finally {

@@ -223,6 +223,14 @@ export class RunStore {
     return rows.map((row) => toResult(this.database.name, runId, row));
   }
 
+  /** The prompt version of the run's first result that records one (what a resume pins), read from the stored JSON. */
+  firstPromptVersion(runId: string): string | undefined {
+    const row = this.database
+      .prepare("SELECT json_extract(result, '$.promptVersion') AS version FROM results WHERE run_id = ? AND json_extract(result, '$.promptVersion') IS NOT NULL ORDER BY item_index, face_index LIMIT 1")
+      .get(runId) as { version: unknown } | undefined;
+    return typeof row?.version === 'string' ? row.version : undefined;
+  }
+
   /** One result of a run, or `undefined` when the run has no such item and face. */
   getResult(runId: string, itemId: string, faceIndex: number): ClipResult | undefined {
     const row = this.database
