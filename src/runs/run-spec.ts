@@ -4,11 +4,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { JsonValue } from '../annotators/annotator.js';
 import type { AnnotatorMiddleware } from '../annotators/annotator-middleware.js';
-import type { Annotator } from '../annotators/annotator.js';
 import { EmolabelError } from '../errors.js';
-import type { FaceDetector } from '../faces/face-detector.js';
 import type { AnnotateOptions } from '../pipeline/annotate.js';
-import type { ClipResult } from '../pipeline/clip-result.js';
 import { resolveTaxonomy } from '../taxonomy/load-taxonomy.js';
 import type { BudgetOptions } from './budget-middleware.js';
 import type { ResilienceMiddleware, ResilientAnnotatorOptions } from './resilience/resilient-annotator.js';
@@ -53,11 +50,7 @@ export type RunSpec = z.infer<typeof runSpecSchema>;
 /**
  * How this session runs a spec: never stored, never fingerprinted, free to change on a resume.
  */
-export interface SessionOptions {
-  /** Items labelled at once. @default 2 */
-  readonly concurrency?: number;
-  /** Worker threads for decoding, face detection and annotators that can run there. */
-  readonly workers?: number;
+export interface SessionOptions extends Pick<AnnotateOptions, 'concurrency' | 'workers' | 'annotator' | 'detector' | 'saveFramesDir' | 'signal' | 'onResult' | 'onStart'> {
   /** Rate limits, the only timeout, retries (metered annotators only). */
   readonly resilience?: ResilientAnnotatorOptions | ResilienceMiddleware;
   /** Stop before the run's total cost would pass this many dollars. */
@@ -75,20 +68,8 @@ export interface SessionOptions {
   readonly middleware?: readonly AnnotatorMiddleware[];
   /** Where API keys are read from. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Use this annotator instead of creating one from the spec's `model` (tests, custom models). */
-  readonly annotator?: Annotator;
-  /** Replaces the bundled face detector. */
-  readonly detector?: FaceDetector;
-  /** Write the sampled frames and face crops as JPEG under this folder. */
-  readonly saveFramesDir?: string;
   /** Once aborted, no new item starts; started items finish and are saved. */
   readonly stopSignal?: AbortSignal;
-  /** Aborts requests in flight too. */
-  readonly signal?: AbortSignal;
-  /** Called with each item's results as soon as they are known (in completion order). */
-  readonly onResult?: (results: readonly ClipResult[], progress: { done: number; total: number }) => void;
-  /** Called once the inputs are discovered, with the number of items. */
-  readonly onStart?: (total: number) => void;
 }
 
 /** Drops undefined values so equal specs serialise equally. */
