@@ -8,7 +8,10 @@ import type { ReasoningEffort } from './llm-request.js';
  */
 const REASONING_FAMILIES: readonly RegExp[] = [/^openai:(o\d|gpt-[5-9])/, /^google:gemini-(2\.5|[3-9])/];
 
-/** Tokens a reasoning model is expected to think for a short answer, by effort (providers-2026 measurements: 1,152-1,408 at medium). */
+/**
+ * Tokens a reasoning model is expected to think for a short answer, by effort: `medium` from
+ * published reports (1,152-1,408, providers-2026.md); `low` and `high` are unmeasured guesses.
+ */
 const EXPECTED_REASONING_TOKENS: Readonly<Record<ReasoningEffort, number>> = { none: 0, minimal: 0, low: 400, medium: 1300, high: 4000 };
 
 /** The output budget and reasoning effort a model gets when the settings say nothing, and the reasoning the dry run expects. */
