@@ -12,6 +12,8 @@ export type EmolabelErrorCode =
   | 'aborted'
   /** Another live session holds the run's lease: the run is being run elsewhere. */
   | 'run_in_use'
+  /** The run store could not be read or written (disk full, I/O error, damaged file, read-only). */
+  | 'store_error'
   /** A provider failure no retry can heal (rejected key, unknown model, quota exhausted): the run stops. */
   | 'fatal_provider_error';
 
@@ -144,7 +146,7 @@ export function describeError(error: unknown): string {
 }
 
 /** Codes of errors that stop a whole run rather than fail one item. */
-const RUN_STOPPING_CODES: ReadonlySet<string> = new Set(['budget_exceeded', 'aborted', 'missing_api_key', 'fatal_provider_error']);
+const RUN_STOPPING_CODES: ReadonlySet<string> = new Set(['budget_exceeded', 'aborted', 'missing_api_key', 'fatal_provider_error', 'store_error']);
 
 /**
  * Whether an error must stop the run (budget reached, Ctrl-C, a key or model that cannot work)

@@ -5,6 +5,7 @@ import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import { annotateItems, type AnnotateSummary, inputFailureResult, prepareAnnotation, summarise } from '../pipeline/annotate.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import { findRun } from '../store/find-run.js';
+import { storeFailureOf } from '../store/store-error.js';
 import { ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import { basic7 } from '../taxonomy/taxonomy.js';
@@ -109,10 +110,16 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   try {
     return await runLeased(run, existing !== undefined, spec, base, session);
   } catch (error) {
+    const failure = storeFailureOf(error, store.database.name);
     // A run that failed before its first item (no inputs found, a bad manifest) leaves nothing
     // behind (its lease row too); one that failed later is marked stopped, not left "running".
-    if (existing !== undefined || !store.deleteRunIfEmpty(runId)) store.setStatus(runId, 'stopped', `failed: ${describeError(error)}`);
-    throw error;
+    // A store that cannot be written may refuse this too: the failure to report is the first one.
+    try {
+      if (existing !== undefined || !store.deleteRunIfEmpty(runId)) store.setStatus(runId, 'stopped', `failed: ${describeError(failure)}`);
+    } catch (statusFailure) {
+      if (failure === error) throw statusFailure;
+    }
+    throw failure;
   } finally {
     lease.release();
   }

@@ -56,13 +56,22 @@ export function leaseRun(store: RunStore, runId: string, options: RunLeaseOption
   }
   const heartbeat = setInterval(() => {
     // A lease another session took over (after `takeOver`) is not renewed; the run's own writes go on.
-    if (!store.renewLease(runId, token)) clearInterval(heartbeat);
+    // A store that refuses the write (disk full) is reported by the run's own next write, not here.
+    try {
+      if (!store.renewLease(runId, token)) clearInterval(heartbeat);
+    } catch {
+      // the next heartbeat tries again
+    }
   }, options.heartbeatMs ?? LEASE_HEARTBEAT_MS);
   heartbeat.unref();
   return {
     release: () => {
       clearInterval(heartbeat);
-      if (store.database.open) store.releaseLease(runId, token);
+      try {
+        if (store.database.open) store.releaseLease(runId, token);
+      } catch {
+        // A store that refuses the delete leaves a lease that goes stale by itself (its process is gone).
+      }
     },
   };
 }

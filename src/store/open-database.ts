@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { EmolabelError } from '../errors.js';
 import { migrateDatabase } from './migrate-database.js';
+import { storeFailureOf } from './store-error.js';
 
 /** The default store: `.emolabel/emolabel.db` under the working directory. */
 export const DEFAULT_DB_PATH = '.emolabel/emolabel.db';
@@ -27,6 +28,8 @@ export function openDatabase(path: string = DEFAULT_DB_PATH): Database.Database 
   } catch (error) {
     database?.close();
     if (error instanceof EmolabelError) throw error;
+    const failure = storeFailureOf(error, file, 'open');
+    if (failure !== error) throw failure;
     throw new EmolabelError('invalid_input', `Cannot open the run store ${file}: ${(error as Error).message}. Choose another path with --db.`, { cause: error, path: file });
   }
 }

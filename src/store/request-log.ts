@@ -3,6 +3,7 @@ import type { Annotation, JsonValue } from '../annotators/annotator.js';
 import { CODEC_VERSION, decodeBlob, encodeBlob } from './blob-codec.js';
 import { CACHED_ANNOTATION, RAW_RESPONSE, REQUEST_SUMMARY } from './codecs.js';
 import type { RequestSummary } from './request-summary.js';
+import { storeFailureOf } from './store-error.js';
 
 export type { JsonValue } from '../annotators/annotator.js';
 export type { RequestSummary } from './request-summary.js';
@@ -85,6 +86,13 @@ export interface ItemRequestCost extends RequestCost {
  * The response cache and the request log, written together: a response counts as done only once
  * this transaction commits, so a crash never leaves a paid answer unrecorded and unreused.
  */
+/** A row of the response cache as SQLite returns it. */
+interface CachedRow {
+  readonly annotation: string;
+  readonly response: string | null;
+  readonly codec: number;
+}
+
 export class ResponseStore {
   private readonly lookup: Database.Statement;
   private readonly remember: Database.Statement;
@@ -105,7 +113,12 @@ export class ResponseStore {
 
   /** Like {@link cached}, with the provider's raw reply when one was recorded with the answer. */
   cachedEntry(cacheKey: string): CachedResponse | undefined {
-    const row = this.lookup.get(cacheKey) as { annotation: string; response: string | null; codec: number } | undefined;
+    let row: CachedRow | undefined;
+    try {
+      row = this.lookup.get(cacheKey) as CachedRow | undefined;
+    } catch (error) {
+      throw storeFailureOf(error, this.database.name, 'read');
+    }
     if (!row) return undefined;
     const source = (column: string) => ({ file: this.database.name, table: 'response_cache', column, row: `cache key ${cacheKey}` });
     const annotation = decodeBlob(CACHED_ANNOTATION, row.annotation, row.codec, source('annotation'));
@@ -114,6 +127,16 @@ export class ResponseStore {
 
   /** Logs a request; caches its answer when `cacheable` says so (by default: not an error). */
   record(entry: LoggedRequest): void {
+    try {
+      this.recordOrThrow(entry);
+    } catch (error) {
+      // Inside an item a raw SQLite error would fail that item alone and the run would go on paying
+      // for answers it cannot keep: as a store failure it stops the run, naming the file.
+      throw storeFailureOf(error, this.database.name);
+    }
+  }
+
+  private recordOrThrow(entry: LoggedRequest): void {
     const { annotation } = entry;
     this.database.transaction(() => {
       if (!entry.fromCache && (entry.cacheable ?? annotation.status !== 'error')) {
