@@ -11,7 +11,7 @@ import { EmolabelError, TimeoutError } from '../../errors.js';
 export type FailureKind = 'retryable' | 'fatal' | 'item' | 'stop';
 
 /** Why a failure is fatal; each has its own advice in the run-stopping message. */
-export type FatalReason = 'missing_api_key' | 'rejected_api_key' | 'forbidden' | 'unknown_model' | 'quota_exhausted' | 'misconfigured' | 'rejected_request';
+export type FatalReason = 'missing_api_key' | 'rejected_api_key' | 'forbidden' | 'unknown_model' | 'quota_exhausted' | 'misconfigured' | 'rejected_request' | 'unreachable';
 
 /** A failure sorted by {@link classifyFailure}. */
 export interface FailureClass {
@@ -24,6 +24,8 @@ export interface FailureClass {
   /** A 429 that is a rate limit (not an exhausted quota). */
   readonly rateLimited: boolean;
   readonly timedOut: boolean;
+  /** Nothing accepted the connection (ECONNREFUSED, an unknown host): no server is there, unlike a connection dropped mid-answer. */
+  readonly refused: boolean;
   /** `HTTP 429`, `timeout`, `connection failed`, `transient error`, `error`: short, for counts in messages. */
   readonly summary: string;
 }
@@ -72,6 +74,13 @@ export function isQuotaExhausted(error: unknown): boolean {
   return saysOutOfQuota(typeof status === 'number' ? status : undefined, evidence(chain), error instanceof EmolabelError ? error.retryAfterMs : undefined);
 }
 
+/** Codes that say no server took the connection at all, as opposed to one that dropped it. */
+const REFUSED_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+function isRefusedConnection(chain: readonly unknown[]): boolean {
+  return chain.some((link) => REFUSED_CONNECTION_CODES.has(String(field(link, 'code'))));
+}
+
 function isDroppedConnection(chain: readonly unknown[]): boolean {
   return chain.some((link) => DROPPED_CONNECTION_CODES.has(String(field(link, 'code'))) || (link instanceof TypeError && link.message === 'terminated'));
 }
@@ -107,9 +116,10 @@ export function classifyFailure(error: unknown): FailureClass {
   const httpStatus = emolabel?.httpStatus;
   const retryAfterMs = emolabel?.retryAfterMs;
   const timedOut = httpStatus === undefined && isTimeout(chain);
-  const dropped = httpStatus === undefined && !timedOut && isDroppedConnection(chain);
-  const summary = timedOut ? 'timeout' : httpStatus !== undefined ? `HTTP ${httpStatus}` : dropped ? 'connection failed' : emolabel?.isRetryable ? 'transient error' : 'error';
-  const base = { httpStatus, retryAfterMs, timedOut, summary, rateLimited: false };
+  const refused = httpStatus === undefined && !timedOut && isRefusedConnection(chain);
+  const dropped = refused || (httpStatus === undefined && !timedOut && isDroppedConnection(chain));
+  const summary = timedOut ? 'timeout' : httpStatus !== undefined ? `HTTP ${httpStatus}` : refused ? 'connection refused' : dropped ? 'connection failed' : emolabel?.isRetryable ? 'transient error' : 'error';
+  const base = { httpStatus, retryAfterMs, timedOut, refused, summary, rateLimited: false };
   if (emolabel?.code === 'aborted' || emolabel?.code === 'budget_exceeded') return { ...base, kind: 'stop' };
   const fatalReason = fatalReasonOf(error, httpStatus);
   if (fatalReason !== undefined) return { ...base, kind: 'fatal', fatalReason };

@@ -14,6 +14,8 @@ const ADVICE: Readonly<Record<FatalReason, string>> = {
   misconfigured: 'The annotator is not configured to work. Fix the setting named below, then run again.',
   rejected_request:
     'The provider rejected request after request for the same reason (HTTP 400): every item would fail the same way. Fix what its words below name (the model, a setting, the images), then run again.',
+  unreachable:
+    'Nothing accepts connections at the provider\'s address, request after request, retries included. Check that the server is running and that `baseUrl` (host and port) is right, then run again: finished items are kept.',
 };
 
 /**

@@ -71,6 +71,13 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 /** Consecutive requests rejected with the same HTTP 400 that stop the run as fatal. */
 export const REJECTIONS_BEFORE_STOP = 3;
 
+/**
+ * Refused connections in a row (no answer of any kind between them) that stop the run as fatal,
+ * once one of them was already a retry: a server that is not there costs seconds, not a backoff
+ * per item. A provider restarting answers again within the retries and resets the count.
+ */
+export const REFUSALS_BEFORE_STOP = 3;
+
 function checkTimeout(timeoutMs: number): void {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new EmolabelError('invalid_option', `Expected \`timeoutMs\` to be a number of milliseconds above 0, got \`${timeoutMs}\` (${typeof timeoutMs}).`);
@@ -126,6 +133,8 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
   let fatalError: FatalRunError | undefined;
   // The same HTTP 400 for request after request is no item's fault: after a few the run stops.
   let repeatedRejection = { reason: '', count: 0 };
+  // Attempts in a row that found nothing listening; any other outcome resets it.
+  let refusedInARow = 0;
 
   const stopWith = (reason: FatalRunError): FatalRunError => {
     if (fatalError) return fatalError;
@@ -197,6 +206,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
       const outcome = await attemptOnce(id, next, request, runSignal);
       if ('annotation' in outcome) {
         repeatedRejection = { reason: '', count: 0 };
+        refusedInARow = 0;
         const actual = usedTokens(outcome.annotation);
         bucket.settle(estimate, actual ?? estimate);
         if (actual !== undefined) learned.learn(request, actual);
@@ -208,6 +218,8 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
       const failure: FailureClass = outcome.timedOut ? { ...classified, kind: 'retryable', timedOut: true, rateLimited: false, summary: 'timeout' } : classified;
       if (failure.kind === 'stop') throw outcome.error;
       if (failure.kind === 'fatal') throw stopWith(new FatalRunError(failure.fatalReason ?? 'misconfigured', id, outcome.error));
+      refusedInARow = failure.refused ? refusedInARow + 1 : 0;
+      if (failure.refused && attempt > 1 && refusedInARow >= REFUSALS_BEFORE_STOP) throw stopWith(new FatalRunError('unreachable', id, outcome.error));
       history.set(failure.summary, (history.get(failure.summary) ?? 0) + 1);
       const message = describeError(outcome.error);
       if (failure.kind === 'item') {

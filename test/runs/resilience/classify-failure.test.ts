@@ -74,7 +74,7 @@ describe('classifyFailure', () => {
     for (const status of [500, 502, 503, 529, 408, 409]) expect(classifyFailure(http(status, 'try later')).kind).toBe('retryable');
     expect(classifyFailure(http(500, 'x')).rateLimited).toBe(false);
     const refused = connectionError('openai:gpt-4o-mini', 'http://127.0.0.1:1/v1', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
-    expect(classifyFailure(refused)).toMatchObject({ kind: 'retryable', summary: 'connection failed' });
+    expect(classifyFailure(refused)).toMatchObject({ kind: 'retryable', summary: 'connection refused', refused: true });
   });
 
   it('a body cut off mid-answer is retryable even when wrapped as a non-retryable error', () => {

@@ -256,4 +256,34 @@ describe('createResilientAnnotator', () => {
   it('rejects a timeout that is not a positive number', () => {
     expect(() => createResilientAnnotator(new MockAnnotator([ok]), { timeoutMs: 0 })).toThrow('Expected `timeoutMs` to be a number of milliseconds above 0');
   });
+
+  describe('refused connections', () => {
+    /** What undici throws when nothing listens: a TypeError whose cause has code ECONNREFUSED. */
+    const refused = () => new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) });
+
+    it('stop the annotator after three in a row once one was a retry, as unreachable', async () => {
+      const inner = new MockAnnotator([fail(refused()), fail(refused()), fail(refused()), ok]);
+      const { clock, annotator } = wrap(inner, { retry: { maxAttempts: 6 } });
+      const failure = await clock.runUntilSettled(annotator.annotate(request).catch((error: unknown) => error));
+      expect(failure).toBeInstanceOf(FatalRunError);
+      expect(failure).toMatchObject({ reason: 'unreachable' });
+      expect((failure as Error).message).toMatch(/Nothing accepts connections at the provider's address.*`baseUrl`/);
+      expect(inner.calls).toHaveLength(3);
+      await expect(annotator.annotate(request)).rejects.toBe(failure);
+    });
+
+    it('a provider that answers again within them resets the count', async () => {
+      const inner = new MockAnnotator([fail(refused()), fail(refused()), ok, fail(refused()), fail(refused()), ok]);
+      const { clock, annotator } = wrap(inner, { retry: { maxAttempts: 6 } });
+      expect(await clock.runUntilSettled(annotator.annotate(request))).toMatchObject({ status: 'ok', attempts: 3 });
+      expect(await clock.runUntilSettled(annotator.annotate(request))).toMatchObject({ status: 'ok', attempts: 3 });
+    });
+
+    it('are counted apart from dropped connections, which stay retryable', async () => {
+      const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+      const inner = new MockAnnotator([fail(reset), fail(reset), fail(reset), fail(reset), ok]);
+      const { clock, annotator } = wrap(inner, { retry: { maxAttempts: 6 } });
+      expect(await clock.runUntilSettled(annotator.annotate(request))).toMatchObject({ status: 'ok', attempts: 5 });
+    });
+  });
 });
