@@ -103,19 +103,20 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   // What only the provider can say (that it lists the model), before a run is recorded.
   await base.prepare?.(session.signal);
   const { inputs, ...options } = spec;
-  const run = existing ?? store.createRun({ fingerprint, inputs, options, model: annotatorId(base), strategy: spec.strategy, taxonomy: spec.taxonomy, labels: [] });
+  // Found again at creation: another session may have started this command since planRun looked.
+  const { run, created } = existing ? { run: existing, created: false } : store.findOrCreateRun({ fingerprint, inputs, options, model: annotatorId(base), strategy: spec.strategy, taxonomy: spec.taxonomy, labels: [] });
   const runId = run.id;
   // One session at a time: a second one refuses the run instead of paying for its items again.
   const lease = leaseRun(store, runId, { takeOver: session.takeOver });
   try {
-    return await runLeased(run, existing !== undefined, spec, base, session);
+    return await runLeased(run, !created, spec, base, session);
   } catch (error) {
     const failure = storeFailureOf(error, store.database.name);
     // A run that failed before its first item (no inputs found, a bad manifest) leaves nothing
     // behind (its lease row too); one that failed later is marked stopped, not left "running".
     // A store that cannot be written may refuse this too: the failure to report is the first one.
     try {
-      if (existing !== undefined || !store.deleteRunIfEmpty(runId)) store.setStatus(runId, 'stopped', `failed: ${describeError(failure)}`);
+      if (!created || !store.deleteRunIfEmpty(runId)) store.setStatus(runId, 'stopped', `failed: ${describeError(failure)}`);
     } catch (statusFailure) {
       if (failure === error) throw statusFailure;
     }

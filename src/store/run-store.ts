@@ -131,6 +131,18 @@ export class RunStore {
     return this.getRun(id) as RunRecord;
   }
 
+  /**
+   * The newest unfinished run with this fingerprint, or a new one: one transaction, so two sessions
+   * starting the same command at once share one run (whose lease then admits one of them) instead
+   * of each creating its own and paying for every item twice.
+   */
+  findOrCreateRun(run: Parameters<RunStore['createRun']>[0]): { readonly run: RunRecord; readonly created: boolean } {
+    return this.database.transaction(() => {
+      const unfinished = this.findUnfinishedRun(run.fingerprint);
+      return unfinished ? { run: unfinished, created: false } : { run: this.createRun(run), created: true };
+    }).immediate();
+  }
+
   getRun(id: string): RunRecord | undefined {
     const row = this.database.prepare(`${RUN_SELECT} WHERE runs.id = ?`).get(id) as RunRow | undefined;
     return row && toRecord(this.database.name, row);

@@ -81,4 +81,32 @@ describe('a run is leased to one session at a time', () => {
     expect(taken.run).toMatchObject({ id: first.run.id, status: 'done' });
     store.close();
   });
+
+  it('two sessions starting the same command at once share one run: one runs it, the other is refused', async () => {
+    const file = join(dir, 'same-moment.db');
+    const stores = [RunStore.open(file), RunStore.open(file)];
+    try {
+      // prepare() is where a real annotator asks the provider for its models: both sessions are past
+      // their "is there an unfinished run?" look before either records one.
+      let arrived = 0;
+      let bothArrived: () => void = () => undefined;
+      const meeting = new Promise<void>((resolve) => (bothArrived = resolve));
+      const sessions = stores.map((store) => {
+        const annotator = Object.assign(new MockAnnotator([paid, paid, paid]), {
+          prepare: async () => {
+            arrived += 1;
+            if (arrived === 2) bothArrived();
+            await meeting;
+          },
+        });
+        return runAnnotation(spec(), { store, annotator }).then(() => 'ran', (error: Error) => error.message);
+      });
+      const outcomes = await Promise.all(sessions);
+      expect(outcomes.filter((outcome) => outcome === 'ran')).toHaveLength(1);
+      expect(outcomes.find((outcome) => outcome !== 'ran')).toMatch(/is being run by pid/);
+      expect(stores[0]?.listRuns()).toHaveLength(1);
+    } finally {
+      stores.forEach((store) => store.close());
+    }
+  });
 });
