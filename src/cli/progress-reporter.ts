@@ -21,6 +21,7 @@ export interface ProgressOptions {
 export function createProgressReporter(io: CliIo, options: ProgressOptions = {}): ProgressReporter {
   let failures = 0;
   let costUsd = 0;
+  let unpriced = 0;
   let tokens = 0;
   let reasoningTokens = 0;
   let total = 0;
@@ -31,11 +32,14 @@ export function createProgressReporter(io: CliIo, options: ProgressOptions = {})
   };
   const tally = (results: readonly ClipResult[]) => {
     failures += results.filter(isFailure).length;
-    costUsd += results.reduce((sum, result) => sum + result.costUsd, 0);
+    costUsd += results.reduce((sum, result) => sum + (result.costUsd ?? 0), 0);
+    unpriced += results.filter((result) => result.costUsd === null).length;
     tokens += results.reduce((sum, result) => sum + result.usage.inputTokens + result.usage.outputTokens, 0);
     reasoningTokens += results.reduce((sum, result) => sum + (result.usage.reasoningTokens ?? 0), 0);
   };
   // Reasoning shown apart once there is some, so a starved output budget can be seen.
+  // Items of unknown price are named, so the dollar figure is not read as the whole bill.
+  const costText = () => (unpriced > 0 ? `${costUsd.toFixed(4)} + ${unpriced} unpriced` : costUsd.toFixed(4));
   const tokenText = () => (reasoningTokens > 0 ? `${tokens} (${reasoningTokens} reasoning)` : String(tokens));
   if (io.stderr.isTTY) {
     const bar = new SingleBar({
@@ -46,7 +50,7 @@ export function createProgressReporter(io: CliIo, options: ProgressOptions = {})
     });
     const started = Date.now();
     const payload = (done: number) => ({
-      failures, tokens: tokenText(), cost: costUsd.toFixed(4), detail: detail(), rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2),
+      failures, tokens: tokenText(), cost: costText(), detail: detail(), rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2),
     });
     return {
       start: (count, done = 0) => bar.start(count, done, payload(done)),
@@ -65,7 +69,7 @@ export function createProgressReporter(io: CliIo, options: ProgressOptions = {})
     const seconds = (Date.now() - started) / 1000;
     const rate = (done - doneAtStart) / Math.max(0.001, seconds);
     const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-    io.stderr.write(`annotating: ${done}/${total} items, ${rate.toFixed(2)}/s, ETA ${eta}s, ${tokenText()} tokens, $${costUsd.toFixed(4)}, ${failures} failed${detail().replace(' |', ',')}\n`);
+    io.stderr.write(`annotating: ${done}/${total} items, ${rate.toFixed(2)}/s, ETA ${eta}s, ${tokenText()} tokens, $${costText()}, ${failures} failed${detail().replace(' |', ',')}\n`);
   };
   return {
     start(count, done = 0) {

@@ -175,7 +175,7 @@ export async function runMatrixCell(options: MatrixCellRunOptions): Promise<Matr
 /** Cost of results whose requests were not logged (the local model): what the results say. */
 function sumResultCosts(results: readonly ClipResult[]): RequestCost {
   return results.reduce(
-    (sum, result) => ({ usd: sum.usd + result.costUsd, inputTokens: sum.inputTokens + result.usage.inputTokens, outputTokens: sum.outputTokens + result.usage.outputTokens }),
+    (sum, result) => ({ usd: sum.usd + (result.costUsd ?? 0), inputTokens: sum.inputTokens + result.usage.inputTokens, outputTokens: sum.outputTokens + result.usage.outputTokens }),
     { usd: 0, inputTokens: 0, outputTokens: 0 },
   );
 }

@@ -27,7 +27,8 @@ export function toCsvRow(result: ClipResult, labels: readonly string[], includeF
     input_tokens: result.usage.inputTokens,
     output_tokens: result.usage.outputTokens,
     reasoning_tokens: result.usage.reasoningTokens ?? '',
-    cost_usd: round(result.costUsd, 6) ?? 0,
+    // Unknown (an unpriced model) is an empty cell, never a 0 a reader would add up.
+    cost_usd: result.costUsd === null ? '' : round(result.costUsd, 6) ?? 0,
     prompt_version: result.promptVersion ?? '',
     rationale: result.rationale ?? '',
     warnings: result.warnings.join('; '),

@@ -5,13 +5,14 @@ import type { ItemFaces } from './item-faces.js';
 import { withItemScope } from './item-scope.js';
 import type { ItemWorkers } from './workers/item-worker-pool.js';
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
+import { isMetered } from '../annotators/annotator-middleware.js';
 import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import { type FaceMode, type FaceTrack, findFaces } from '../faces/find-faces.js';
 import { encodeJpeg } from '../media/decode-image.js';
 import { loadFrames } from '../media/load-frames.js';
 import type { Frame, MediaItem } from '../media/media-item.js';
-import type { Strategy } from '../strategies/strategy.js';
+import type { ClipAnnotation, Strategy } from '../strategies/strategy.js';
 import { normaliseLabel, type Taxonomy } from '../taxonomy/taxonomy.js';
 
 /** Everything needed to label one item; built once per run. */
@@ -139,12 +140,21 @@ async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, contex
       ...(clip.hintFollowed === undefined ? {} : { hintFollowed: clip.hintFollowed }),
       rationale: clip.rationale, rawText: clip.rawText,
       actionUnits: clip.annotations.find((annotation) => annotation.label === clip.label && annotation.actionUnits?.length)?.actionUnits,
-      usage: clip.usage, costUsd: clip.costUsd,
+      usage: clip.usage, costUsd: costOf(clip, context.annotator),
       promptVersion: clip.promptVersion ?? promptVersionOf(context.annotator), warnings: [...clip.warnings, ...frameWarnings, ...truthWarnings(item, context.taxonomy)], frames: frameRecords(frames, track),
       durationMs: Math.round(elapsed()),
     });
   }
   return results;
+}
+
+/**
+ * A clip's cost, or `null` when a paid answer came without one (the price is unknown). Free
+ * annotators and answers the cache gave cost what they say (0).
+ */
+function costOf(clip: ClipAnnotation, annotator: Annotator): number | null {
+  const unpriced = isMetered(annotator) && clip.annotations.some((annotation) => annotation.costUsd === undefined && annotation.cached !== true);
+  return unpriced ? null : clip.costUsd;
 }
 
 function frameRecords(frames: readonly Frame[], track: FaceTrack): FrameRecord[] {

@@ -72,7 +72,10 @@ export interface AnnotateSummary {
   readonly outputTokens: number;
   /** The part of `outputTokens` spent reasoning, where providers reported it. */
   readonly reasoningTokens: number;
+  /** What the results with a known cost cost; `unpriced` counts those whose price is unknown. */
   readonly costUsd: number;
+  /** Results a paid request of unknown price went into (their cost is `null`, not counted in `costUsd`). */
+  readonly unpriced: number;
 }
 
 export interface AnnotateOutput {
@@ -248,6 +251,7 @@ export function summarise(results: readonly ClipResult[]): AnnotateSummary {
     inputTokens: results.reduce((sum, result) => sum + result.usage.inputTokens, 0),
     outputTokens: results.reduce((sum, result) => sum + result.usage.outputTokens, 0),
     reasoningTokens: results.reduce((sum, result) => sum + (result.usage.reasoningTokens ?? 0), 0),
-    costUsd: results.reduce((sum, result) => sum + result.costUsd, 0),
+    costUsd: results.reduce((sum, result) => sum + (result.costUsd ?? 0), 0),
+    unpriced: results.filter((result) => result.costUsd === null).length,
   };
 }

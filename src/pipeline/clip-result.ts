@@ -62,7 +62,11 @@ export interface ClipResult {
   readonly hintFollowed?: boolean;
   readonly rawText?: string;
   readonly usage: Usage;
-  readonly costUsd: number;
+  /**
+   * What the item's requests cost in US dollars; `null` when a paid request's price is unknown (a
+   * model the price data lacks and no `priceTable` names): never a made-up 0.
+   */
+  readonly costUsd: number | null;
   readonly promptVersion?: string;
   readonly warnings: readonly string[];
   readonly frames: readonly FrameRecord[];

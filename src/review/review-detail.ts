@@ -32,7 +32,8 @@ export interface ReviewDetail extends ReviewQueueItem {
   readonly actionUnits?: readonly ActionUnitObservation[];
   readonly error?: string;
   readonly usage: Usage;
-  readonly costUsd: number;
+  /** `null` when the price of a paid request behind it is unknown. */
+  readonly costUsd: number | null;
   readonly model: string;
   readonly strategy: string;
   readonly promptVersion?: string;

@@ -5,9 +5,10 @@ import { EmolabelError } from '../errors.js';
  * The codec version this emolabel writes into the `codec` column of each row it stores. A row's
  * JSON blobs share its version; rows written before the column existed are version 1. A write that
  * replaces one blob of a row keeps the row's version, so a version that changes a blob's shape
- * must re-encode the row's other blobs in such writes.
+ * must re-encode the row's other blobs in such writes. Version 3: a result's `costUsd` may be `null`
+ * (unknown price).
  */
-export const CODEC_VERSION = 2;
+export const CODEC_VERSION = 3;
 
 /**
  * How one kind of JSON blob is read: a zod schema per codec version, each giving today's shape (a

@@ -16,10 +16,10 @@ const actionUnits = z.array(z.looseObject({ unit: z.string(), name: z.string().o
 const abstain = z.enum(ABSTAIN_REASONS).optional();
 
 /** `runs.inputs`: the paths a run was given, as given. */
-export const RUN_INPUTS = defineBlobCodec<readonly string[]>('the inputs of the run', { 1: z.array(z.string()), 2: z.array(z.string()) });
+export const RUN_INPUTS = defineBlobCodec<readonly string[]>('the inputs of the run', { 1: z.array(z.string()), 2: z.array(z.string()), 3: z.array(z.string()) });
 
 /** `runs.labels`: the run's taxonomy labels, in order (empty until the taxonomy has loaded). */
-export const RUN_LABELS = defineBlobCodec<readonly string[]>('the labels of the run', { 1: z.array(z.string()), 2: z.array(z.string()) });
+export const RUN_LABELS = defineBlobCodec<readonly string[]>('the labels of the run', { 1: z.array(z.string()), 2: z.array(z.string()), 3: z.array(z.string()) });
 
 const runOptions = z.looseObject({
   model: z.string().optional(),
@@ -34,7 +34,7 @@ const runOptions = z.looseObject({
   annotatorSettings: z.record(z.string(), z.unknown()).optional(),
 });
 /** `runs.options`: the result-changing options a resume reuses (`StoredRunOptions`, of runs/). */
-export const RUN_OPTIONS = defineBlobCodec<Readonly<Record<string, unknown>>>('the options of the run', { 1: runOptions, 2: runOptions });
+export const RUN_OPTIONS = defineBlobCodec<Readonly<Record<string, unknown>>>('the options of the run', { 1: runOptions, 2: runOptions, 3: runOptions });
 
 const frameRecord: z.ZodType<FrameRecord> = z.looseObject({
   index: z.number(),
@@ -75,15 +75,18 @@ const clipResultV1 = z.looseObject({
   durationMs: z.number(),
 });
 
-/** `results.result`: one output row. */
+const clipResultV2 = clipResultV1.extend({
+  status: z.enum(['ok', 'no_face', 'abstained', 'refused', 'error']),
+  abstain,
+  peakFrame: z.number().optional(),
+  hintFollowed: z.boolean().optional(),
+});
+
+/** `results.result`: one output row. Codec 3: `costUsd` is `null` when a paid request's price is unknown. */
 export const CLIP_RESULT = defineBlobCodec<ClipResult>('the result', {
   1: clipResultV1,
-  2: clipResultV1.extend({
-    status: z.enum(['ok', 'no_face', 'abstained', 'refused', 'error']),
-    abstain,
-    peakFrame: z.number().optional(),
-    hintFollowed: z.boolean().optional(),
-  }),
+  2: clipResultV2,
+  3: clipResultV2.extend({ costUsd: z.number().nullable() }),
 });
 
 const cachedAnnotationV1 = z.looseObject({
@@ -105,19 +108,22 @@ const cachedAnnotationV1 = z.looseObject({
 });
 
 /** `response_cache.annotation`: an annotator's answer, reused for an identical request. */
+const cachedAnnotationV2 = cachedAnnotationV1.extend({
+  status: z.enum(['ok', 'abstained', 'refused', 'error']),
+  abstain,
+  perFrameLabels: z.array(z.looseObject({ index: z.number(), label: z.string() })).optional(),
+  peakFrame: z.number().optional(),
+  hintFollowed: z.boolean().optional(),
+});
+
 export const CACHED_ANNOTATION = defineBlobCodec<Annotation>('the cached annotation', {
   1: cachedAnnotationV1,
-  2: cachedAnnotationV1.extend({
-    status: z.enum(['ok', 'abstained', 'refused', 'error']),
-    abstain,
-    perFrameLabels: z.array(z.looseObject({ index: z.number(), label: z.string() })).optional(),
-    peakFrame: z.number().optional(),
-    hintFollowed: z.boolean().optional(),
-  }),
+  2: cachedAnnotationV2,
+  3: cachedAnnotationV2,
 });
 
 /** `response_cache.response`: the provider's raw reply, any JSON. */
-export const RAW_RESPONSE = defineBlobCodec<JsonValue>('the provider\'s raw reply', { 1: z.json(), 2: z.json() });
+export const RAW_RESPONSE = defineBlobCodec<JsonValue>('the provider\'s raw reply', { 1: z.json(), 2: z.json(), 3: z.json() });
 
 /** `requests.request`: what was sent, images by hash and size. */
 const requestSummary = z.looseObject({
@@ -126,4 +132,4 @@ const requestSummary = z.looseObject({
   taxonomy: z.string(),
   parameters: z.record(z.string(), z.unknown()),
 });
-export const REQUEST_SUMMARY = defineBlobCodec<RequestSummary>('the request summary', { 1: requestSummary, 2: requestSummary });
+export const REQUEST_SUMMARY = defineBlobCodec<RequestSummary>('the request summary', { 1: requestSummary, 2: requestSummary, 3: requestSummary });

@@ -131,11 +131,20 @@ CREATE TABLE run_leases (
 );
 `;
 
+/**
+ * A request whose price is unknown (a model the price data lacks) says so: `cost_usd` stays 0 for
+ * the sums, `cost_known` 0 marks it, and readers show its cost as unknown instead of $0.
+ */
+const SCHEMA_4 = `
+ALTER TABLE requests ADD COLUMN cost_known INTEGER NOT NULL DEFAULT 1;
+`;
+
 /** Every schema step, in order: `MIGRATIONS[n]` has version `n + 1`. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, items, results, requests, response cache, reviews', up: (database) => database.exec(SCHEMA_1) },
   { version: 2, description: 'raw provider replies in the cache, reasoning tokens, codec versions', up: (database) => database.exec(SCHEMA_2) },
   { version: 3, description: 'run leases (the session running a run)', up: (database) => database.exec(SCHEMA_3) },
+  { version: 4, description: 'requests of unknown price marked (cost_known)', up: (database) => database.exec(SCHEMA_4) },
 ];
 
 /** The schema version this emolabel writes: that of the last migration. */

@@ -56,7 +56,8 @@ export interface StoredRequest {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly reasoningTokens: number;
-  readonly costUsd: number;
+  /** `null` when the request's price is unknown (an unpriced model). */
+  readonly costUsd: number | null;
   readonly startedAt: string;
   readonly durationMs: number;
 }
@@ -64,7 +65,7 @@ export interface StoredRequest {
 interface RequestRow {
   id: number; run_id: string; item_id: string | null; cache_key: string; model: string; from_cache: number; status: Annotation['status'];
   request: string; response: string | null; error: string | null; input_tokens: number; output_tokens: number; reasoning_tokens: number;
-  cost_usd: number; started_at: string; duration_ms: number; codec: number;
+  cost_usd: number; cost_known: number; started_at: string; duration_ms: number; codec: number;
 }
 
 /** What requests cost: dollars and tokens. */
@@ -102,8 +103,8 @@ export class ResponseStore {
     this.lookup = database.prepare('SELECT annotation, response, codec FROM response_cache WHERE cache_key = ?');
     this.remember = database.prepare('INSERT OR REPLACE INTO response_cache (cache_key, model, annotation, response, created_at, codec) VALUES (?, ?, ?, ?, ?, ?)');
     this.log = database.prepare(`INSERT INTO requests
-      (run_id, item_id, cache_key, model, from_cache, status, request, response, error, input_tokens, output_tokens, reasoning_tokens, cost_usd, started_at, duration_ms, codec)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      (run_id, item_id, cache_key, model, from_cache, status, request, response, error, input_tokens, output_tokens, reasoning_tokens, cost_usd, cost_known, started_at, duration_ms, codec)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
 
   /** A cached annotation for this key, if a successful or refused answer was stored before. */
@@ -146,7 +147,8 @@ export class ResponseStore {
       this.log.run(entry.runId, entry.itemId ?? null, entry.cacheKey, entry.request.model, entry.fromCache ? 1 : 0, annotation.status,
         encodeBlob(entry.request), annotation.rawText ?? (annotation.label === undefined ? null : encodeBlob({ label: annotation.label, confidence: annotation.confidence })),
         annotation.error ?? null, entry.fromCache ? 0 : storableNumber(annotation.usage?.inputTokens), entry.fromCache ? 0 : storableNumber(annotation.usage?.outputTokens),
-        entry.fromCache ? 0 : storableNumber(entry.reasoningTokens), entry.fromCache ? 0 : storableNumber(annotation.costUsd), entry.startedAt, storableNumber(entry.durationMs), CODEC_VERSION);
+        entry.fromCache ? 0 : storableNumber(entry.reasoningTokens), entry.fromCache ? 0 : storableNumber(annotation.costUsd),
+        entry.fromCache || annotation.costUsd !== undefined ? 1 : 0, entry.startedAt, storableNumber(entry.durationMs), CODEC_VERSION);
     }).immediate();
   }
 
@@ -158,7 +160,7 @@ export class ResponseStore {
       fromCache: row.from_cache === 1, status: row.status,
       request: decodeBlob(REQUEST_SUMMARY, row.request, row.codec, { file: this.database.name, table: 'requests', column: 'request', row: `request ${row.id} of run ${row.run_id}` }),
       ...(row.response === null ? {} : { response: row.response }), ...(row.error === null ? {} : { error: row.error }),
-      inputTokens: row.input_tokens, outputTokens: row.output_tokens, reasoningTokens: row.reasoning_tokens, costUsd: row.cost_usd,
+      inputTokens: row.input_tokens, outputTokens: row.output_tokens, reasoningTokens: row.reasoning_tokens, costUsd: row.cost_known === 0 ? null : row.cost_usd,
       startedAt: row.started_at, durationMs: row.duration_ms,
     }));
   }

@@ -39,7 +39,10 @@ export interface RunRecord {
   readonly status: RunStatus;
   readonly total: number;
   readonly done: number;
+  /** What the run paid for the requests (or results) whose price is known; see `unpriced`. */
   readonly costUsd: number;
+  /** Results whose cost is unknown (a paid request of an unpriced model went into them). */
+  readonly unpriced: number;
   readonly failed: number;
   /** Why a run stopped, when it did. */
   readonly note?: string;
@@ -70,7 +73,7 @@ interface LeaseRow { token: string; pid: number; host: string; started_at: strin
 interface RunRow {
   id: string; created_at: string; updated_at: string; fingerprint: string; inputs: string; options: string; model: string;
   strategy: string; taxonomy: string; labels: string; status: RunStatus; total: number; note: string | null; codec: number;
-  done: number; cost: number | null; failed: number;
+  done: number; cost: number | null; failed: number; unpriced: number;
 }
 
 interface ResultRow { result: string; codec: number; item_id: string; face_index: number }
@@ -90,7 +93,8 @@ const RUN_SELECT = `
     -- runs that log no requests (the local model) fall back to their results.
     COALESCE((SELECT SUM(cost_usd) FROM requests WHERE requests.run_id = runs.id AND from_cache = 0),
       (SELECT SUM(cost_usd) FROM results WHERE results.run_id = runs.id)) AS cost,
-    (SELECT COUNT(*) FROM results WHERE results.run_id = runs.id AND results.status IN ('error', 'refused')) AS failed
+    (SELECT COUNT(*) FROM results WHERE results.run_id = runs.id AND results.status IN ('error', 'refused')) AS failed,
+    (SELECT COUNT(*) FROM results WHERE results.run_id = runs.id AND results.codec >= 3 AND json_type(result, '$.costUsd') = 'null') AS unpriced
   FROM runs`;
 
 function toRecord(file: string, row: RunRow): RunRecord {
@@ -100,7 +104,7 @@ function toRecord(file: string, row: RunRow): RunRecord {
     inputs: decodeBlob(RUN_INPUTS, row.inputs, row.codec, source('inputs')),
     options: decodeBlob(RUN_OPTIONS, row.options, row.codec, source('options')),
     model: row.model, strategy: row.strategy, taxonomy: row.taxonomy, labels: decodeBlob(RUN_LABELS, row.labels, row.codec, source('labels')),
-    status: row.status, total: row.total, done: row.done, costUsd: row.cost ?? 0, failed: row.failed,
+    status: row.status, total: row.total, done: row.done, costUsd: row.cost ?? 0, unpriced: row.unpriced, failed: row.failed,
     ...(row.note ? { note: row.note } : {}),
   };
 }

@@ -101,6 +101,35 @@ describe('LLM runs that are right on today\'s models', () => {
     }
   });
 
+  it('a model with no price: its cost is unknown (null, an empty CSV cell), never $0, in results, requests, runs and the summary', async () => {
+    const server = await startFakeOpenAiServer();
+    try {
+      const io = captureIo(dir);
+      const code = await runCli(['annotate', 'faces', '--model', 'openai-compatible:my-own-model', '--base-url', server.url, '--db', 'no-price.db', '--out', 'no-price.csv'], io);
+      expect(code).toBe(0);
+      expect(io.err()).toMatch(/\$0\.0000 \+ 4 results of unknown price .*--price-table/);
+      const { readFileSync } = await import('node:fs');
+      const [header, ...rows] = readFileSync(join(dir, 'no-price.csv'), 'utf8').trim().split('\n');
+      const costColumn = header?.split(',').indexOf('cost_usd') ?? -1;
+      expect(costColumn).toBeGreaterThan(-1);
+      expect(rows.map((row) => row.split(',')[costColumn])).toEqual(['', '', '', '']);
+      const store = RunStore.open(join(dir, 'no-price.db'));
+      try {
+        const run = store.latestRun();
+        expect(run).toMatchObject({ unpriced: 4, costUsd: 0 });
+        expect(store.getResults(run?.id ?? '').map((result) => result.costUsd)).toEqual([null, null, null, null]);
+        expect(new ResponseStore(store.database).listRequests(run?.id ?? '').map((request) => request.costUsd)).toEqual([null, null, null, null]);
+      } finally {
+        store.close();
+      }
+      const listed = captureIo(dir);
+      await runCli(['runs', '--db', 'no-price.db'], listed);
+      expect(listed.out()).toMatch(/\$0\.0000 \+ 4 unpriced/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a model the provider does not list stops the run before any work, naming close matches', async () => {
     const server = await startFakeOpenAiServer({ apiKey: 'sk-test', models: ['gpt-4o-mini', 'gpt-4o', 'gpt-5-mini', 'text-embedding-3-small'] });
     process.env.EMOLABEL_TEST_OPENAI_KEY = 'sk-test';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmolabelError } from '../../src/errors.js';
+import { CODEC_VERSION } from '../../src/store/blob-codec.js';
 import type { ClipResult } from '../../src/pipeline/clip-result.js';
 import { ResponseStore } from '../../src/store/request-log.js';
 import { RunStore } from '../../src/store/run-store.js';
@@ -56,7 +57,7 @@ describe('blob codecs', () => {
     const runId = makeRun();
     const abstained: ClipResult = { ...result, id: 'clip-1', status: 'abstained', abstain: 'too_blurred', label: undefined, confidence: undefined, distribution: undefined, frameLabels: [undefined, undefined, undefined] };
     store.saveItemResults(runId, 'clip-1', [abstained]);
-    expect(store.database.prepare('SELECT codec FROM results WHERE run_id = ?').get(runId)).toEqual({ codec: 2 });
+    expect(store.database.prepare('SELECT codec FROM results WHERE run_id = ?').get(runId)).toEqual({ codec: 3 });
     expect(store.getResults(runId)[0]).toMatchObject({ status: 'abstained', abstain: 'too_blurred' });
     store.database.prepare('UPDATE results SET result = ?, codec = 1 WHERE run_id = ?').run(JSON.stringify(result), runId);
     expect(store.getResults(runId)[0]).toEqual(result);
@@ -96,7 +97,7 @@ describe('blob codecs', () => {
     );
     store.database.prepare('UPDATE results SET result = ?, codec = 9 WHERE run_id = ?').run(JSON.stringify(result), runId);
     expect(thrown(() => store.getResult(runId, 'clip-1', 0)).message).toBe(
-      `Cannot read the result from ${file} (table results, column result, run ${runId}, item clip-1, face 0): it was written in codec version 9 by a newer emolabel; this one reads up to 2. ` +
+      `Cannot read the result from ${file} (table results, column result, run ${runId}, item clip-1, face 0): it was written in codec version 9 by a newer emolabel; this one reads up to ${CODEC_VERSION}. ` +
         'Upgrade emolabel (npm install emolabel@latest) to read it.',
     );
   });

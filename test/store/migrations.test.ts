@@ -102,7 +102,7 @@ describe('numbered migrations', () => {
 function rowsOf(database: Database.Database): Record<string, unknown[]> {
   const tables = ['runs', 'items', 'results', 'requests', 'response_cache', 'reviews', 'review_history'];
   return Object.fromEntries(tables.map((table) => {
-    const columns = (database.prepare(`SELECT name FROM pragma_table_info('${table}') WHERE name NOT IN ('codec', 'response', 'reasoning_tokens')`).all() as Array<{ name: string }>)
+    const columns = (database.prepare(`SELECT name FROM pragma_table_info('${table}') WHERE name NOT IN ('codec', 'response', 'reasoning_tokens', 'cost_known')`).all() as Array<{ name: string }>)
       .map((column) => column.name);
     // `response` of requests is an emolabel 0.1 column; only response_cache gained one.
     const kept = table === 'requests' ? [...columns, 'response'] : columns;

@@ -24,7 +24,7 @@ export const registerRunsCommand: RegisterCommand = (program, io) => {
           return;
         }
         const rows = runs.map((run) => [run.id, run.createdAt.slice(0, 16).replace('T', ' '), run.model, run.strategy, run.taxonomy,
-          `${run.done}/${run.total}`, run.failed.toString(), `$${run.costUsd.toFixed(4)}`, run.status]);
+          `${run.done}/${run.total}`, run.failed.toString(), `$${run.costUsd.toFixed(4)}${run.unpriced > 0 ? ` + ${run.unpriced} unpriced` : ''}`, run.status]);
         const header = ['run', 'started (UTC)', 'model', 'strategy', 'taxonomy', 'done', 'failed', 'cost', 'status'];
         const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
         for (const row of [header, ...rows]) io.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}\n`);

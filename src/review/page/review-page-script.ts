@@ -184,7 +184,7 @@ function renderDetail(detail) {
   if (detail.error) { root.appendChild(el('h3', { text: 'Error' })); root.appendChild(el('div', { className: 'text', text: detail.error })); }
   root.appendChild(el('h3', { text: 'Model and cost' }));
   root.appendChild(facts([['file', detail.name], ['model', detail.model], ['strategy', detail.strategy], ['prompt', detail.promptVersion],
-    ['tokens', detail.usage.inputTokens + ' in, ' + detail.usage.outputTokens + ' out'], ['cost', '$' + Number(detail.costUsd).toFixed(5)],
+    ['tokens', detail.usage.inputTokens + ' in, ' + detail.usage.outputTokens + ' out'], ['cost', detail.costUsd === null ? 'unknown (unpriced model)' : '$' + Number(detail.costUsd).toFixed(5)],
     ['warnings', detail.warnings.join('; ')]]));
   if (detail.rawText && detail.rawText !== detail.rationale) {
     root.appendChild(el('details', {}, [el('summary', { text: 'Raw model answer' }), el('div', { className: 'text', text: detail.rawText })]));
