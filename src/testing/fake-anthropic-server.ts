@@ -47,6 +47,22 @@ export interface FakeAnthropicOptions {
   /** The key the server accepts as `x-api-key` or a Bearer token. */
   readonly apiKey?: string;
   readonly label?: string;
+  /** The models `GET /v1/models` lists, two per page (`after_id` pages on); left out, that path is 404. */
+  readonly models?: readonly string[];
+}
+
+/** One page of `GET /v1/models` as Anthropic answers it: `data`, `has_more`, `first_id`, `last_id`. */
+function modelsPage(models: readonly string[], query: URLSearchParams): FakeResponse {
+  const after = query.get('after_id');
+  const start = after === null ? 0 : models.indexOf(after) + 1;
+  const page = models.slice(start, start + 2);
+  return {
+    status: 200,
+    body: {
+      data: page.map((id) => ({ id, type: 'model', display_name: id, created_at: '2025-10-01T00:00:00Z' })),
+      has_more: start + 2 < models.length, first_id: page[0] ?? null, last_id: page.at(-1) ?? null,
+    },
+  };
 }
 
 /**
@@ -56,6 +72,8 @@ export interface FakeAnthropicOptions {
  */
 export async function startFakeAnthropicServer(options: FakeAnthropicOptions = {}): Promise<FakeServer & { url: string }> {
   const server = await startFakeHttpServer((request: RecordedRequest, mode: FakeMode): FakeResponse => {
+    const url = new URL(request.path, 'http://fake');
+    if (request.method === 'GET' && url.pathname === '/v1/models' && options.models) return modelsPage(options.models, url.searchParams);
     if (request.method !== 'POST' || request.path !== '/v1/messages') return error(404, 'not_found_error', `Not found: ${request.path}`);
     // The SDK sends the key as `Authorization: Bearer …`; older clients as `x-api-key`.
     const given = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer /, '');

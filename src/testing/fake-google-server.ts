@@ -52,6 +52,21 @@ export interface FakeGoogleOptions {
   /** The key the server accepts as `x-goog-api-key`. */
   readonly apiKey?: string;
   readonly label?: string;
+  /** The models `GET /v1beta/models` lists (as `models/<id>`), two per page (`pageToken`); left out, that path is 404. */
+  readonly models?: readonly string[];
+}
+
+/** One page of `GET /v1beta/models` as Google answers it: `models` and, when more follow, `nextPageToken`. */
+function modelsPage(models: readonly string[], query: URLSearchParams): FakeResponse {
+  const start = Number(query.get('pageToken') ?? '0');
+  const page = models.slice(start, start + 2);
+  return {
+    status: 200,
+    body: {
+      models: page.map((id) => ({ name: `models/${id}`, displayName: id, supportedGenerationMethods: ['generateContent', 'countTokens'] })),
+      ...(start + 2 < models.length ? { nextPageToken: String(start + 2) } : {}),
+    },
+  };
 }
 
 /**
@@ -61,6 +76,8 @@ export interface FakeGoogleOptions {
  */
 export async function startFakeGoogleServer(options: FakeGoogleOptions = {}): Promise<FakeServer & { url: string }> {
   const server = await startFakeHttpServer((request: RecordedRequest, mode: FakeMode): FakeResponse => {
+    const url = new URL(request.path, 'http://fake');
+    if (request.method === 'GET' && url.pathname === '/v1beta/models' && options.models) return modelsPage(options.models, url.searchParams);
     if (request.method !== 'POST' || !/^\/v1beta\/models\/[^/:]+:generateContent$/.test(request.path)) {
       return error(404, 'NOT_FOUND', `Method not found: ${request.path}`);
     }

@@ -70,6 +70,17 @@ function createAnthropicTransport(context: TransportContext): LlmTransport {
         finishReason: message.stop_reason ?? undefined, truncated: message.stop_reason === 'max_tokens', ...(typeof message.model === 'string' ? { model: message.model } : {}),
       };
     },
+    // `GET /v1/models`, every page: snapshot ids (`claude-haiku-4-5-20251001`) that the run's alias names.
+    async listModels(signal?: AbortSignal): Promise<readonly string[] | undefined> {
+      try {
+        const { client } = await (loaded ??= anthropicClient(context));
+        const ids: string[] = [];
+        for await (const model of client.models.list({ limit: 1000 }, { signal })) ids.push(model.id);
+        return ids;
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 

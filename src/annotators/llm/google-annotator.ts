@@ -113,6 +113,19 @@ function createGoogleTransport(context: TransportContext): LlmTransport {
       }
       return readReply(response);
     },
+    // `GET /v1beta/models`, every page; names come as `models/gemini-3-flash`.
+    async listModels(): Promise<readonly string[] | undefined> {
+      try {
+        const { client } = await (loaded ??= googleClient(context));
+        const ids: string[] = [];
+        for await (const model of await client.models.list({ config: { pageSize: 1000 } })) {
+          if (typeof model.name === 'string') ids.push(model.name.replace(/^models\//, ''));
+        }
+        return ids;
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 

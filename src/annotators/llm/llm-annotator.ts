@@ -182,7 +182,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     checkReady: () => void ready(),
     async prepare(signal) {
       const listed = await ready().listModels?.(signal);
-      if (listed === undefined || listed.length === 0 || listed.includes(modelId)) return;
+      if (listed === undefined || listed.length === 0 || isListed(modelId, listed)) return;
       throw new EmolabelError('unknown_model', `${id} is not a model the provider lists for this key${closeMatches(modelId, listed)}. Check the id after the colon.`);
     },
     async annotate(request: AnnotationRequest): Promise<Annotation> {
@@ -214,3 +214,13 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     },
   };
 }
+
+/**
+ * Whether the provider's list names `modelId`: itself, or a dated snapshot of it (an alias such as
+ * `claude-haiku-4-5` lists as `claude-haiku-4-5-20251001`, `gpt-4o` as `gpt-4o-2024-08-06`).
+ */
+export function isListed(modelId: string, listed: readonly string[]): boolean {
+  const snapshot = new RegExp(`^${modelId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{4}-?\\d{2}-?\\d{2}|\\d{3,})$`);
+  return listed.some((id) => id === modelId || snapshot.test(id));
+}
+
