@@ -110,7 +110,7 @@ export async function convertGifToMp4(gif: string, output: string): Promise<void
  * (the numbering results use), each resized to the first image's size.
  */
 export async function convertFrameFolderToMp4(folder: string, output: string, fps: number): Promise<number> {
-  const files = await listFrameFiles(folder);
+  const files = (await listFrameFiles(folder)).map((name) => join(folder, name));
   const first = files[0];
   if (first === undefined) throw new Error(`${folder} holds no images`);
   const { width = 0, height = 0 } = await sharp(first).metadata();
