@@ -6,6 +6,7 @@ import { runProcess } from '../../src/media/run-process.js';
 import { labelStudioConfig } from '../../src/output/label-studio-config.js';
 import { writeLabelStudioExport } from '../../src/output/label-studio-export.js';
 import { toLabelStudioTasks } from '../../src/output/label-studio-tasks.js';
+import { toJsonRecord } from '../../src/output/result-row.js';
 import type { ClipResult, FrameRecord } from '../../src/pipeline/clip-result.js';
 import { demoFace } from '../support/demo-faces.js';
 import { makeClipFromStill, makeFrameFolder, makeTempDir } from '../support/make-clips.js';
@@ -34,6 +35,8 @@ describe('Label Studio tasks', () => {
     const [task] = toLabelStudioTasks([result]);
     const box = task?.predictions[0]?.result.find((entry) => entry.type === 'rectanglelabels')?.value as Record<string, number>;
     expect(box).toMatchObject({ x: 0, y: 0, width: 100, height: 100, rectanglelabels: ['Happiness'] });
+    // JSONL of a result stored before boxes were clipped: the box inside its frame too.
+    expect((toJsonRecord(result).frames as FrameRecord[])[0]?.box).toEqual({ x: 0, y: 0, width: 200, height: 100, score: 0.9 });
   });
 
   it('gives each face of a clip its own timeline and track, numbered as the config names them', () => {
