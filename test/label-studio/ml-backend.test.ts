@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
 import { LabelStudioPredictor } from '../../src/label-studio/label-studio-predictor.js';
 import { createMlBackendApp } from '../../src/label-studio/ml-backend-app.js';
 import type { BackendPrediction } from '../../src/label-studio/prediction-results.js';
@@ -8,6 +9,7 @@ import { runSpecOf } from '../../src/runs/run-spec.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { normaliseLabel } from '../../src/taxonomy/taxonomy.js';
 import { type FakeLabelStudio, startFakeLabelStudio } from '../../src/testing/fake-label-studio-server.js';
+import { captureIo } from '../support/capture-io.js';
 import { demoFace } from '../support/demo-faces.js';
 import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
 import { makeClipFromStill, makeTempDir } from '../support/make-clips.js';
@@ -188,6 +190,12 @@ describe('emolabel as a Label Studio ML backend', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('emolabel label-studio-backend refuses half a basic-auth pair before serving', async () => {
+    const io = captureIo(dir);
+    expect(await runCli(['label-studio-backend', '--port', '0', '--db', join(dir, 'cli.db'), '--basic-auth-user', 'ls'], io)).not.toBe(0);
+    expect(io.err()).toMatch(/Give both --basic-auth-user and --basic-auth-pass/);
   });
 
   it('acknowledges webhooks without training', async () => {
