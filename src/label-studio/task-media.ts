@@ -11,7 +11,11 @@ export interface TaskMediaOptions {
   readonly cacheDir: string;
   /** Label Studio's address, for paths it serves (`/data/upload/…`): `LABEL_STUDIO_URL`. */
   readonly labelStudioUrl?: string;
-  /** Its API token (`LABEL_STUDIO_API_KEY`), sent as `Authorization: Token …` to Label Studio only. */
+  /**
+   * Its API token (`LABEL_STUDIO_API_KEY`), sent to Label Studio only: a legacy token as
+   * `Authorization: Token …`; a personal access token (a JWT refresh token) is first exchanged at
+   * `/api/token/refresh` for an access token, sent as `Authorization: Bearer …`.
+   */
   readonly apiKey?: string;
   /**
    * A folder local-files paths (`/data/local-files/?d=…`) are read from directly, as Label Studio's
@@ -33,6 +37,30 @@ function extensionOf(pathname: string, contentType: string | null): string {
   const fromName = extname(decodeURIComponent(pathname)).toLowerCase();
   if (KNOWN_EXTENSIONS.has(fromName)) return fromName;
   return TYPE_EXTENSIONS[(contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''] ?? (fromName || '.bin');
+}
+
+/** A personal access token is a JWT (three base64url parts); a legacy token is 40 hex characters. */
+const isPersonalAccessToken = (key: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(key);
+
+/** Access tokens got from personal access tokens, by Label Studio origin and token (they live about 5 minutes). */
+const accessTokens = new Map<string, Promise<string>>();
+
+async function exchangePersonalAccessToken(origin: string, token: string, fetchImpl: typeof fetch): Promise<string> {
+  const response = await fetchImpl(new URL('/api/token/refresh', origin), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh: token }) });
+  const body = (await response.json().catch(() => ({}))) as { access?: unknown };
+  if (!response.ok || typeof body.access !== 'string') throw new Error(`Label Studio refused the personal access token at /api/token/refresh (HTTP ${response.status}); check LABEL_STUDIO_API_KEY`);
+  return body.access;
+}
+
+async function authorisation(origin: string, apiKey: string, fetchImpl: typeof fetch, renew: boolean): Promise<string> {
+  if (!isPersonalAccessToken(apiKey)) return `Token ${apiKey}`;
+  const key = `${origin} ${apiKey}`;
+  if (renew || !accessTokens.has(key)) {
+    const exchange = exchangePersonalAccessToken(origin, apiKey, fetchImpl);
+    accessTokens.set(key, exchange);
+    exchange.catch(() => accessTokens.delete(key));
+  }
+  return `Bearer ${await (accessTokens.get(key) as Promise<string>)}`;
 }
 
 function mediaError(url: string, problem: string): EmolabelError {
@@ -76,10 +104,19 @@ export async function fetchTaskMedia(url: string, options: TaskMediaOptions): Pr
     throw mediaError(url, 'only http(s) URLs and Label Studio paths (/data/upload/…, /data/local-files/?d=…) are supported; for cloud storage, let Label Studio presign the URLs');
   }
   const toLabelStudio = options.labelStudioUrl !== undefined && target.origin === new URL(options.labelStudioUrl).origin;
-  const headers: Record<string, string> = toLabelStudio && options.apiKey ? { authorization: `Token ${options.apiKey}` } : {};
-  const response = await (options.fetch ?? fetch)(target, { headers, redirect: 'follow' }).catch((error: unknown) => {
-    throw mediaError(url, `${(error as Error).message}`);
-  });
+  const fetchImpl = options.fetch ?? fetch;
+  const download = async (renew: boolean) => {
+    const headers: Record<string, string> = toLabelStudio && options.apiKey ? { authorization: await authorisation(target.origin, options.apiKey, fetchImpl, renew) } : {};
+    return fetchImpl(target, { headers, redirect: 'follow' });
+  };
+  let response: Response;
+  try {
+    response = await download(false);
+    // An access token from a personal access token expires after minutes: get a new one once.
+    if (response.status === 401 && toLabelStudio && options.apiKey && isPersonalAccessToken(options.apiKey)) response = await download(true);
+  } catch (error) {
+    throw mediaError(url, (error as Error).message);
+  }
   if (!response.ok) {
     const hint = response.status === 401 || response.status === 403 ? (toLabelStudio ? '; check LABEL_STUDIO_API_KEY' : '; set LABEL_STUDIO_URL to this server so the API key is sent') : '';
     throw mediaError(url, `HTTP ${response.status}${hint}`);

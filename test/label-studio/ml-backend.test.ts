@@ -198,6 +198,24 @@ describe('emolabel as a Label Studio ML backend', () => {
     expect(io.err()).toMatch(/Give both --basic-auth-user and --basic-auth-pass/);
   });
 
+  it('exchanges a personal access token for an access token, as Label Studio asks of API clients', async () => {
+    const pat = 'eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl';
+    const withPat = await startFakeLabelStudio({ '/data/upload/1/5f2a-portrait.jpg': demoFace(2) }, 'legacy-unused', { personalAccessToken: pat });
+    try {
+      const predictor = new LabelStudioPredictor({
+        spec: runSpecOf([], { model: 'local' }), session: { store, workers: 1 },
+        media: { cacheDir: join(dir, 'media-cache'), labelStudioUrl: withPat.origin, apiKey: pat },
+      });
+      const [prediction] = await predictor.predict([lsTask(51, { img: '/data/upload/1/5f2a-portrait.jpg' })], PHOTO_CONFIG);
+      expect(prediction?.result.length).toBeGreaterThan(0);
+      expect(withPat.requests.map((request) => `${request.path} ${request.status} ${request.authorization ?? ''}`)).toEqual([
+        '/api/token/refresh 200 ', '/data/upload/1/5f2a-portrait.jpg 200 Bearer access-1',
+      ]);
+    } finally {
+      await withPat.close();
+    }
+  });
+
   it('acknowledges webhooks without training', async () => {
     const response = await post('/webhook', { action: 'ANNOTATION_CREATED', annotation: { id: 1, result: [] }, project: { id: 1, label_config: PHOTO_CONFIG }, task: { id: 11 } });
     expect(response.status).toBe(201);
