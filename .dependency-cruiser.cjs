@@ -17,6 +17,8 @@
 //   10  matrix           the benchmark matrix behind `emolabel bench`: one run per cell, scored
 //                        into a report (uses runs, datasets, report)
 //       review           the review web app: queue, decisions, media, reviewed export
+//       label-studio     Label Studio's ML backend: labelling config, task media, predictions
+//                        through runAnnotation (uses runs, output)
 //   11  testing          `emolabel/test` for plugin authors: MockAnnotator, fake provider servers,
 //                        contract suites (uses vitest, annotators, strategies, datasets, runs)
 //   12  cli              commander program, one file per command
@@ -45,7 +47,7 @@ const LAYERS = [
   ['runs'],
   ['output', 'datasets', 'eval'],
   ['report'],
-  ['matrix', 'review'],
+  ['matrix', 'review', 'label-studio'],
   ['testing'],
   ['cli'],
   ['public-exports'],

@@ -2,13 +2,14 @@ import { basename, extname, relative } from 'node:path';
 import { EmolabelError } from '../errors.js';
 import { type Evaluation, evaluatePredictions } from './evaluate-predictions.js';
 import { type LabelTable, readLabelCsv } from './read-label-csv.js';
+import { isLabelStudioExport, type LabelStudioSource, readLabelStudioExport } from './read-label-studio-export.js';
 import type { Taxonomy } from '../taxonomy/taxonomy.js';
 
 /** What {@link evaluateFiles} scores: prediction files against gold labels, as `emolabel eval` does. */
 export interface EvaluateFilesOptions {
-  /** Prediction CSVs (absolute paths): `annotate --out` files or any CSV with id and label columns. */
+  /** Prediction CSVs (absolute paths): `annotate --out` files, any CSV with id and label columns, or Label Studio JSON exports. */
   readonly predictions: readonly string[];
-  /** A gold-label CSV (absolute path). @default each predictions file's `truth` column */
+  /** A gold-label CSV or a Label Studio JSON export (absolute path). @default each predictions file's `truth` column */
   readonly truth?: string;
   readonly taxonomy: Taxonomy;
   /** Count gold items without a prediction as wrong instead of leaving them out. @default false */
@@ -19,6 +20,12 @@ export interface EvaluateFilesOptions {
   readonly predictionLabelColumn?: string;
   /** @default 'label' in a truth file, 'truth' in the predictions */
   readonly truthLabelColumn?: string;
+  /**
+   * What a Label Studio JSON export given as predictions is read from: its `annotations` (another
+   * team's labels) or its `predictions` (a model's). A truth export is always read from its annotations.
+   * @default 'annotations'
+   */
+  readonly predictionSource?: LabelStudioSource;
 }
 
 /** One scored predictions file. */
@@ -31,6 +38,7 @@ export interface FileEvaluation {
 }
 
 function readTruth(options: EvaluateFilesOptions, predictionsFile: string, predictionColumns: readonly string[]): LabelTable {
+  if (options.truth !== undefined && isLabelStudioExport(options.truth)) return readLabelStudioExport(options.truth, { taxonomy: options.taxonomy, role: 'truth', source: 'annotations' });
   const truthColumn = options.truthLabelColumn ?? (options.truth === undefined ? 'truth' : 'label');
   if (options.truth === undefined && !predictionColumns.some((column) => column.toLowerCase() === truthColumn.toLowerCase())) {
     throw new EmolabelError('invalid_option', `Give the gold labels with \`truth\` <csv>: the predictions ${predictionsFile} have no "${truthColumn}" column to take them from.`);
@@ -54,7 +62,9 @@ function fileNames(files: readonly string[], cwd: string): string[] {
 export function evaluateFiles(options: EvaluateFilesOptions, cwd = process.cwd()): FileEvaluation[] {
   const names = fileNames(options.predictions, cwd);
   return options.predictions.map((file, index) => {
-    const predictions = readLabelCsv(file, { taxonomy: options.taxonomy, role: 'predictions', idColumn: options.idColumn, labelColumn: options.predictionLabelColumn ?? 'label' });
+    const predictions = isLabelStudioExport(file)
+      ? readLabelStudioExport(file, { taxonomy: options.taxonomy, role: 'predictions', source: options.predictionSource ?? 'annotations' })
+      : readLabelCsv(file, { taxonomy: options.taxonomy, role: 'predictions', idColumn: options.idColumn, labelColumn: options.predictionLabelColumn ?? 'label' });
     const truth = readTruth(options, file, predictions.columns);
     return { file, name: names[index] ?? file, truth, evaluation: evaluatePredictions(predictions, truth, { taxonomy: options.taxonomy, strict: options.strict }) };
   });

@@ -32,3 +32,15 @@ export function expandBox(box: FaceBox, margin: number, imageWidth: number, imag
   const bottom = Math.min(imageHeight, Math.ceil(box.y + box.height * (1 + margin)));
   return { x, y, width: Math.max(1, right - x), height: Math.max(1, bottom - y), score: box.score };
 }
+
+/**
+ * The part of a box inside a `width` x `height` image. A detector's padded retry finds faces that
+ * fill the image with boxes reaching past its edges; what is shown or exported must stay inside.
+ */
+export function clipBox(box: FaceBox, width: number, height: number): FaceBox {
+  const x = Math.min(width, Math.max(0, box.x));
+  const y = Math.min(height, Math.max(0, box.y));
+  const right = Math.min(width, Math.max(x, box.x + box.width));
+  const bottom = Math.min(height, Math.max(y, box.y + box.height));
+  return { x, y, width: right - x, height: bottom - y, score: box.score };
+}

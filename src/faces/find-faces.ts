@@ -1,4 +1,4 @@
-import { expandBox, type FaceBox } from './face-box.js';
+import { clipBox, expandBox, type FaceBox } from './face-box.js';
 import type { FaceDetector } from './face-detector.js';
 import { trackFaces } from './track-faces.js';
 import { cropImage, limitImageSize } from './transform-image.js';
@@ -16,7 +16,7 @@ export interface FaceCrop {
   /** Index of the frame among the sampled frames. */
   readonly frameIndex: number;
   readonly faceFound: boolean;
-  /** The detected box in frame pixels (before the margin), when a face was found. */
+  /** The detected box in frame pixels (before the margin, clipped to the frame), when a face was found. */
   readonly box?: FaceBox;
   readonly image: RgbImage;
 }
@@ -68,7 +68,9 @@ export async function findFaces(frames: readonly Frame[], detector: FaceDetector
     if (frame === undefined) continue;
     for (const [boxIndex, box] of boxes.entries()) {
       const region = expandBox(box, margin, frame.image.width, frame.image.height);
-      const crop: FaceCrop = { frameIndex: frame.index, faceFound: true, box, image: await cropImage(frame.image, region) };
+      // The crop grows from the detector's own box; the box kept (stored, exported, drawn) is the part inside the frame.
+      const kept = clipBox(box, frame.image.width, frame.image.height);
+      const crop: FaceCrop = { frameIndex: frame.index, faceFound: true, box: kept, image: await cropImage(frame.image, region) };
       const track = trackNumbers[frameIndex]?.[boxIndex] ?? 0;
       tracks.set(track, [...(tracks.get(track) ?? []), crop]);
     }

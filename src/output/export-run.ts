@@ -1,4 +1,4 @@
-import { toLabelStudioTasks } from './label-studio-tasks.js';
+import { labelStudioTasksText } from './label-studio-export.js';
 import { formatResults } from './write-results.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
@@ -7,7 +7,7 @@ export const EXPORT_FORMATS = ['csv', 'jsonl', 'json', 'label-studio'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
-  /** Prefix for media URLs in Label Studio tasks (default: its local-files storage URL). */
+  /** Prefix for media URLs in Label Studio tasks, followed by the path relative to the input root (default: its local-files storage URL). */
   readonly mediaUrlPrefix?: string;
   /** Rewrites results before they are written (the review layer uses it to apply reviewed labels). */
   readonly transform?: (results: ClipResult[], run: RunRecord) => ClipResult[];
@@ -18,9 +18,8 @@ export function exportRun(store: RunStore, run: RunRecord, format: ExportFormat,
   const stored = store.getResults(run.id);
   const results = options.transform ? options.transform(stored, run) : stored;
   if (format === 'label-studio') {
-    const prefix = options.mediaUrlPrefix;
-    const tasks = toLabelStudioTasks(results, prefix === undefined ? {} : { mediaUrl: (path) => `${prefix}${encodeURI(path)}` });
-    return `${JSON.stringify(tasks, null, 2)}\n`;
+    // Without reading media: `writeLabelStudioExport` adds clip timing, MP4 conversion and config.xml.
+    return labelStudioTasksText(results, { inputs: run.inputs, mediaUrlPrefix: options.mediaUrlPrefix });
   }
   return formatResults(results, format, run.labels);
 }

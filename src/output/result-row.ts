@@ -1,4 +1,5 @@
-import type { ClipResult } from '../pipeline/clip-result.js';
+import { clipBox } from '../faces/face-box.js';
+import type { ClipResult, FrameRecord } from '../pipeline/clip-result.js';
 
 const round = (value: number | undefined, digits = 4): number | undefined =>
   value === undefined ? undefined : Math.round(value * 10 ** digits) / 10 ** digits;
@@ -36,11 +37,17 @@ export function toCsvRow(result: ClipResult, labels: readonly string[], includeF
   return row;
 }
 
-/** A result as one JSON object (a JSONL line): every field, nested as in {@link ClipResult}. */
+/** A frame with its face box inside the frame (results stored before boxes were clipped reach past it). */
+function withBoxInFrame(frame: FrameRecord): FrameRecord {
+  return frame.box && frame.width && frame.height ? { ...frame, box: clipBox(frame.box, frame.width, frame.height) } : frame;
+}
+
+/** A result as one JSON object (a JSONL line): every field, nested as in {@link ClipResult}; face boxes inside their frames. */
 export function toJsonRecord(result: ClipResult): Record<string, unknown> {
   const { distribution, confidence, ...rest } = result;
   return {
     ...rest,
+    frames: rest.frames.map(withBoxInFrame),
     confidence: round(confidence),
     distribution: distribution && Object.fromEntries(Object.entries(distribution).map(([label, value]) => [label, round(value)])),
   };

@@ -8,6 +8,7 @@ export { accuracyCoverageCurve, thresholdForAccuracy, type CoveragePoint, type S
 export { evaluatePredictions, type Evaluation, type EvaluateOptions } from '../eval/evaluate-predictions.js';
 export { evaluationToJson, formatEvaluation, formatMetrics, type EvaluationJson } from '../eval/format-metrics.js';
 export { createLabelTable, matchKey, readLabelCsv, type LabelRow, type LabelTable, type ReadLabelCsvOptions } from '../eval/read-label-csv.js';
+export { isLabelStudioExport, labelStudioTaskId, readLabelStudioExport, type LabelStudioSource, type ReadLabelStudioExportOptions } from '../eval/read-label-studio-export.js';
 
 export type { Dataset, DatasetItem, DatasetLoader, DatasetLoadOptions } from '../datasets/dataset-loader.js';
 export { detectDatasetKind, getDatasetLoader, listDatasetLoaders, registerDatasetLoader } from '../datasets/dataset-registry.js';

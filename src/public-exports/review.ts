@@ -1,4 +1,4 @@
-// `emolabel/review`: human review (the review store, queue, decisions, agreement, the web app and its server, reviewed export).
+// `emolabel/review`: human review (the review store, queue, decisions, agreement, the web app and its server, reviewed export) and Label Studio's ML backend.
 export { ReviewStore, reviewKey, type DecisionInput, type ReviewDecision, type UndoOutcome } from '../store/review-store.js';
 export { applyReviews, reviewColumns, type LabelSource, type ReviewedResult } from '../review/apply-reviews.js';
 export { computeReviewAgreement, type ClassAgreement, type ReviewAgreement } from '../review/review-agreement.js';
@@ -9,4 +9,10 @@ export { ReviewSession, resolveReviewRun, type ReviewRunSummary } from '../revie
 export { createReviewApp, type ReviewAppOptions } from '../review/review-app.js';
 export { originGuard, type OriginGuardOptions } from '../review/origin-guard.js';
 export { startReviewServer, DEFAULT_REVIEW_PORT, type ReviewServer, type ReviewServerOptions } from '../review/start-review-server.js';
-export { exportReviewedRun, type ReviewedExportOptions, type ReviewedLabelStudioTask } from '../review/export-reviewed.js';
+export { exportReviewedRun, writeReviewedLabelStudioExport, type ReviewedExportOptions, type ReviewedLabelStudioTask } from '../review/export-reviewed.js';
+export { labelStudioOpinionsFor, readLabelStudioOpinions, type LabelStudioOpinions } from '../review/label-studio-opinions.js';
+// Label Studio's ML backend: a server like the review app, over the same runs.
+export { LabelStudioPredictor, type LabelStudioPredictorOptions, type LabelStudioTaskInput } from '../label-studio/label-studio-predictor.js';
+export { createMlBackendApp, type MlBackendAppOptions } from '../label-studio/ml-backend-app.js';
+export { startMlBackend, DEFAULT_ML_BACKEND_PORT, type MlBackendServer, type MlBackendServerOptions } from '../label-studio/start-ml-backend.js';
+export { parseLabelingConfig, planPredictions, type LabelingConfig, type PredictionPlan } from '../label-studio/labeling-config.js';

@@ -1,7 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { applyReviews, type ReviewedResult, reviewColumns } from './apply-reviews.js';
 import { csvSafeRow } from '../output/csv-cell.js';
-import { type LabelStudioTask, toLabelStudioTasks } from '../output/label-studio-tasks.js';
+import { type LabelStudioExport, type LabelStudioExportOptions, labelStudioTasksText, writeLabelStudioExport } from '../output/label-studio-export.js';
+import { type LabelStudioOptions, type LabelStudioTask, toLabelStudioTasks } from '../output/label-studio-tasks.js';
 import { toCsvRow } from '../output/result-row.js';
 import { formatResults } from '../output/write-results.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
@@ -31,10 +32,8 @@ export interface ReviewedLabelStudioTask extends LabelStudioTask {
  * reviewed), `reviewer` and `reviewed_at` in the task data.
  */
 export function exportReviewedRun(store: RunStore, run: RunRecord, format: ExportFormat, options: ReviewedExportOptions = {}): string {
-  const stored = store.getResults(run.id);
-  const all = applyReviews(stored, new ReviewStore(store.database).getReviews(run.id));
-  const results = options.reviewedOnly ? all.filter((result) => result.labelSource === 'review') : all;
-  if (format === 'label-studio') return `${JSON.stringify(reviewedLabelStudioTasks(results, options.mediaUrlPrefix), null, 2)}\n`;
+  const results = reviewedResults(store, run, options);
+  if (format === 'label-studio') return labelStudioTasksText(results, { inputs: run.inputs, mediaUrlPrefix: options.mediaUrlPrefix, toTasks: reviewedLabelStudioTasks });
   if (format !== 'csv') return formatResults(results, format, run.labels);
   const includeFace = results.some((result) => result.faceIndex > 0);
   const rows = results.map((result) => csvSafeRow({ ...toCsvRow(result, run.labels, includeFace), ...reviewColumns(result) }));
@@ -42,8 +41,23 @@ export function exportReviewedRun(store: RunStore, run: RunRecord, format: Expor
   return stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) });
 }
 
-function reviewedLabelStudioTasks(results: readonly ReviewedResult[], mediaUrlPrefix: string | undefined): ReviewedLabelStudioTask[] {
-  const options = mediaUrlPrefix === undefined ? {} : { mediaUrl: (path: string) => `${mediaUrlPrefix}${encodeURI(path)}` };
+function reviewedResults(store: RunStore, run: RunRecord, options: Pick<ReviewedExportOptions, 'reviewedOnly'>): ReviewedResult[] {
+  const all = applyReviews(store.getResults(run.id), new ReviewStore(store.database).getReviews(run.id));
+  return options.reviewedOnly ? all.filter((result) => result.labelSource === 'review') : all;
+}
+
+/**
+ * A Label Studio import of a run with its reviews (tasks, config.xml, converted media: see
+ * `writeLabelStudioExport`), each reviewed task carrying the reviewer's labels as an annotation.
+ */
+export function writeReviewedLabelStudioExport(
+  store: RunStore, run: RunRecord, out: string, options: Omit<LabelStudioExportOptions, 'toTasks' | 'inputs' | 'labels'> & Pick<ReviewedExportOptions, 'reviewedOnly'> = {},
+): Promise<LabelStudioExport> {
+  const { reviewedOnly, ...rest } = options;
+  return writeLabelStudioExport(reviewedResults(store, run, { reviewedOnly }), out, { ...rest, inputs: run.inputs, labels: run.labels, toTasks: reviewedLabelStudioTasks });
+}
+
+function reviewedLabelStudioTasks(results: readonly ReviewedResult[], options: LabelStudioOptions): ReviewedLabelStudioTask[] {
   const byItem = new Map<string, ReviewedResult[]>();
   for (const result of results) byItem.set(result.id, [...(byItem.get(result.id) ?? []), result]);
   return [...byItem.values()].map((faces): ReviewedLabelStudioTask => {

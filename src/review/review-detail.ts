@@ -1,7 +1,7 @@
 import { isFrameMissing } from './review-media.js';
 import type { ReviewQueueItem } from './review-queue.js';
 import type { ActionUnitObservation, Usage } from '../annotators/annotator.js';
-import type { FaceBox } from '../faces/face-box.js';
+import { clipBox, type FaceBox } from '../faces/face-box.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import type { Distribution } from '../taxonomy/taxonomy.js';
 
@@ -11,8 +11,11 @@ export interface ReviewFrame {
   readonly position: number;
   readonly sourceIndex: number;
   readonly timeSec?: number;
-  /** The face box in the frame's pixels (the frame URL serves that pixel space). */
+  /** The face box in the frame's pixels, clipped to the frame (results stored before boxes were clipped reach past it). */
   readonly box?: FaceBox;
+  /** Size of the frame the box is measured in; the served image may be larger (a video frame at full size). */
+  readonly width?: number;
+  readonly height?: number;
   /** The label the model gave this frame, when the strategy labels frames. */
   readonly label?: string;
   readonly frameUrl: string;
@@ -60,7 +63,8 @@ export function buildReviewDetail(result: ClipResult, entry: ReviewQueueItem): R
     return {
       position, sourceIndex: frame.sourceIndex,
       ...(frame.timeSec === undefined ? {} : { timeSec: frame.timeSec }),
-      ...(frame.box ? { box: frame.box, cropUrl: mediaUrl('crop', result.id, result.faceIndex, position) } : {}),
+      ...(frame.width === undefined || frame.height === undefined ? {} : { width: frame.width, height: frame.height }),
+      ...(frame.box ? { box: frame.width && frame.height ? clipBox(frame.box, frame.width, frame.height) : frame.box, cropUrl: mediaUrl('crop', result.id, result.faceIndex, position) } : {}),
       ...(label === undefined ? {} : { label }),
       frameUrl: mediaUrl('frame', result.id, result.faceIndex, position),
       missing: isFrameMissing(result, frame),

@@ -1,4 +1,6 @@
+import { labelStudioOpinionsFor, type LabelStudioOpinions, mergeOpinions } from './label-studio-opinions.js';
 import { collectOtherOpinions } from './other-opinions.js';
+import type { OtherOpinion } from './review-priority.js';
 import { computeReviewAgreement, type ReviewAgreement } from './review-agreement.js';
 import { buildReviewDetail, type ReviewDetail } from './review-detail.js';
 import { buildReviewQueue, filterReviewQueue, type ReviewQueueFilter, type ReviewQueueItem } from './review-queue.js';
@@ -30,7 +32,8 @@ export interface ReviewRunSummary {
 export class ReviewSession {
   readonly reviews: ReviewStore;
 
-  constructor(readonly store: RunStore, readonly runId: string) {
+  /** @param labelStudio a Label Studio export whose annotations and predictions show as other opinions */
+  constructor(readonly store: RunStore, readonly runId: string, private readonly labelStudio?: LabelStudioOpinions) {
     this.reviews = new ReviewStore(store.database);
     if (!store.getRun(runId)) throw new EmolabelError('invalid_input', `Run ${runId} is not in the run store.`);
   }
@@ -58,7 +61,8 @@ export class ReviewSession {
   /** The queue, most likely wrong first, filtered. */
   queue(filter: ReviewQueueFilter = {}): ReviewQueueItem[] {
     const run = this.run();
-    const queue = buildReviewQueue(this.store.getResults(run.id), this.reviews.getReviews(run.id), collectOtherOpinions(this.store, run));
+    const results = this.store.getResults(run.id);
+    const queue = buildReviewQueue(results, this.reviews.getReviews(run.id), this.opinions(run, results));
     return filterReviewQueue(queue, filter);
   }
 
@@ -72,8 +76,14 @@ export class ReviewSession {
     const result = this.findResult(itemId, faceIndex);
     if (!result) return undefined;
     const run = this.run();
-    const [entry] = buildReviewQueue([result], this.reviews.getReviews(run.id), collectOtherOpinions(this.store, run));
+    const [entry] = buildReviewQueue([result], this.reviews.getReviews(run.id), this.opinions(run, [result]));
     return entry && buildReviewDetail(result, entry);
+  }
+
+  /** Other models' labels in the store, and the Label Studio export's when one was given. */
+  private opinions(run: RunRecord, results: readonly ClipResult[]): Map<string, OtherOpinion[]> {
+    const stored = collectOtherOpinions(this.store, run);
+    return this.labelStudio === undefined ? stored : mergeOpinions(stored, labelStudioOpinionsFor(results, this.labelStudio));
   }
 
   agreement(): ReviewAgreement {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createReviewApp } from './review-app.js';
+import type { LabelStudioOpinions } from './label-studio-opinions.js';
 import { ReviewSession } from './review-session.js';
 import { EmolabelError } from '../errors.js';
 import type { RunStore } from '../store/run-store.js';
@@ -18,6 +19,8 @@ export interface ReviewServerOptions {
   readonly host?: string;
   /** 0 picks a free port. @default DEFAULT_REVIEW_PORT */
   readonly port?: number;
+  /** A Label Studio JSON export whose annotations and predictions show as other opinions. */
+  readonly labelStudio?: LabelStudioOpinions;
 }
 
 /** A running review server. */
@@ -51,7 +54,7 @@ function loopbackHosts(host: string, port: number): string[] {
 export async function startReviewServer(options: ReviewServerOptions): Promise<ReviewServer> {
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? DEFAULT_REVIEW_PORT;
-  const session = new ReviewSession(options.store, options.runId);
+  const session = new ReviewSession(options.store, options.runId, options.labelStudio);
   // The app is made once the port is known (port 0 picks one), so it can check Host against it.
   let fetchApp: ((request: Request) => Response | Promise<Response>) | undefined;
   const server = serve({

@@ -32,24 +32,49 @@ describe('emolabel runs and export', () => {
     expect(io.out()).toBe(readFileSync(join(dir, 'labels.csv'), 'utf8'));
   });
 
-  it('exports Label Studio tasks with a scored prediction, per-frame ranges and face boxes', async () => {
+  it('exports Label Studio tasks with a scored prediction, per-frame ranges, face boxes and a matching config', async () => {
     const io = captureIo(dir);
     expect(await runCli(['export', runId, '--db', 'store.db', '--format', 'label-studio', '--out', 'tasks.json'], io)).toBe(0);
-    const tasks = JSON.parse(readFileSync(join(dir, 'tasks.json'), 'utf8')) as Array<{ data: Record<string, string>; predictions: Array<{ score: number; result: Array<{ type: string; value: Record<string, unknown> }> }> }>;
+    const tasks = JSON.parse(readFileSync(join(dir, 'tasks.json'), 'utf8')) as Array<{ data: Record<string, string | number>; predictions: Array<{ score: number; result: Array<{ type: string; value: Record<string, unknown> }> }> }>;
+    // A run of a clip and a photo is two projects: one labelling config has one object tag.
+    const images = JSON.parse(readFileSync(join(dir, 'tasks-images.json'), 'utf8')) as typeof tasks;
     const video = tasks.find((task) => task.data.id === 'talk');
-    const image = tasks.find((task) => task.data.id === 'portrait');
+    const image = images.find((task) => task.data.id === 'portrait');
     expect(video?.data.video).toBe(`/data/local-files/?d=${join(dir, 'media/talk.mp4').slice(1)}`);
+    // The clip's own timing: 1 s at 10 fps, all 10 frames (not the last sampled one).
+    expect(video?.data).toMatchObject({ fps: 10, framesCount: 10, duration: 1 });
     const prediction = video?.predictions[0];
     expect(prediction?.score).toBeGreaterThan(0);
-    expect(prediction?.result.map((result) => result.type)).toEqual(['choices', 'timelinelabels', 'timelinelabels', 'timelinelabels', 'videorectangle']);
-    expect(prediction?.result[1]?.value).toMatchObject({ ranges: [{ start: 2, end: 2 }] });
-    const sequence = (prediction?.result[4]?.value.sequence ?? []) as Array<{ x: number; width: number; frame: number }>;
-    expect(sequence.map((entry) => entry.frame)).toEqual([2, 6, 9]);
-    for (const entry of sequence) {
-      expect(entry.x).toBeGreaterThan(0);
+    const types = prediction?.result.map((result) => result.type) ?? [];
+    expect(types[0]).toBe('choices');
+    expect(types.at(-1)).toBe('videorectangle');
+    const ranges = (prediction?.result.filter((result) => result.type === 'timelinelabels') ?? []).map((result) => (result.value.ranges as Array<{ start: number; end: number }>)[0]);
+    // Each sampled frame's label covers the frames nearest to it: the ranges tile frames 1-10.
+    expect(ranges[0]?.start).toBe(1);
+    expect(ranges.at(-1)?.end).toBe(10);
+    ranges.slice(1).forEach((range, index) => expect(range?.start).toBe((ranges[index]?.end ?? 0) + 1));
+    const rectangle = prediction?.result.at(-1)?.value as { framesCount: number; duration: number; sequence: Array<{ x: number; y: number; width: number; height: number; frame: number }> };
+    expect(rectangle.framesCount).toBe(10);
+    expect(rectangle.sequence.map((entry) => entry.frame)).toEqual([2, 6, 9]);
+    for (const entry of rectangle.sequence) {
+      expect(entry.x).toBeGreaterThanOrEqual(0);
+      expect(entry.y).toBeGreaterThanOrEqual(0);
       expect(entry.x + entry.width).toBeLessThanOrEqual(100);
+      expect(entry.y + entry.height).toBeLessThanOrEqual(100);
     }
     expect(image?.predictions[0]?.result.map((result) => result.type)).toEqual(['choices', 'rectanglelabels']);
+    const config = readFileSync(join(dir, 'config.xml'), 'utf8');
+    expect(config).toContain('<Video name="video" value="$video" frameRate="$fps"');
+    expect(config).toContain('<TimelineLabels name="emotion_timeline" toName="video">');
+    expect(readFileSync(join(dir, 'config-images.xml'), 'utf8')).toContain('<RectangleLabels name="emotion_box" toName="image">');
+    expect(io.err()).toContain('labelling config');
+  });
+
+  it('builds media URLs from the path relative to the input root', async () => {
+    const io = captureIo(dir);
+    expect(await runCli(['export', runId, '--db', 'store.db', '--format', 'label-studio', '--media-url', 'https://cdn.example/faces/'], io)).toBe(0);
+    const tasks = JSON.parse(io.out()) as Array<{ data: Record<string, string> }>;
+    expect(tasks.map((task) => task.data.video ?? task.data.image).sort()).toEqual(['https://cdn.example/faces/portrait.jpg', 'https://cdn.example/faces/talk.mp4']);
   });
 
   it('takes a unique prefix of a run id, as review does', async () => {

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +59,20 @@ describe('emolabel export --reviewed', () => {
       label: newLabel(), labelSource: 'review', modelLabel: changed.label, reviewer: 'ana', confidence: 1,
     });
     expect(lines.filter((line) => line.labelSource === 'review')).toHaveLength(3);
+  });
+
+  it('Label Studio with --out: the reviewed import beside its configs, the frame folder made into MP4', async () => {
+    await exported('label-studio', ['--out', join(dir, 'ls/tasks.json')]);
+    type Task = { data: Record<string, string | number>; annotations?: Array<{ result: Array<{ type: string }> }> };
+    const clips = JSON.parse(readFileSync(join(dir, 'ls/tasks.json'), 'utf8')) as Task[];
+    const photos = JSON.parse(readFileSync(join(dir, 'ls/tasks-images.json'), 'utf8')) as Task[];
+    expect(clips.find((task) => task.data.id === accepted.id)).toMatchObject({ data: { label_source: 'review', reviewer: 'bo', fps: 12, framesCount: 12 } });
+    const folder = clips.find((task) => task.data.id === 'frames/0001');
+    expect(folder?.data).toMatchObject({ framesCount: 5, fps: 25 });
+    expect(existsSync(join(dir, 'ls/tasks-media/frames/0001.mp4'))).toBe(true);
+    expect(photos.find((task) => task.data.id === changed.id)?.annotations?.[0]?.result.some((entry) => entry.type === 'rectanglelabels')).toBe(true);
+    expect(readFileSync(join(dir, 'ls/config.xml'), 'utf8')).toContain('<VideoRectangle name="emotion_box" toName="video"/>');
+    expect(readFileSync(join(dir, 'ls/config-images.xml'), 'utf8')).toContain('<RectangleLabels name="emotion_box" toName="image">');
   });
 
   it('Label Studio: the model stays a prediction, the reviewer\'s label comes as an annotation', async () => {

@@ -1,4 +1,5 @@
 import { relative, resolve } from 'node:path';
+import { Option } from 'commander';
 import type { RegisterCommand } from '../register-command.js';
 import { EXIT } from '../cli-io.js';
 import { EmolabelError } from '../../errors.js';
@@ -19,6 +20,7 @@ export interface EvalFlags {
   readonly truthLabel?: string;
   readonly report?: string;
   readonly title?: string;
+  readonly predSource: 'annotations' | 'predictions';
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -27,8 +29,9 @@ export const registerEvalCommand: RegisterCommand = (program, io, setExitCode) =
   program
     .command('eval')
     .description('Score predictions against gold labels: accuracy (WAR), balanced accuracy (UAR), macro precision/recall/F1, kappa, per class, confusion matrix.')
-    .option('-p, --pred <csv>', 'predictions: annotate --out CSV or any CSV with id and label columns (repeat to compare several)', collect)
-    .option('--truth <csv>', "gold labels: a CSV with id and label columns (default: the predictions' truth column, from annotate --manifest)")
+    .option('-p, --pred <file>', 'predictions: annotate --out CSV, any CSV with id and label columns, or a Label Studio JSON export (repeat to compare several)', collect)
+    .option('--truth <file>', "gold labels: a CSV with id and label columns, or a Label Studio JSON export (its annotations) (default: the predictions' truth column, from annotate --manifest)")
+    .addOption(new Option('--pred-source <what>', 'a Label Studio export given as --pred: read its annotations or its predictions').choices(['annotations', 'predictions']).default('annotations'))
     .option('-t, --taxonomy <name|file>', 'basic7, ternary (collapses both sides), or a taxonomy .json file', 'basic7')
     .option('--strict', 'count gold items without a prediction as wrong instead of leaving them out')
     .option('--json', 'print the metrics as one JSON object (an array of them for several --pred)')
@@ -45,7 +48,7 @@ export const registerEvalCommand: RegisterCommand = (program, io, setExitCode) =
       const taxonomy = resolveTaxonomy(flags.taxonomy);
       const options = {
         predictions: predFiles, ...(flags.truth === undefined ? {} : { truth: resolve(io.cwd, flags.truth) }), taxonomy, strict: flags.strict ?? false,
-        idColumn: flags.idColumn, predictionLabelColumn: flags.predLabel, truthLabelColumn: flags.truthLabel,
+        idColumn: flags.idColumn, predictionLabelColumn: flags.predLabel, truthLabelColumn: flags.truthLabel, predictionSource: flags.predSource,
       };
       const evaluations = evaluateFiles(options, io.cwd);
       const shown = (file: string) => (relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file));

@@ -5,7 +5,8 @@ import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';
 import { EXPORT_FORMATS, type ExportFormat, exportRun } from '../../output/export-run.js';
 import { findRun } from '../../store/find-run.js';
-import { exportReviewedRun } from '../../review/export-reviewed.js';
+import { exportReviewedRun, writeReviewedLabelStudioExport } from '../../review/export-reviewed.js';
+import { type LabelStudioExport, writeLabelStudioExport } from '../../output/label-studio-export.js';
 import { checkOutputWritable, writeOutputFile } from '../../output/write-output-file.js';
 
 interface ExportFlags {
@@ -14,6 +15,14 @@ interface ExportFlags {
   readonly out?: string;
   readonly mediaUrl?: string;
   readonly reviewed?: boolean;
+  readonly convertMedia: boolean;
+  readonly folderFps?: number;
+}
+
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`Expected --folder-fps to be a number above 0, got \`${value}\``);
+  return number;
 }
 
 export const registerExportCommand: RegisterCommand = (program, io) => {
@@ -24,7 +33,9 @@ export const registerExportCommand: RegisterCommand = (program, io) => {
     .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
     .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('csv'))
     .option('-o, --out <file>', 'write here instead of standard output')
-    .option('--media-url <prefix>', 'Label Studio: prefix for media paths (default: its local-files storage URL)')
+    .option('--media-url <prefix>', 'Label Studio: URL prefix for media paths relative to the input root (default: its local-files storage URL of the absolute path)')
+    .option('--no-convert-media', 'Label Studio: leave GIFs and frame folders as they are (image tasks) instead of writing H.264 MP4 beside the export')
+    .option('--folder-fps <n>', 'Label Studio: frame rate of a frame folder made into MP4 (default: 25)', positiveNumber)
     .option('--reviewed', 'reviewed labels (emolabel review) win over model labels; each row says which (label_source)')
     .action(async (runId: string | undefined, flags: ExportFlags) => {
       const out = flags.out === undefined ? undefined : resolve(io.cwd, flags.out);
@@ -32,6 +43,15 @@ export const registerExportCommand: RegisterCommand = (program, io) => {
       const store = RunStore.open(resolve(io.cwd, flags.db));
       try {
         const run = findRun(store, runId);
+        if (flags.format === 'label-studio' && out !== undefined) {
+          const options = {
+            mediaUrlPrefix: flags.mediaUrl, convertMedia: flags.convertMedia, folderFps: flags.folderFps,
+            onWarning: (message: string) => io.stderr.write(`warning: ${message}\n`),
+          };
+          const written = flags.reviewed ? await writeReviewedLabelStudioExport(store, run, out, options) : await writeLabelStudioExport(store.getResults(run.id), out, { ...options, inputs: run.inputs, labels: run.labels });
+          io.stderr.write(describeLabelStudioExport(run.id, written));
+          return;
+        }
         const text = flags.reviewed
           ? exportReviewedRun(store, run, flags.format, { mediaUrlPrefix: flags.mediaUrl })
           : exportRun(store, run, flags.format, { mediaUrlPrefix: flags.mediaUrl });
@@ -47,3 +67,10 @@ export const registerExportCommand: RegisterCommand = (program, io) => {
       }
     });
 };
+
+function describeLabelStudioExport(runId: string, written: LabelStudioExport): string {
+  const lines = written.projects.map((project) => `exported ${runId}: ${project.tasks} ${project.shownAs} tasks → ${project.tasksFile}, labelling config → ${project.configFile}`);
+  if (written.mediaFolder) lines.push(`${written.converted} GIFs and frame folders as MP4 → ${written.mediaFolder} (serve it from the same root as your media)`);
+  if (written.projects.length > 1) lines.push('images and clips need one Label Studio project each: import each tasks file with its config');
+  return `${lines.join('\n')}\n`;
+}

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import type { RegisterCommand } from '../register-command.js';
 import { EXIT } from '../cli-io.js';
 import { integerOption } from '../parse-option.js';
+import { readLabelStudioOpinions } from '../../review/label-studio-opinions.js';
 import { resolveReviewRun } from '../../review/review-session.js';
+import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
 import { DEFAULT_REVIEW_PORT, startReviewServer } from '../../review/start-review-server.js';
 import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';
@@ -16,6 +18,7 @@ export interface ReviewFlags {
   readonly port: number;
   readonly host: string;
   readonly reviewer?: string;
+  readonly labelStudio?: string;
 }
 
 /** The name recorded with decisions: `--reviewer`, else EMOLABEL_REVIEWER, else the login name. */
@@ -50,13 +53,15 @@ export const registerReviewCommand: RegisterCommand = (program, io, setExitCode)
     .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
     .option('-p, --port <n>', 'port to listen on (0 picks a free one)', integerOption(0), DEFAULT_REVIEW_PORT)
     .option('--host <address>', 'interface to bind; anything but 127.0.0.1/localhost exposes the page to your network', '127.0.0.1')
+    .option('--label-studio <export.json>', "show a Label Studio JSON export's annotations and predictions as other opinions (matched on item ids)")
     .option('--reviewer <name>', 'name recorded with each decision (default: EMOLABEL_REVIEWER or your login name)')
     .action(async (runId: string | undefined, flags: ReviewFlags) => {
       const store = RunStore.open(resolve(io.cwd, flags.db));
       try {
         const run = resolveReviewRun(store, runId);
         const reviewer = defaultReviewer(flags.reviewer, io.env);
-        const server = await startReviewServer({ store, runId: run.id, reviewer, host: flags.host, port: flags.port });
+        const labelStudio = flags.labelStudio === undefined ? undefined : readLabelStudioOpinions(resolve(io.cwd, flags.labelStudio), resolveTaxonomy(typeof run.options.taxonomyFile === 'string' ? run.options.taxonomyFile : run.taxonomy));
+        const server = await startReviewServer({ store, runId: run.id, reviewer, host: flags.host, port: flags.port, ...(labelStudio ? { labelStudio } : {}) });
         const stopped = untilStopped();
         io.stdout.write(`Reviewing run ${run.id} (${run.total} items, ${run.model}) as ${reviewer}\n`);
         io.stdout.write(`Open ${server.url}\n`);

@@ -113,8 +113,12 @@ function frameFigure(frame) {
   var image = holder.querySelector('img');
   if (image && frame.box) {
     image.addEventListener('load', function () {
-      var overlay = svg('svg', { viewBox: '0 0 ' + image.naturalWidth + ' ' + image.naturalHeight, preserveAspectRatio: 'none' });
-      overlay.appendChild(svg('rect', { x: frame.box.x, y: frame.box.y, width: frame.box.width, height: frame.box.height, 'data-testid': 'face-box' }));
+      // The box is in the pixels of the frame it was found in; the served image may be bigger.
+      var width = frame.width || image.naturalWidth, height = frame.height || image.naturalHeight;
+      var x = Math.max(0, Math.min(width, frame.box.x)), y = Math.max(0, Math.min(height, frame.box.y));
+      var right = Math.max(x, Math.min(width, frame.box.x + frame.box.width)), bottom = Math.max(y, Math.min(height, frame.box.y + frame.box.height));
+      var overlay = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, preserveAspectRatio: 'none' });
+      overlay.appendChild(svg('rect', { x: x, y: y, width: right - x, height: bottom - y, 'data-testid': 'face-box' }));
       holder.appendChild(overlay);
     });
   }

@@ -1,0 +1,60 @@
+import { controlNames } from './label-studio-tasks.js';
+
+export interface LabelStudioConfigOptions {
+  /** `image` tasks (`<Image value="$image">`) or `video` tasks (`<Video value="$video">`). */
+  readonly shownAs: 'image' | 'video';
+  /** The taxonomy's labels, in order. */
+  readonly labels: readonly string[];
+  /** Face numbers with results (`--faces all`): one timeline each. @default [0] */
+  readonly faceIndexes?: readonly number[];
+  /** @default 'emotion' */
+  readonly fromName?: string;
+}
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const labelTags = (tag: 'Choice' | 'Label', labels: readonly string[], indent: string) => labels.map((label) => `${indent}<${tag} value="${escape(label)}"/>`).join('\n');
+
+/**
+ * The labelling config that matches {@link toLabelStudioTasks}: the same control names, the
+ * taxonomy's labels, and for clips `frameRate="$fps"` so each video is timed by its own frame rate
+ * (a fixed rate that differs from a video's misplaces every frame label and box).
+ */
+export function labelStudioConfig(options: LabelStudioConfigOptions): string {
+  const names = controlNames(options.fromName ?? 'emotion');
+  const { labels } = options;
+  if (options.shownAs === 'image') {
+    return [
+      '<View>',
+      '  <Image name="image" value="$image" zoom="true"/>',
+      `  <Choices name="${names.choices}" toName="image" choice="single" showInline="true">`,
+      labelTags('Choice', labels, '    '),
+      '  </Choices>',
+      `  <RectangleLabels name="${names.box}" toName="image">`,
+      labelTags('Label', labels, '    '),
+      '  </RectangleLabels>',
+      '</View>',
+      '',
+    ].join('\n');
+  }
+  const faces = [...new Set(options.faceIndexes ?? [0])].sort((a, b) => a - b);
+  const timelines = faces.flatMap((face) => [
+    `  <Header value="${face === 0 ? 'Frame labels' : `Frame labels, face ${face}`}"/>`,
+    `  <TimelineLabels name="${names.timeline(face)}" toName="video">`,
+    labelTags('Label', labels, '    '),
+    '  </TimelineLabels>',
+  ]);
+  return [
+    '<View>',
+    '  <Video name="video" value="$video" frameRate="$fps" timelineHeight="120"/>',
+    `  <Choices name="${names.choices}" toName="video" choice="single" showInline="true">`,
+    labelTags('Choice', labels, '    '),
+    '  </Choices>',
+    `  <Labels name="${names.trackLabels}" toName="video">`,
+    labelTags('Label', labels, '    '),
+    '  </Labels>',
+    `  <VideoRectangle name="${names.box}" toName="video"/>`,
+    ...timelines,
+    '</View>',
+    '',
+  ].join('\n');
+}
