@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { type CliIo, EXIT, processIo } from './cli-io.js';
 import { registerAnnotateCommand } from './commands/annotate-command.js';
+import { registerBatchesCommand } from './commands/batches-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
 import { registerDatasetCommand } from './commands/dataset-command.js';
 import { registerEvalCommand } from './commands/eval-command.js';
@@ -12,7 +13,7 @@ import { withFlagNames } from './flag-names.js';
 import type { RegisterCommand } from './register-command.js';
 import { EmolabelError } from '../errors.js';
 
-const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerExportCommand, registerReviewCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand];
+const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerBatchesCommand, registerExportCommand, registerReviewCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand];
 
 /**
  * Runs the emolabel CLI on `argv` (without `node` and the script) and resolves to the exit code.

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type ProviderLimitFlags, resilienceOptionsFromFlags } from './provider-limit-options.js';
+import type { BatchFollowUp } from '../runs/batch/batch-middleware.js';
 import type { ResilienceStats } from '../runs/resilience/resilience-stats.js';
 import { type RunSpec, runSpecOf, type SessionOptions } from '../runs/run-spec.js';
 
@@ -30,6 +31,14 @@ export interface SessionFlags extends ProviderLimitFlags {
   readonly workers?: number;
   readonly saveFrames?: string;
   readonly takeOver?: boolean;
+  /** `--batch`: through the provider's batch API. */
+  readonly batch?: boolean;
+  /** False with `--no-wait`. */
+  readonly wait?: boolean;
+  readonly batchFollowUps?: BatchFollowUp;
+  readonly batchRetries?: BatchFollowUp;
+  /** Seconds between polls of the batches. */
+  readonly batchPoll?: number;
 }
 
 /**
@@ -64,5 +73,11 @@ export function sessionFromFlags(flags: SessionFlags, cwd: string, stats?: Resil
     takeOver: flags.takeOver,
     maxCostUsd: flags.maxCost,
     resilience: resilienceOptionsFromFlags(flags, stats),
+    ...(flags.batch ? {
+      batch: {
+        wait: flags.wait !== false, ...(flags.batchFollowUps ? { followUps: flags.batchFollowUps } : {}), ...(flags.batchRetries ? { retries: flags.batchRetries } : {}),
+        ...(flags.batchPoll === undefined ? {} : { pollIntervalMs: flags.batchPoll * 1000 }),
+      },
+    } : {}),
   };
 }

@@ -144,17 +144,19 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
   const budget = session.maxCostUsd === undefined ? undefined
     : budgetMiddleware({ maxCostUsd: session.maxCostUsd, spentUsd: spent.usd, spentImages: spent.images, estimateCostUsd: session.estimateCostUsd });
   const batchStore = new BatchStore(store.database);
-  const batchCapability = session.batch ? base.capabilities.batch : undefined;
+  // A run with batches still open stays in batch mode, so a resume without `batch` never pays for their requests again online.
+  const batchOptions = session.batch ?? (batchStore.openBatches(runId).length > 0 ? {} : undefined);
+  const batchCapability = batchOptions ? base.capabilities.batch : undefined;
   const rounds = batchCapability && createBatchRounds({
     store: batchStore, runId, model: annotatorId(base), capability: batchCapability, signal: session.stopSignal,
     ...(session.maxCostUsd === undefined ? {} : { budget: { maxCostUsd: session.maxCostUsd, paidUsd: () => responses.paidSoFar(runId).usd } }),
-  }, session.batch);
+  }, batchOptions);
   const annotator = wrapAnnotator({
     annotator: base,
     middleware: runMiddleware({
       responseLog: { runId, responses, useCache: session.cache !== false, stats },
       budget,
-      ...(rounds ? { batch: batchMiddleware({ runId, store: batchStore, ...session.batch }) } : {}),
+      ...(rounds ? { batch: batchMiddleware({ runId, store: batchStore, ...batchOptions }) } : {}),
       // After a stop (the first Ctrl-C) nothing is retried: an item waiting on a hung provider stays unfinished.
       resilience: session.resilience && !('wrapAnnotate' in session.resilience) ? { stopSignal: session.stopSignal, ...session.resilience } : session.resilience,
       extra: session.middleware,

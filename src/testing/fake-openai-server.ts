@@ -3,6 +3,8 @@ import {
 } from './fake-http-server.js';
 import { createFakeOpenAiBatches, type FakeOpenAiBatches, type FakeOpenAiBatchOptions } from './fake-openai-batch.js';
 
+export type { FakeBatchLineOutcome, FakeOpenAiBatch, FakeOpenAiBatches, FakeOpenAiBatchOptions } from './fake-openai-batch.js';
+
 interface ChatBody {
   model?: string;
   messages?: Array<{ role: string; content: string | Array<{ type: string; text?: string; image_url?: { url: string; detail?: string } }> }>;

@@ -33,7 +33,7 @@ describe('batch mode against a stand-in OpenAI Batch API', { timeout: 60_000 }, 
       store.close();
     }
   };
-  const chatRequests = (server: { requests: Array<{ path: string }> }) => server.requests.filter((request) => request.path === '/v1/chat/completions');
+  const chatRequests = (server: { requests: Array<{ path: string; rawBody: string }> }) => server.requests.filter((request) => request.path === '/v1/chat/completions');
 
   it('one batch for a small run: every row ok, no online request, and exactly half the online cost', async () => {
     const server = await start();
