@@ -1,6 +1,10 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Annotator } from '../../src/annotators/annotator.js';
+import { createAnnotator } from '../../src/annotators/annotator-registry.js';
+import type { BatchCapability } from '../../src/annotators/batch-api.js';
+import { EmolabelError } from '../../src/errors.js';
 import { runAnnotation, type RunSession } from '../../src/runs/run-annotation.js';
 import { runSpecOf } from '../../src/runs/run-spec.js';
 import { BatchStore } from '../../src/store/batch-store.js';
@@ -116,6 +120,50 @@ describe('batch mode against a stand-in OpenAI Batch API', { timeout: 60_000 }, 
       const store = RunStore.open(join(dir, 'failed.db'));
       expect(new BatchStore(store.database).listBatches().map((batch) => batch.state)).toEqual(['failed', 'failed']);
       store.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a create call whose answer was lost is found by its name on the next run, not submitted again', async () => {
+    const server = await start();
+    try {
+      const real = createAnnotator('openai:gpt-4o-mini', { baseUrl: server.url, env });
+      const capability = real.capabilities.batch as BatchCapability;
+      const losing: Annotator = {
+        ...real,
+        capabilities: {
+          ...real.capabilities,
+          batch: {
+            ...capability,
+            client: () => {
+              const client = capability.client();
+              // The provider makes the batch; the answer never arrives (a dropped connection, a kill).
+              return { ...client, create: async (input, signal) => {
+                await client.create(input, signal);
+                throw new EmolabelError('provider_error', 'socket hang up', { isRetryable: true });
+              } };
+            },
+          },
+        },
+      };
+      await expect(runWith(server, 'lost.db', { annotator: losing, batch: { sleep: noWait } })).rejects.toThrow(/Could not submit batch emolabel-.*socket hang up/);
+      expect(server.batches.batches).toHaveLength(1);
+      const outcome = await runWith(server, 'lost.db', { batch: { sleep: noWait } });
+      expect(server.batches.batches).toHaveLength(1);
+      expect(outcome.results.filter((result) => result.status === 'ok')).toHaveLength(ITEMS);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--max-cost holds for batches: nothing is submitted past it, and the run stops on the budget', async () => {
+    const server = await start();
+    try {
+      const outcome = await runWith(server, 'budget.db', { maxCostUsd: 0.000_001, batch: { sleep: noWait } });
+      expect(outcome.stopped?.reason).toBe('budget');
+      expect(server.batches.batches).toHaveLength(0);
+      expect(chatRequests(server)).toHaveLength(0);
     } finally {
       await server.close();
     }
