@@ -82,7 +82,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
       if (flags.strategy !== undefined) getStrategy(flags.strategy);
       const spec = flags.resume ? undefined : runSpecFromFlags(inputs, flags, io.cwd);
       if (flags.dryRun) {
-        const estimate = await estimateRun(spec?.inputs ?? [], { ...annotateOptionsOf(spec ?? runSpecFromFlags(inputs, flags, io.cwd), sessionFromFlags(flags, io.cwd)), taxonomy });
+        const estimate = await estimateRun(spec?.inputs ?? [], { ...annotateOptionsOf(spec ?? runSpecFromFlags(inputs, flags, io.cwd), sessionFromFlags(flags, io.cwd)), taxonomy, batch: flags.batch === true });
         io.stdout.write(formatCostEstimate(estimate));
         return setExitCode(EXIT.ok);
       }

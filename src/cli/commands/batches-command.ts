@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import type { RegisterCommand } from '../register-command.js';
 import { integerOption } from '../parse-option.js';
 import { createAnnotator } from '../../annotators/annotator-registry.js';
@@ -51,9 +52,10 @@ export const registerBatchesCommand: RegisterCommand = (program, io) => {
     .command('cancel')
     .description('Cancel a batch at its provider; its answered requests are kept, the rest are retried by the next annotate of the run.')
     .argument('<batch>', 'the batch name or provider id (see emolabel batches)')
-    .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
-    .action(async (id: string, flags: { db: string }) => {
-      const store = RunStore.open(resolve(io.cwd, flags.db));
+    .action(async (id: string, _flags: unknown, cancel: Command) => {
+      // `--db` is the parent command's (`emolabel batches cancel <id> --db …`).
+      const { db } = cancel.optsWithGlobals<{ db: string }>();
+      const store = RunStore.open(resolve(io.cwd, db));
       try {
         const batches = new BatchStore(store.database);
         const batch = batches.findBatch(id);
