@@ -45,15 +45,26 @@ export interface BatchStatus {
   readonly message?: string;
 }
 
+/** A batch recorded before its create call, looked for after a crash. */
+export interface BatchIntent {
+  readonly name: string;
+  /** When the intent was recorded (ISO 8601): the batch cannot be older. */
+  readonly createdAt: string;
+  readonly requestCount: number;
+  /** Provider ids the store already knows: never this intent's batch. */
+  readonly knownIds: readonly string[];
+}
+
 /** A provider's batch API, for one model and endpoint. Every call may throw an `EmolabelError` (HTTP, connection). */
 export interface BatchClient {
   /**
-   * Submits `lines` as one batch named `name` (kept in the provider's metadata or display name, so
-   * {@link BatchClient.findByName} can find a batch whose create call was sent but whose answer was lost).
+   * Submits `lines` as one batch named `name` (kept in the provider's metadata or display name
+   * where it has one, so {@link BatchClient.find} can find a batch whose create call was sent but
+   * whose answer was lost).
    */
   create(input: { readonly name: string; readonly lines: readonly BatchLine[] }, signal?: AbortSignal): Promise<BatchStatus>;
-  /** The batch created under `name`, if the provider has one. */
-  findByName(name: string, signal?: AbortSignal): Promise<BatchStatus | undefined>;
+  /** The batch an intent became, if the provider has it: by its name, or (a provider without names) by when it was made and its size. */
+  find(intent: BatchIntent, signal?: AbortSignal): Promise<BatchStatus | undefined>;
   retrieve(id: string, signal?: AbortSignal): Promise<BatchStatus>;
   /** Every line's result of an ended batch; lines it has no result for are left out (the caller counts them as lost). */
   results(id: string, signal?: AbortSignal): Promise<BatchLineResult[]>;

@@ -183,6 +183,11 @@ export class BatchStore {
     return row.usd;
   }
 
+  /** The provider ids of every batch of this batch API the store knows. */
+  knownProviderIds(api: string): string[] {
+    return (this.database.prepare('SELECT provider_id FROM batches WHERE api = ? AND provider_id IS NOT NULL').all(api) as Array<{ provider_id: string }>).map((row) => row.provider_id);
+  }
+
   /** Every batch, newest first. */
   listBatches(limit = 50): StoredBatch[] {
     return (this.database.prepare('SELECT * FROM batches ORDER BY created_at DESC, name DESC LIMIT ?').all(limit) as BatchRow[]).map(batchOf);

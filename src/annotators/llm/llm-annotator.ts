@@ -112,7 +112,7 @@ function throughBatch(online: LlmTransport, batch: LlmBatchTransport, channel: B
       const decision = await channel.decide(batch.body(request));
       if (decision.kind === 'online') return online.send(request, signal);
       const { result } = decision;
-      if (result.kind === 'succeeded') return { ...batch.readReply(result.body), batch: true };
+      if (result.kind === 'succeeded') return { ...batch.readReply(result.body, request), batch: true };
       if (result.kind === 'errored') throw batch.lineError(result);
       throw new EmolabelError('provider_error', `The batch request ${result.customId} was ${result.kind}${result.message ? `: ${result.message}` : ''}.`, { isRetryable: true });
     },

@@ -71,8 +71,8 @@ export interface LlmTransport {
 export interface LlmBatchTransport {
   /** The request as the provider's batch line body: exactly what `send` would send online. */
   body(request: LlmRequest): Record<string, unknown>;
-  /** A succeeded line's body read as a reply; throws an `EmolabelError` for a body that is not the provider's answer. */
-  readReply(body: unknown): LlmReply;
+  /** A succeeded line's body (the answer to `request`) read as a reply; throws an `EmolabelError` for a body that is not the provider's answer. */
+  readReply(body: unknown, request: LlmRequest): LlmReply;
   /** An errored line as the error `send` would have thrown online. */
   lineError(result: Extract<BatchLineResult, { kind: 'errored' }>): Error;
   client(): BatchClient;

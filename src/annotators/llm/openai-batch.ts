@@ -79,7 +79,7 @@ export function openAiBatchClient(context: TransportContext, load: () => Promise
       const batch = await client.batches.create({ input_file_id: file.id, endpoint: ENDPOINT, completion_window: '24h', metadata: { [OPENAI_BATCH_NAME_KEY]: name } }, { signal });
       return statusOf(batch);
     }),
-    findByName: (name, signal) => call(async (client) => {
+    find: ({ name }, signal) => call(async (client) => {
       let seen = 0;
       for await (const batch of client.batches.list({ limit: 100 }, { signal })) {
         if (batch.metadata?.[OPENAI_BATCH_NAME_KEY] === name) return statusOf(batch);
@@ -102,7 +102,7 @@ export function openAiBatchTransport(context: TransportContext, load: () => Prom
   let client: BatchClient | undefined;
   return {
     body: (request) => openAiChatBody(request, { compatible: false }) as unknown as Record<string, unknown>,
-    readReply: (body) => readChatCompletion(body as OpenAI.Chat.Completions.ChatCompletion, context.displayId),
+    readReply: (body, _request) => readChatCompletion(body as OpenAI.Chat.Completions.ChatCompletion, context.displayId),
     lineError: (result) => result.status === undefined
       ? new EmolabelError('provider_error', `${context.displayId} failed the batch request ${result.customId}: ${result.message}`)
       : httpFailureError({ modelId: context.displayId, status: result.status, message: result.message, ...(result.param ? { param: result.param } : {}), apiKey: context.apiKey, keyVariable: context.keyVariable }),

@@ -80,8 +80,9 @@ export function createBatchRounds(context: BatchRoundsContext, options: BatchRun
 
   /** Intents of an earlier session: adopted when the provider has the batch under its name, else their requests wait again. */
   async function reconcile(): Promise<void> {
+    const knownIds = store.knownProviderIds(capability.api);
     for (const batch of store.openBatches(runId).filter((each) => each.state === 'creating')) {
-      const found = await api().findByName(batch.name, context.signal);
+      const found = await api().find({ name: batch.name, createdAt: batch.createdAt, requestCount: batch.requestCount, knownIds }, context.signal);
       if (found) store.markSubmitted(batch.name, found);
       else store.abandonIntent(batch.name);
     }
