@@ -83,6 +83,13 @@ export interface BatchCapability {
   /** The batch API by name (`openai`, `anthropic`, `google`), for messages and the store. */
   readonly api: string;
   readonly limits: BatchLimits;
+  /**
+   * `api`: batches go to the provider through {@link BatchClient}; `manual`: the provider has no
+   * batch API (a vLLM or other OpenAI-compatible server), so the requests wait in the store to be
+   * exported as OpenAI batch JSONL (`emolabel export --batch-jsonl`), run elsewhere (`vllm
+   * run-batch`) and imported (`emolabel import-batch`). @default 'api'
+   */
+  readonly submission?: 'api' | 'manual';
   /** The batch API's price as a share of the online one (0.5), when the price data knows it. */
   readonly priceMultiplier?: number;
   /** The client; made on first use, reading the key then. */

@@ -6,6 +6,7 @@ import { registerBenchCommand } from './commands/bench-command.js';
 import { registerDatasetCommand } from './commands/dataset-command.js';
 import { registerEvalCommand } from './commands/eval-command.js';
 import { registerExportCommand } from './commands/export-command.js';
+import { registerImportBatchCommand } from './commands/import-batch-command.js';
 import { registerModelsCommand } from './commands/models-command.js';
 import { registerReviewCommand } from './commands/review-command.js';
 import { registerRunsCommand } from './commands/runs-command.js';
@@ -13,7 +14,7 @@ import { withFlagNames } from './flag-names.js';
 import type { RegisterCommand } from './register-command.js';
 import { EmolabelError } from '../errors.js';
 
-const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerBatchesCommand, registerExportCommand, registerReviewCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand];
+const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerBatchesCommand, registerExportCommand, registerImportBatchCommand, registerReviewCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand];
 
 /**
  * Runs the emolabel CLI on `argv` (without `node` and the script) and resolves to the exit code.

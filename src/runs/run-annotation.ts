@@ -75,6 +75,12 @@ function pinnedPromptVersion(store: RunStore, runId: string, spec: RunSpec): { p
   return used !== undefined && /^[a-z-]+@v\d+$/.test(used) && (given === undefined || used.startsWith(`${given}@`)) ? { prompt: used } : {};
 }
 
+/** What to do with the requests of a server that has no batch API (they wait in the store). */
+function manualBatchMessage(runId: string, items: number, requests: number): string {
+  return `${items} items wait for ${requests} requests to be run offline: \`emolabel export ${runId} --batch-jsonl --out requests.jsonl\`, ` +
+    '`vllm run-batch -i requests.jsonl -o results.jsonl --model <model>` (or any server that reads OpenAI batch files), `emolabel import-batch results.jsonl`, then the same command again';
+}
+
 /** Rounds of batches a session may take before it is called a bug: first requests, follow-ups, retries. */
 const MAX_BATCH_ROUNDS = 8;
 
@@ -112,7 +118,7 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   base.checkReady?.();
   if (session.maxCostUsd !== undefined && session.estimateCostUsd === undefined) checkBudgetCanHold(base);
   if (session.batch && base.capabilities.batch === undefined) {
-    throw new EmolabelError('invalid_option', `${annotatorId(base)} has no batch API (batch mode works for openai:, anthropic: and google: models); run without \`batch\`.`);
+    throw new EmolabelError('invalid_option', `${annotatorId(base)} has no batch API (batch mode works for openai:, anthropic:, google: and openai-compatible: models); run without \`batch\`.`);
   }
   // What only the provider can say (that it lists the model), before a run is recorded.
   await base.prepare?.(session.signal);
@@ -201,6 +207,10 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
       if (session.stopSignal?.aborted) break;
       if (!rounds || deferred === 0) break;
       submitted += await rounds.submitPending();
+      if (rounds.manual) {
+        stopped = { reason: 'batch', message: manualBatchMessage(runId, deferred, rounds.pendingCount()) };
+        break;
+      }
       const open = rounds.openBatches().length;
       if (!rounds.wait) {
         stopped = { reason: 'batch', message: `${deferred} items wait for ${open} provider batches; run the same command again (or \`--resume ${runId}\`) to collect them` };

@@ -115,6 +115,38 @@ export class BatchStore {
     }));
   }
 
+  /** The bodies of the run's requests waiting for a batch, oldest first (`export --batch-jsonl`). */
+  pendingLines(runId: string): Array<{ customId: string; body: Record<string, unknown> }> {
+    const rows = this.database.prepare("SELECT custom_id, body, codec FROM batch_requests WHERE run_id = ? AND state = 'pending' ORDER BY rowid").all(runId) as Array<{ custom_id: string; body: string | null; codec: number }>;
+    return rows.map((row) => ({
+      customId: row.custom_id,
+      body: decodeBlob(BATCH_BODY, row.body ?? 'null', row.codec, { file: this.database.name, table: 'batch_requests', column: 'body', row: `run ${runId}, request ${row.custom_id}` }),
+    }));
+  }
+
+  /**
+   * Results run elsewhere (`import-batch`), kept for the requests that wait for them, in one
+   * transaction; returns the runs they belong to and the results no waiting request has.
+   */
+  importResults(results: readonly BatchLineResult[]): { runs: Map<string, number>; unknown: number } {
+    return this.database.transaction(() => {
+      const runs = new Map<string, number>();
+      let unknown = 0;
+      const find = this.database.prepare("SELECT run_id FROM batch_requests WHERE custom_id = ? AND state IN ('pending', 'submitting', 'submitted')");
+      const save = this.database.prepare("UPDATE batch_requests SET state = ?, result = ?, body = NULL, updated_at = ?, codec = ? WHERE custom_id = ? AND state IN ('pending', 'submitting', 'submitted')");
+      for (const result of results) {
+        const owners = find.all(result.customId) as Array<{ run_id: string }>;
+        if (owners.length === 0) {
+          unknown += 1;
+          continue;
+        }
+        save.run(result.kind, encodeBlob(result), now(), CODEC_VERSION, result.customId);
+        for (const { run_id: runId } of owners) runs.set(runId, (runs.get(runId) ?? 0) + 1);
+      }
+      return { runs, unknown };
+    })();
+  }
+
   /** Records a batch about to be created (an intent) and assigns it its requests, in one transaction. */
   recordIntent(batch: Pick<StoredBatch, 'name' | 'runId' | 'api' | 'model' | 'estimatedCostUsd'>, customIds: readonly string[]): void {
     this.database.transaction(() => {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -27,10 +27,10 @@ describe('emolabel annotate --batch (in process)', { timeout: 120_000 }, () => {
   });
 
   it('--batch for a model without a batch API is a usage error before anything runs', async () => {
-    const io = captureIo(dir, { OPENAI_COMPATIBLE_API_KEY: 'x' });
-    const code = await runCli(['annotate', 'faces', '--model', 'openai-compatible:llava', '--base-url', 'http://127.0.0.1:9/v1', '--batch', '--db', 'runs.db'], io);
+    const io = captureIo(dir);
+    const code = await runCli(['annotate', 'faces', '--model', 'local', '--batch', '--db', 'runs.db'], io);
     expect(code).toBe(2);
-    expect(io.err()).toMatch(/openai-compatible:llava has no batch API .*run without --batch/);
+    expect(io.err()).toMatch(/^emolabel: local:face-api has no batch API .*run without --batch/);
   });
 
   it('--no-wait submits and exits 0 saying how to collect; batches lists it; cancel cancels it at the provider', async () => {
@@ -54,6 +54,44 @@ describe('emolabel annotate --batch (in process)', { timeout: 120_000 }, () => {
       expect(server.batches.batches[0]?.status).toBe('cancelled');
     } finally {
       delete process.env.OPENAI_API_KEY;
+      await server.close();
+    }
+  });
+
+  it('an OpenAI-compatible server: --batch keeps the requests, export --batch-jsonl writes them, import-batch reads vllm run-batch output, and the run finishes', async () => {
+    const server = await startFakeOpenAiServer();
+    try {
+      const annotate = ['annotate', 'faces', '--model', 'openai-compatible:qwen2.5-vl', '--base-url', server.url, '--strategy', 'multi', '--batch', '--db', 'offline.db', '--quiet'];
+      const first = captureIo(dir);
+      expect(await runCli(annotate, first)).toBe(0);
+      expect(first.err()).toMatch(/3 items wait for 3 requests to be run offline: `emolabel export (r[\d-]+[0-9a-f]+) --batch-jsonl --out requests\.jsonl`/);
+      const runId = /emolabel export (r[\d-]+[0-9a-f]+)/.exec(first.err())?.[1] ?? '';
+      expect(server.requests).toHaveLength(0);
+
+      const exported = captureIo(dir);
+      expect(await runCli(['export', runId, '--batch-jsonl', '--out', 'requests.jsonl', '--db', 'offline.db'], exported)).toBe(0);
+      expect(exported.err()).toMatch(/exported 3 requests/);
+      const lines = readFileSync(join(dir, 'requests.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { custom_id: string; method: string; url: string; body: Record<string, unknown> });
+      expect(lines.map((line) => [line.method, line.url, typeof line.body.max_tokens])).toEqual(Array(3).fill(['POST', '/v1/chat/completions', 'number']));
+
+      // What `vllm run-batch -i requests.jsonl -o results.jsonl` does: each body to its server, one output line each, in its own order.
+      const output: string[] = [];
+      for (const line of [...lines].reverse()) {
+        const response = await fetch(`${server.origin}${line.url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(line.body) });
+        output.push(JSON.stringify({ id: `vllm-${line.custom_id.slice(0, 8)}`, custom_id: line.custom_id, response: { status_code: response.status, request_id: 'vllm-batch-x', body: await response.json() }, error: null }));
+      }
+      writeFileSync(join(dir, 'results.jsonl'), `${output.join('\n')}\n`);
+      const imported = captureIo(dir);
+      expect(await runCli(['import-batch', 'results.jsonl', '--db', 'offline.db'], imported)).toBe(0);
+      expect(imported.err()).toMatch(new RegExp(`imported 3 results into run ${runId}`));
+
+      const last = captureIo(dir);
+      expect(await runCli([...annotate, '--out', 'offline.csv'], last)).toBe(0);
+      expect(server.requests).toHaveLength(3);
+      const rows = readFileSync(join(dir, 'offline.csv'), 'utf8').trim().split('\n');
+      expect(rows).toHaveLength(4);
+      expect(rows.slice(1).every((row) => row.includes(',ok,'))).toBe(true);
+    } finally {
       await server.close();
     }
   });

@@ -42,7 +42,7 @@ export interface LlmProviderDefinition {
   /** Detail sent when none is given. */
   readonly defaultDetail?: ImageDetail;
   /** Its batch API and that API's limits per batch; the transport implements it (`LlmTransport.batch`). Absent: online only. */
-  readonly batchApi?: { readonly api: string; readonly limits: BatchLimits };
+  readonly batchApi?: { readonly api: string; readonly limits: BatchLimits; readonly submission?: 'api' | 'manual' };
   createTransport(context: TransportContext): LlmTransport;
 }
 
@@ -165,6 +165,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
   };
   const batchCapability: BatchCapability | undefined = definition.batchApi && {
     specificationVersion: 'v1', api: definition.batchApi.api, limits: definition.batchApi.limits,
+    ...(definition.batchApi.submission === undefined ? {} : { submission: definition.batchApi.submission }),
     ...(price?.batchMultiplier === undefined ? {} : { priceMultiplier: price.batchMultiplier }),
     client: () => batchTransport().client(),
   };

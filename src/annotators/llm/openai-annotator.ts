@@ -20,7 +20,7 @@ function createOpenAiTransport(context: TransportContext, compatible: boolean): 
       }
       return readChatCompletion(completion, context.displayId);
     },
-    ...(compatible ? {} : { batch: openAiBatchTransport(context, () => (loaded ??= openAiClient(context))) }),
+    batch: openAiBatchTransport(context, () => (loaded ??= openAiClient(context)), { compatible }),
     // OpenAI lists the models a key may use; OpenAI-compatible servers list what they like, or nothing.
     ...(compatible ? {} : { listModels: async (signal?: AbortSignal) => listOpenAiModels(await (loaded ??= openAiClient(context)), signal) }),
   };
@@ -60,6 +60,8 @@ export const openAiCompatibleProvider: LlmProviderDefinition = {
   requiresBaseUrl: true,
   defaultMaxImagesPerRequest: 16,
   supportsDetail: true,
+  // No batch API on these servers: `--batch` keeps the requests for `export --batch-jsonl` (vllm run-batch reads it) and `import-batch`.
+  batchApi: { api: 'openai-jsonl', limits: { maxRequests: 50_000, maxBytes: 190_000_000 }, submission: 'manual' },
   createTransport: (context) => createOpenAiTransport(context, true),
 };
 

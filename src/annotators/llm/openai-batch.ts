@@ -10,7 +10,9 @@ type LoadedClient = Awaited<ReturnType<typeof openAiClient>>;
 
 /** The metadata key a batch's emolabel name is kept under, so a create whose answer was lost is found again. */
 export const OPENAI_BATCH_NAME_KEY = 'emolabel_batch';
-const ENDPOINT = '/v1/chat/completions';
+/** The endpoint of every line: Chat Completions. */
+export const OPENAI_BATCH_ENDPOINT = '/v1/chat/completions';
+const ENDPOINT = OPENAI_BATCH_ENDPOINT;
 /** Batches looked through for a lost create: far more than any run has open at once. */
 const FIND_LIMIT = 1_000;
 
@@ -97,11 +99,11 @@ export function openAiBatchClient(context: TransportContext, load: () => Promise
   };
 }
 
-/** The batch side of the OpenAI transport: lines are exactly the online Chat Completions bodies. */
-export function openAiBatchTransport(context: TransportContext, load: () => Promise<LoadedClient>): LlmBatchTransport {
+/** The batch side of the OpenAI transport: lines are exactly the online Chat Completions bodies (an OpenAI-compatible server's own, with `compatible`). */
+export function openAiBatchTransport(context: TransportContext, load: () => Promise<LoadedClient>, options: { compatible: boolean }): LlmBatchTransport {
   let client: BatchClient | undefined;
   return {
-    body: (request) => openAiChatBody(request, { compatible: false }) as unknown as Record<string, unknown>,
+    body: (request) => openAiChatBody(request, options) as unknown as Record<string, unknown>,
     readReply: (body, _request) => readChatCompletion(body as OpenAI.Chat.Completions.ChatCompletion, context.displayId),
     lineError: (result) => result.status === undefined
       ? new EmolabelError('provider_error', `${context.displayId} failed the batch request ${result.customId}: ${result.message}`)

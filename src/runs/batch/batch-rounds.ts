@@ -77,6 +77,7 @@ export function createBatchRounds(context: BatchRoundsContext, options: BatchRun
   let client: BatchClient | undefined;
   const api = () => (client ??= capability.client());
   const sleep = options.sleep ?? timerSleep;
+  const manual = capability.submission === 'manual';
 
   /** Intents of an earlier session: adopted when the provider has the batch under its name, else their requests wait again. */
   async function reconcile(): Promise<void> {
@@ -91,7 +92,8 @@ export function createBatchRounds(context: BatchRoundsContext, options: BatchRun
   /** Submits the pending requests; returns how many went out. Throws `BudgetExceededError` when none fits the budget. */
   async function submitPending(): Promise<number> {
     let pending = store.pendingRequests(runId);
-    if (pending.length === 0) return 0;
+    // A server without a batch API: the requests wait for `export --batch-jsonl` and `import-batch`.
+    if (pending.length === 0 || manual) return 0;
     if (context.budget) {
       const { maxCostUsd } = context.budget;
       let room = maxCostUsd - context.budget.paidUsd() - store.committedUsd(runId);
@@ -153,7 +155,10 @@ export function createBatchRounds(context: BatchRoundsContext, options: BatchRun
     }
   }
 
-  return { reconcile, submitPending, collect, wait: options.wait !== false, openBatches: () => store.openBatches(runId) };
+  return {
+    reconcile, submitPending, collect, wait: options.wait !== false, manual,
+    openBatches: () => store.openBatches(runId), pendingCount: () => store.pendingRequests(runId).length,
+  };
 }
 
 export type BatchRounds = ReturnType<typeof createBatchRounds>;
