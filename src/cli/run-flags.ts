@@ -23,6 +23,7 @@ export interface RunSpecFlags {
   readonly priceTable?: string;
   readonly maxOutputTokens?: number;
   readonly reasoningEffort?: string;
+  readonly serviceTier?: string;
 }
 
 /** The flags of `emolabel annotate` that say how this session runs it ({@link SessionOptions}). */
@@ -58,7 +59,7 @@ export function runSpecFromFlags(inputs: readonly string[], flags: RunSpecFlags,
     annotatorSettings: {
       baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail, imageSize: flags.imageSize,
       maxImagesPerRequest: flags.maxImages, priceTable: flags.priceTable && resolve(cwd, flags.priceTable),
-      maxOutputTokens: flags.maxOutputTokens, reasoningEffort: flags.reasoningEffort,
+      maxOutputTokens: flags.maxOutputTokens, reasoningEffort: flags.reasoningEffort, serviceTier: flags.serviceTier,
     },
   });
 }

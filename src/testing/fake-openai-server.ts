@@ -87,7 +87,8 @@ function completion(request: RecordedRequest, message: { content: string | null;
       id: 'chatcmpl-fake123', object: 'chat.completion', created: 1_763_000_000, model: body.model ?? 'unknown', system_fingerprint: 'fp_fake',
       choices: [{ index: 0, message: { role: 'assistant', ...message, annotations: [] }, logprobs: null, finish_reason: finishReason }],
       usage: usageOf(request, message.content ?? message.refusal ?? ''),
-      service_tier: 'default',
+      // The tier asked for answers (a real server may fall back to `default`).
+      service_tier: (request.body as { service_tier?: string }).service_tier ?? 'default',
     },
   };
 }

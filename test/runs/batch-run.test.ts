@@ -28,10 +28,10 @@ describe('batch mode against a stand-in OpenAI Batch API', { timeout: 60_000 }, 
   afterAll(cleanup);
 
   const start = async (batch: FakeOpenAiBatchOptions = {}) => startFakeOpenAiServer({ apiKey: env.OPENAI_API_KEY, batch });
-  const runWith = async (server: { url: string }, database: string, session: Partial<RunSession> = {}, strategy = 'multi') => {
+  const runWith = async (server: { url: string }, database: string, session: Partial<RunSession> = {}, strategy = 'multi', settings: Record<string, string> = {}) => {
     const store = RunStore.open(join(dir, database));
     try {
-      const spec = runSpecOf([images], { model: 'openai:gpt-4o-mini', strategy, frames: 2, annotatorSettings: { baseUrl: server.url } });
+      const spec = runSpecOf([images], { model: 'openai:gpt-4o-mini', strategy, frames: 2, annotatorSettings: { baseUrl: server.url, ...settings } });
       return await runAnnotation(spec, { store, env, concurrency: 2, ...session });
     } finally {
       store.close();
@@ -164,6 +164,20 @@ describe('batch mode against a stand-in OpenAI Batch API', { timeout: 60_000 }, 
       expect(outcome.stopped?.reason).toBe('budget');
       expect(server.batches.batches).toHaveLength(0);
       expect(chatRequests(server)).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--service-tier flex: sent online with service_tier flex, priced at the batch rate', async () => {
+    const server = await start();
+    try {
+      const flex = await runWith(server, 'flex.db', {}, 'multi', { serviceTier: 'flex' });
+      const plain = await runWith(server, 'plain.db');
+      const bodies = chatRequests(server).map((request) => JSON.parse(request.rawBody) as { service_tier?: string });
+      expect(bodies.map((body) => body.service_tier ?? 'none')).toEqual([...Array(ITEMS).fill('flex'), ...Array(ITEMS).fill('none')]);
+      expect(flex.results.every((result) => result.status === 'ok')).toBe(true);
+      expect(flex.summary.costUsd).toBeCloseTo(plain.summary.costUsd / 2, 12);
     } finally {
       await server.close();
     }

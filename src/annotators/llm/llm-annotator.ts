@@ -41,6 +41,8 @@ export interface LlmProviderDefinition {
   readonly supportsDetail: boolean;
   /** Detail sent when none is given. */
   readonly defaultDetail?: ImageDetail;
+  /** Whether it takes a `serviceTier` (OpenAI's `flex`); without, a given one warns. */
+  readonly supportsServiceTier?: boolean;
   /** Its batch API and that API's limits per batch; the transport implements it (`LlmTransport.batch`). Absent: online only. */
   readonly batchApi?: { readonly api: string; readonly limits: BatchLimits; readonly submission?: 'api' | 'manual' };
   createTransport(context: TransportContext): LlmTransport;
@@ -95,6 +97,7 @@ function warningsFor(definition: LlmProviderDefinition, settings: ResolvedLlmSet
   if (settings.detail !== undefined && settings.detail !== 'auto' && !definition.supportsDetail) {
     warnings.push(`${definition.provider} has no image detail setting; sent images of at most ${settings.imageSize} px instead of detail ${settings.detail}`);
   }
+  if (settings.serviceTier === 'flex' && !definition.supportsServiceTier) warnings.push(`${definition.provider} has no flex service tier; sent at its default tier`);
   if (!hasTokenPrices(price)) warnings.push(`no price for ${id} in the price data; cost not recorded (add it with \`priceTable\`)`);
   if (price?.retired) warnings.push(`${id} is retired by its provider (${price.retired}); it may stop answering or be re-routed`);
   if (price?.supportsTemperature === false) warnings.push(`${id} takes no temperature; sent its default instead of 0`);
@@ -158,6 +161,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
 
 
   const detail = settings.detail ?? definition.defaultDetail ?? 'auto';
+  const flex = settings.serviceTier === 'flex' && definition.supportsServiceTier === true;
   const batchTransport = (): LlmBatchTransport => {
     const batch = ready().batch;
     if (batch === undefined) throw new EmolabelError('invalid_option', `${id} has no batch API; run without \`batch\`.`);
@@ -205,7 +209,8 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
       const reasoningTokens = reasoning.expectedReasoningTokens;
       const usage = { inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens + reasoningTokens, ...(reasoningTokens > 0 ? { reasoningTokens } : {}) };
       // No image rule for the model (or no price): the cost is unknown, not the text's alone.
-      const costUsd = estimate.costUsd === undefined || !price ? undefined : costOfUsage(price, usage);
+      // The flex tier is priced as the batch API is.
+      const costUsd = estimate.costUsd === undefined || !price ? undefined : costOfUsage(price, usage, { batch: flex });
       const priceChecked = price?.checked ?? priceTable.checked;
       return { usage, costUsd, ...(priceChecked ? { priceChecked } : {}) };
     },
@@ -240,6 +245,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
         detail: settings.detail ?? definition.defaultDetail,
         maxOutputTokens: reasoning.maxOutputTokens,
         ...(reasoning.reasoningEffort === undefined ? {} : { reasoningEffort: reasoning.reasoningEffort }),
+        ...(flex ? { serviceTier: 'flex' as const } : {}),
       };
       const answer = await exchange({
         id, transport: request.batch ? throughBatch(client, batchTransport(), request.batch) : client, schema, labels: taxonomy.labels, repairPrompt, actionUnits: prompt.mode === 'au-cot', promptVersion: prompt.version,

@@ -28,6 +28,8 @@ export interface LlmRequest {
   readonly maxOutputTokens: number;
   /** How much the model may think before answering; left out: the provider's default. */
   readonly reasoningEffort?: ReasoningEffort;
+  /** OpenAI's `service_tier` (`flex`: slower, at the batch price); left out: the default tier. */
+  readonly serviceTier?: 'flex';
 }
 
 /** Reasoning budgets, mapped per provider (OpenAI `reasoning_effort`, Gemini `thinkingConfig`, Anthropic `thinking`). */
@@ -50,7 +52,7 @@ export interface LlmReply {
   readonly truncated?: boolean;
   /** The model snapshot the provider says answered (`gpt-4o-mini-2024-07-18`). */
   readonly model?: string;
-  /** Answered through the provider's batch API: priced at its rate. */
+  /** Priced at the batch API's rate: a batch answered it, or OpenAI's `flex` tier did. */
   readonly batch?: boolean;
 }
 

@@ -45,6 +45,7 @@ export const openAiProvider: LlmProviderDefinition = {
   defaultMaxImagesPerRequest: 50,
   supportsDetail: true,
   defaultDetail: 'low',
+  supportsServiceTier: true,
   // 50,000 requests and 200 MB per batch (a little kept back for the JSONL framing).
   batchApi: { api: 'openai', limits: { maxRequests: 50_000, maxBytes: 190_000_000 } },
   createTransport: (context) => createOpenAiTransport(context, false),

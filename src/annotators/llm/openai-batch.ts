@@ -103,7 +103,8 @@ export function openAiBatchClient(context: TransportContext, load: () => Promise
 export function openAiBatchTransport(context: TransportContext, load: () => Promise<LoadedClient>, options: { compatible: boolean }): LlmBatchTransport {
   let client: BatchClient | undefined;
   return {
-    body: (request) => openAiChatBody(request, options) as unknown as Record<string, unknown>,
+    // A batch line has no service tier: the batch is its own (cheaper) one.
+    body: (request) => openAiChatBody({ ...request, serviceTier: undefined }, options) as unknown as Record<string, unknown>,
     readReply: (body, _request) => readChatCompletion(body as OpenAI.Chat.Completions.ChatCompletion, context.displayId),
     lineError: (result) => result.status === undefined
       ? new EmolabelError('provider_error', `${context.displayId} failed the batch request ${result.customId}: ${result.message}`)

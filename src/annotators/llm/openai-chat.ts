@@ -26,6 +26,7 @@ export function openAiChatBody(request: LlmRequest, options: { compatible: boole
     ...(options.compatible ? { max_tokens: request.maxOutputTokens } : { max_completion_tokens: request.maxOutputTokens }),
     ...(request.reasoningEffort === undefined ? {} : { reasoning_effort: request.reasoningEffort as ChatCompletionCreateParamsNonStreaming['reasoning_effort'] }),
     response_format: { type: 'json_schema', json_schema: { name: request.schemaName, schema: request.jsonSchema, strict: true } },
+    ...(request.serviceTier === undefined ? {} : { service_tier: request.serviceTier }),
   };
 }
 
@@ -44,6 +45,8 @@ export function readChatCompletion(completion: OpenAI.Chat.Completions.ChatCompl
   return {
     text: message?.content ?? '', refusal: refusal ?? undefined, usage, finishReason: choice?.finish_reason,
     truncated: choice?.finish_reason === 'length', ...(typeof completion.model === 'string' ? { model: completion.model } : {}),
+    // The tier that answered, which may not be the one asked for: flex is billed at the batch rate.
+    ...(completion.service_tier === 'flex' ? { batch: true } : {}),
   };
 }
 

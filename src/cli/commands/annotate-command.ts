@@ -60,6 +60,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--price-table <file>', 'JSON price table whose entries replace the bundled ones')
     .option('--max-output-tokens <n>', 'cap on the tokens of one LLM answer, reasoning included (default 1024; 4096 for models that reason)', integerOption(16))
     .addOption(new Option('--reasoning-effort <level>', 'how much a reasoning model may think: none, minimal, low, medium, high (default low for models that reason)').argParser(choiceOption(['none', 'minimal', 'low', 'medium', 'high'])))
+    .addOption(new Option('--service-tier <tier>', "OpenAI's processing tier: flex answers slower at the batch price, without a batch (models that offer it)").argParser(choiceOption(['default', 'flex'])))
     .option('--dry-run', 'sample frames and crop faces, print estimated tokens and dollars per item and in total; send nothing')
     .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
     .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)')
