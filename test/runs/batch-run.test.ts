@@ -182,4 +182,27 @@ describe('batch mode against a stand-in OpenAI Batch API', { timeout: 60_000 }, 
       await server.close();
     }
   });
+
+  it('an unreadable batch answer is repaired online by default, or in a next batch with followUps: batch', async () => {
+    const unreadableFirst = { lineOutcome: ({ index, batch }: { index: number; batch: number }) => (batch === 0 && index === 0 ? 'malformed-answer' as const : 'ok' as const) };
+    const online = await start(unreadableFirst);
+    try {
+      const outcome = await runWith(online, 'repair-online.db', { batch: { sleep: noWait } });
+      expect(online.batches.batches).toHaveLength(1);
+      expect(chatRequests(online)).toHaveLength(1);
+      expect(outcome.results.every((result) => result.status === 'ok')).toBe(true);
+      expect(outcome.results.filter((result) => result.warnings.some((warning) => /repaired with one more request/.test(warning)))).toHaveLength(1);
+    } finally {
+      await online.close();
+    }
+    const batched = await start(unreadableFirst);
+    try {
+      const outcome = await runWith(batched, 'repair-batch.db', { batch: { sleep: noWait, followUps: 'batch' } });
+      expect(batched.batches.batches.map((batch) => batch.lines.length)).toEqual([ITEMS, 1]);
+      expect(chatRequests(batched)).toHaveLength(0);
+      expect(outcome.results.every((result) => result.status === 'ok')).toBe(true);
+    } finally {
+      await batched.close();
+    }
+  });
 });
