@@ -15,7 +15,9 @@ export type EmolabelErrorCode =
   /** The run store could not be read or written (disk full, I/O error, damaged file, read-only). */
   | 'store_error'
   /** A provider failure no retry can heal (rejected key, unknown model, quota exhausted): the run stops. */
-  | 'fatal_provider_error';
+  | 'fatal_provider_error'
+  /** The request was put aside for a provider batch: its item is left unfinished until the batch answers. */
+  | 'deferred';
 
 const MARKER = Symbol.for('emolabel.error');
 
@@ -108,8 +110,25 @@ export class BudgetExceededError extends EmolabelError {
   }
 }
 
+/**
+ * A request recorded for a provider batch instead of being sent: not a failure. Its item is left
+ * unfinished (no result row) and runs again once the batch has answered. Strategies that ask several
+ * requests for one clip ask the rest before passing it on, so one round puts them all in the batch.
+ */
+export class DeferredRequestError extends EmolabelError {
+  override readonly name = 'DeferredRequestError';
+
+  constructor(message = 'The request was put in a batch; the item finishes when the batch answers.') {
+    super('deferred', message);
+  }
+
+  static override isInstance(value: unknown): value is DeferredRequestError {
+    return EmolabelError.isInstance(value) && value.code === 'deferred';
+  }
+}
+
 /** Classes an error can be rebuilt as after crossing a thread boundary, by `name`. */
-const ERROR_CLASSES: Readonly<Record<string, { prototype: EmolabelError }>> = { EmolabelError, TimeoutError, BudgetExceededError };
+const ERROR_CLASSES: Readonly<Record<string, { prototype: EmolabelError }>> = { EmolabelError, TimeoutError, BudgetExceededError, DeferredRequestError };
 
 /** An error as plain data (structured-clone safe): its class name, message and every field. */
 export interface ErrorData {

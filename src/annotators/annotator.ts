@@ -1,4 +1,5 @@
 import type { RgbImage } from '../media/rgb-image.js';
+import type { BatchCapability, BatchChannel } from './batch-api.js';
 import type { Distribution, Taxonomy } from '../taxonomy/taxonomy.js';
 
 /** Tokens a request used, as the provider reported them. */
@@ -49,6 +50,11 @@ export interface AnnotationRequest {
    * @default 'face'
    */
   readonly imageContent?: 'face' | 'frame';
+  /**
+   * Batch mode (set by the run's batch middleware for annotators with `capabilities.batch`): each
+   * provider request of this answer goes through the channel instead of being sent (batch-api.ts).
+   */
+  readonly batch?: BatchChannel;
 }
 
 /** A facial action unit (FACS) the model reports seeing, from the `au-cot` prompt. */
@@ -165,6 +171,8 @@ export interface AnnotatorCapabilities {
    * name of its factory export, and the JSON settings to call it with. Absent: main thread only.
    */
   readonly worker?: { readonly module: string; readonly exportName: string; readonly settings: JsonValue };
+  /** Its provider's batch API (half price, answers within a day): see batch-api.ts. Absent: online only. */
+  readonly batch?: BatchCapability;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 const FLAG_OF_PARAMETER: Readonly<Record<string, string>> = {
   maxCostUsd: '--max-cost',
+  batch: '--batch',
   timeoutMs: '--timeout',
   apiKeyEnv: '--api-key-env',
   baseUrl: '--base-url',

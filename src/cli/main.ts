@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { type CliIo, EXIT, processIo } from './cli-io.js';
 import { registerAnnotateCommand } from './commands/annotate-command.js';
+import { registerBatchesCommand } from './commands/batches-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
 import { registerDatasetCommand } from './commands/dataset-command.js';
 import { registerEvalCommand } from './commands/eval-command.js';
 import { registerExportCommand } from './commands/export-command.js';
 import { registerLabelStudioBackendCommand } from './commands/label-studio-backend-command.js';
+import { registerImportBatchCommand } from './commands/import-batch-command.js';
 import { registerModelsCommand } from './commands/models-command.js';
 import { registerReviewCommand } from './commands/review-command.js';
 import { registerRunsCommand } from './commands/runs-command.js';
@@ -13,7 +15,7 @@ import { withFlagNames } from './flag-names.js';
 import type { RegisterCommand } from './register-command.js';
 import { EmolabelError } from '../errors.js';
 
-const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerExportCommand, registerReviewCommand, registerLabelStudioBackendCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand];
+const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerBatchesCommand, registerExportCommand, registerImportBatchCommand, registerReviewCommand, registerLabelStudioBackendCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand];
 
 /**
  * Runs the emolabel CLI on `argv` (without `node` and the script) and resolves to the exit code.

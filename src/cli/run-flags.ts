@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type ProviderLimitFlags, resilienceOptionsFromFlags } from './provider-limit-options.js';
+import type { BatchFollowUp } from '../runs/batch/batch-middleware.js';
 import type { ResilienceStats } from '../runs/resilience/resilience-stats.js';
 import { type RunSpec, runSpecOf, type SessionOptions } from '../runs/run-spec.js';
 
@@ -22,6 +23,7 @@ export interface RunSpecFlags {
   readonly priceTable?: string;
   readonly maxOutputTokens?: number;
   readonly reasoningEffort?: string;
+  readonly serviceTier?: string;
 }
 
 /** The flags of `emolabel annotate` that say how this session runs it ({@link SessionOptions}). */
@@ -30,6 +32,14 @@ export interface SessionFlags extends ProviderLimitFlags {
   readonly workers?: number;
   readonly saveFrames?: string;
   readonly takeOver?: boolean;
+  /** `--batch`: through the provider's batch API. */
+  readonly batch?: boolean;
+  /** False with `--no-wait`. */
+  readonly wait?: boolean;
+  readonly batchFollowUps?: BatchFollowUp;
+  readonly batchRetries?: BatchFollowUp;
+  /** Seconds between polls of the batches. */
+  readonly batchPoll?: number;
 }
 
 /**
@@ -49,7 +59,7 @@ export function runSpecFromFlags(inputs: readonly string[], flags: RunSpecFlags,
     annotatorSettings: {
       baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail, imageSize: flags.imageSize,
       maxImagesPerRequest: flags.maxImages, priceTable: flags.priceTable && resolve(cwd, flags.priceTable),
-      maxOutputTokens: flags.maxOutputTokens, reasoningEffort: flags.reasoningEffort,
+      maxOutputTokens: flags.maxOutputTokens, reasoningEffort: flags.reasoningEffort, serviceTier: flags.serviceTier,
     },
   });
 }
@@ -64,5 +74,11 @@ export function sessionFromFlags(flags: SessionFlags, cwd: string, stats?: Resil
     takeOver: flags.takeOver,
     maxCostUsd: flags.maxCost,
     resilience: resilienceOptionsFromFlags(flags, stats),
+    ...(flags.batch ? {
+      batch: {
+        wait: flags.wait !== false, ...(flags.batchFollowUps ? { followUps: flags.batchFollowUps } : {}), ...(flags.batchRetries ? { retries: flags.batchRetries } : {}),
+        ...(flags.batchPoll === undefined ? {} : { pollIntervalMs: flags.batchPoll * 1000 }),
+      },
+    } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { withItemScope } from './item-scope.js';
 import type { ItemWorkers } from './workers/item-worker-pool.js';
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
 import { isMetered } from '../annotators/annotator-middleware.js';
-import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
+import { DeferredRequestError, describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import { type FaceMode, type FaceTrack, findFaces } from '../faces/find-faces.js';
 import { encodeJpeg } from '../media/decode-image.js';
@@ -93,7 +93,8 @@ export function extractItem(item: MediaItem, context: ItemContext): Promise<Labe
   return withItemScope(item.id, async (): Promise<LabelItem> => {
     const started = performance.now();
     const failed = (error: unknown, durationMs: number): ClipResult[] => {
-      if (context.signal?.aborted || isRunStoppingError(error)) throw error;
+      // A request put in a batch leaves the item unfinished: not an error row.
+      if (context.signal?.aborted || isRunStoppingError(error) || DeferredRequestError.isInstance(error)) throw error;
       return [failedResult(item, context, describeError(error), Math.round(durationMs))];
     };
     const wholeItem = context.workers?.annotateItem;
@@ -127,8 +128,17 @@ export function extractItem(item: MediaItem, context: ItemContext): Promise<Labe
 async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, context: ItemContext, elapsed: () => number): Promise<ClipResult[]> {
   const results: ClipResult[] = [];
   const frameWarnings = [...new Set(frames.flatMap((frame) => frame.warnings ?? []))];
+  // A face whose requests went into a batch does not keep the other faces' requests out of it.
+  let deferred: DeferredRequestError | undefined;
   for (const track of tracks) {
-    const clip = await context.strategy.annotateClip({ crops: track.crops, annotator: context.annotator, taxonomy: context.taxonomy, signal: context.signal });
+    let clip: Awaited<ReturnType<Strategy['annotateClip']>>;
+    try {
+      clip = await context.strategy.annotateClip({ crops: track.crops, annotator: context.annotator, taxonomy: context.taxonomy, signal: context.signal });
+    } catch (error) {
+      if (!DeferredRequestError.isInstance(error)) throw error;
+      deferred ??= error;
+      continue;
+    }
     const status: ClipStatus = clip.status === 'ok' ? (track.faceFound ? 'ok' : 'no_face') : clip.status;
     results.push({
       id: item.id, path: item.path, kind: item.kind, faceIndex: track.faceIndex, truth: canonicalTruth(item, context.taxonomy),
@@ -145,6 +155,7 @@ async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, contex
       durationMs: Math.round(elapsed()),
     });
   }
+  if (deferred) throw deferred;
   return results;
 }
 

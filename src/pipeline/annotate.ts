@@ -6,7 +6,7 @@ import { startItemWorkers } from './workers/plan-item-workers.js';
 import type { Annotator } from '../annotators/annotator.js';
 import type { AnnotatorSettings } from '../annotators/annotator-provider.js';
 import { createAnnotator } from '../annotators/annotator-registry.js';
-import { EmolabelError } from '../errors.js';
+import { DeferredRequestError, EmolabelError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import type { FaceMode } from '../faces/find-faces.js';
 import { createTinyFaceDetector } from '../faces/tiny-face-detector.js';
@@ -151,6 +151,11 @@ export interface AnnotateItemsOptions {
   readonly onItemDone?: (item: MediaItem, results: ClipResult[]) => void;
   /** Keep every item's results for the return value; a run that stores them as they come can say false. @default true */
   readonly keepResults?: boolean;
+  /**
+   * Called for an item whose requests were put in a provider batch (`DeferredRequestError`): it has
+   * no results yet and is left for the next round. Without it such an item stops the run.
+   */
+  readonly onItemDeferred?: (item: MediaItem) => void;
 }
 
 /** Items whose frames and faces are made at once, ahead of labelling: enough to overlap decoding (sharp, ffmpeg) with detection. */
@@ -202,6 +207,7 @@ export async function annotateItems(context: ItemContext, items: readonly MediaI
           if (options.keepResults !== false) resultsByItem[index] = results;
           options.onItemDone?.(item, results);
         } catch (error) {
+          if (options.onItemDeferred && DeferredRequestError.isInstance(error)) return options.onItemDeferred(item);
           // Set before this task settles, so the next queued item already sees it.
           fail(error);
         }

@@ -16,6 +16,13 @@ export type { ItemCostEstimate } from '../runs/estimate-run.js';
 export { formatCostEstimate } from '../runs/format-cost-estimate.js';
 export type { BudgetMiddleware, BudgetState } from '../runs/budget-middleware.js';
 export type { DryRunMiddleware, EstimatedRequest } from '../runs/dry-run-middleware.js';
+export type { BatchSessionOptions } from '../runs/run-spec.js';
+export { batchMiddleware, batchCustomId, type BatchFollowUp, type BatchMiddlewareOptions } from '../runs/batch/batch-middleware.js';
+export { createBatchRounds, splitIntoBatches, type BatchProgress, type BatchRunOptions } from '../runs/batch/batch-rounds.js';
+export { BatchStore, type StoredBatch, type StoredBatchRequest, type BatchRequestState } from '../store/batch-store.js';
+export type {
+  BatchCapability, BatchChannel, BatchClient, BatchDecision, BatchIntent, BatchLimits, BatchLine, BatchLineResult, BatchPhase, BatchStatus,
+} from '../annotators/batch-api.js';
 
 export {
   createResilientAnnotator, DEFAULT_TIMEOUT_MS,

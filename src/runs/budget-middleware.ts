@@ -54,6 +54,13 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
     appliesTo: isMetered,
     budget: () => ({ spentUsd, reservedUsd, maxCostUsd: options.maxCostUsd }),
     async wrapAnnotate({ request, next, annotator }): Promise<Annotation> {
+      // In batch mode the batch rounds hold the budget when they submit (runs/batch/); an answer read
+      // from a batch was paid for then, so it is only counted here.
+      if (request.batch) {
+        const annotation = await next(request);
+        spentUsd += annotation.costUsd ?? 0;
+        return annotation;
+      }
       let expected = estimate(annotator, request);
       for (;;) {
         // A budget already used up stops even an estimate of $0; a $0 budget still lets free requests through.

@@ -37,6 +37,8 @@ export interface RunCostEstimate {
   readonly total: { readonly requests: number; readonly images: number; readonly inputTokens: number; readonly outputTokens: number; readonly costUsd: number };
   /** Total cost scaled to 1,000 items, from the items that could be estimated. */
   readonly costPer1000Items: number;
+  /** The same requests through the provider's batch API, when it has one and the estimate was asked with `batch`. */
+  readonly batch?: { readonly api: string; readonly multiplier: number; readonly costUsd: number; readonly costPer1000Items: number };
   readonly warnings: readonly string[];
 }
 
@@ -44,6 +46,8 @@ export interface RunCostEstimate {
 export interface EstimateRunOptions extends AnnotateOptions {
   /** Called after each item, for progress. */
   readonly onItem?: (estimate: ItemCostEstimate, done: number, total: number) => void;
+  /** Price the requests through the batch API too (`--dry-run --batch`). @default false */
+  readonly batch?: boolean;
 }
 
 function itemEstimate(results: readonly ClipResult[], requests: readonly EstimatedRequest[]): ItemCostEstimate {
@@ -96,11 +100,18 @@ export async function estimateRun(inputs: string | readonly string[], options: E
   else if (!base.estimate) warnings.push(`${id} cannot estimate its requests before sending them; their cost is unknown`);
   else if (!priced) warnings.push(`no price for ${id} in the price table; tokens are estimated without image tokens and no cost is given (add it with \`priceTable\`)`);
   const priceChecked = dryRun.requests.find((request) => request.estimate.priceChecked)?.estimate.priceChecked;
+  const batchApi = base.capabilities.batch;
+  if (options.batch && batchApi === undefined) warnings.push(`${id} has no batch API: it runs online only`);
+  else if (options.batch && batchApi?.priceMultiplier === undefined) warnings.push(`the price data has no batch price for ${id}`);
+  const multiplier = options.batch ? batchApi?.priceMultiplier : undefined;
   return {
     model: id, strategy: options.strategy ?? 'frame', frames: options.frames ?? DEFAULT_FRAME_COUNT, settings: base.settingsIdentity,
     billing: base.capabilities.billing, priced, ...(priceChecked ? { priceChecked } : {}), items,
     total: { requests: sum((item) => item.requests), images: sum((item) => item.images), inputTokens: sum((item) => item.inputTokens), outputTokens: sum((item) => item.outputTokens), costUsd },
     costPer1000Items: estimated.length === 0 ? 0 : (costUsd / estimated.length) * 1000,
+    ...(batchApi && multiplier !== undefined && priced
+      ? { batch: { api: batchApi.api, multiplier, costUsd: costUsd * multiplier, costPer1000Items: estimated.length === 0 ? 0 : ((costUsd * multiplier) / estimated.length) * 1000 } }
+      : {}),
     warnings,
   };
 }

@@ -43,6 +43,10 @@ export function formatCostEstimate(estimate: RunCostEstimate): string {
   if (estimate.priced && estimate.billing === 'metered') {
     const checked = estimate.priceChecked ? ` (price table checked ${estimate.priceChecked}; prices change, check the provider's page)` : '';
     lines.push(`About ${dollars(estimate.costPer1000Items)} per 1,000 clips at these prices${checked}. Output tokens are the prompt's typical answer length.`);
+    if (estimate.batch) {
+      const { batch } = estimate;
+      lines.push(`Through the ${batch.api} batch API (--batch, answers within 24 h): ${dollars(batch.costUsd)} in total instead of ${dollars(estimate.total.costUsd)} online, about ${dollars(batch.costPer1000Items)} per 1,000 clips (${Math.round(batch.multiplier * 100)}% of the online price).`);
+    }
   }
   for (const warning of estimate.warnings) lines.push(`warning: ${warning}`);
   return `${lines.join('\n')}\n`;

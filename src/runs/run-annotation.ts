@@ -10,7 +10,11 @@ import { ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import { basic7 } from '../taxonomy/taxonomy.js';
 import { leaseRun } from './run-lease.js';
+import { batchMiddleware } from './batch/batch-middleware.js';
+import { createBatchRounds } from './batch/batch-rounds.js';
+import { budgetMiddleware } from './budget-middleware.js';
 import { runMiddleware } from './run-middleware.js';
+import { BatchStore } from '../store/batch-store.js';
 import { annotateOptionsOf, parseRunSpec, runFingerprint, type RunSpec, type SessionOptions } from './run-spec.js';
 
 /** A session of a stored run: how it runs ({@link SessionOptions}) and where it is kept. */
@@ -31,8 +35,13 @@ export interface RunOutcome {
   readonly summary: AnnotateSummary;
   /** Requests this session sent to the provider, and answered from the cache. */
   readonly requests: { sent: number; cached: number };
-  /** Why the run stopped early, if it did: `interrupted` (stop signal), `budget`, or `fatal`. */
-  readonly stopped?: { reason: 'interrupted' | 'budget' | 'fatal'; message: string };
+  /**
+   * Why the run stopped early, if it did: `interrupted` (stop signal), `budget`, `fatal`, or
+   * `batch` (its requests are in provider batches not yet collected: `batch.wait` false).
+   */
+  readonly stopped?: { reason: 'interrupted' | 'budget' | 'fatal' | 'batch'; message: string };
+  /** Batch mode: the requests this session submitted in batches, and the batches still open. */
+  readonly batches?: { submitted: number; open: number };
 }
 
 interface RunPlan {
@@ -67,6 +76,15 @@ function pinnedPromptVersion(store: RunStore, runId: string, spec: RunSpec): { p
   return used !== undefined && /^[a-z-]+@v\d+$/.test(used) && (given === undefined || used.startsWith(`${given}@`)) ? { prompt: used } : {};
 }
 
+/** What to do with the requests of a server that has no batch API (they wait in the store). */
+function manualBatchMessage(runId: string, items: number, requests: number): string {
+  return `${items} items wait for ${requests} requests to be run offline: \`emolabel export ${runId} --batch-jsonl --out requests.jsonl\`, ` +
+    '`vllm run-batch -i requests.jsonl -o results.jsonl --model <model>` (or any server that reads OpenAI batch files), `emolabel import-batch results.jsonl`, then the same command again';
+}
+
+/** Rounds of batches a session may take before it is called a bug: first requests, follow-ups, retries. */
+const MAX_BATCH_ROUNDS = 8;
+
 /** A small face-sized image, to ask an annotator what a request would cost. */
 const PROBE_IMAGE = { data: Buffer.alloc(64 * 64 * 3, 128), width: 64, height: 64 };
 
@@ -100,6 +118,9 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   // A missing key or base URL fails here, before a run is recorded or any work is done.
   base.checkReady?.();
   if (session.maxCostUsd !== undefined && session.estimateCostUsd === undefined) checkBudgetCanHold(base);
+  if (session.batch && base.capabilities.batch === undefined) {
+    throw new EmolabelError('invalid_option', `${annotatorId(base)} has no batch API (batch mode works for openai:, anthropic:, google: and openai-compatible: models); run without \`batch\`.`);
+  }
   // What only the provider can say (that it lists the model), before a run is recorded.
   await base.prepare?.(session.signal);
   const { inputs, ...options } = spec;
@@ -134,11 +155,22 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
   const responses = new ResponseStore(store.database);
   const stats = { cached: 0, sent: 0 };
   const spent = responses.paidSoFar(runId);
+  const budget = session.maxCostUsd === undefined ? undefined
+    : budgetMiddleware({ maxCostUsd: session.maxCostUsd, spentUsd: spent.usd, spentImages: spent.images, estimateCostUsd: session.estimateCostUsd });
+  const batchStore = new BatchStore(store.database);
+  // A run with batches still open stays in batch mode, so a resume without `batch` never pays for their requests again online.
+  const batchOptions = session.batch ?? (batchStore.openBatches(runId).length > 0 ? {} : undefined);
+  const batchCapability = batchOptions ? base.capabilities.batch : undefined;
+  const rounds = batchCapability && createBatchRounds({
+    store: batchStore, runId, model: annotatorId(base), capability: batchCapability, signal: session.stopSignal,
+    ...(session.maxCostUsd === undefined ? {} : { budget: { maxCostUsd: session.maxCostUsd, paidUsd: () => responses.paidSoFar(runId).usd } }),
+  }, batchOptions);
   const annotator = wrapAnnotator({
     annotator: base,
     middleware: runMiddleware({
       responseLog: { runId, responses, useCache: session.cache !== false, stats },
-      budget: session.maxCostUsd === undefined ? undefined : { maxCostUsd: session.maxCostUsd, spentUsd: spent.usd, spentImages: spent.images, estimateCostUsd: session.estimateCostUsd },
+      budget,
+      ...(rounds ? { batch: batchMiddleware({ runId, store: batchStore, ...batchOptions }) } : {}),
       // After a stop (the first Ctrl-C) nothing is retried: an item waiting on a hung provider stays unfinished.
       resilience: session.resilience && !('wrapAnnotate' in session.resilience) ? { stopSignal: session.stopSignal, ...session.resilience } : session.resilience,
       extra: session.middleware,
@@ -164,13 +196,41 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
     if (!doneIds.has(failure.id)) save(failure.id, [inputFailureResult(failure, prepared.context)]);
   }
   let stopped: RunOutcome['stopped'];
+  let submitted = 0;
   try {
-    await annotateItems(prepared.context, prepared.items.filter((item) => !doneIds.has(item.id)), {
-      concurrency: session.concurrency, stopSignal: session.stopSignal, onItemDone: (item, results) => save(item.id, results),
-      // Results go to the store as they come (read back below): none are held for the whole run.
-      keepResults: false,
-    });
-    if (session.stopSignal?.aborted) stopped = { reason: 'interrupted', message: 'interrupted before every item was labelled' };
+    await rounds?.reconcile();
+    // Each round labels what is left; in batch mode the requests no batch answered yet are put in
+    // batches, which are waited for and collected, and the items they held up run again.
+    for (let round = 1; ; round += 1) {
+      let deferred = 0;
+      await annotateItems(prepared.context, prepared.items.filter((item) => !doneIds.has(item.id)), {
+        concurrency: session.concurrency, stopSignal: session.stopSignal, onItemDone: (item, results) => {
+          doneIds.add(item.id);
+          save(item.id, results);
+        },
+        // Results go to the store as they come (read back below): none are held for the whole run.
+        keepResults: false,
+        ...(rounds ? { onItemDeferred: () => void (deferred += 1) } : {}),
+      });
+      if (session.stopSignal?.aborted) break;
+      if (!rounds || deferred === 0) break;
+      submitted += await rounds.submitPending();
+      if (rounds.manual) {
+        stopped = { reason: 'batch', message: manualBatchMessage(runId, deferred, rounds.pendingCount()) };
+        break;
+      }
+      const open = rounds.openBatches().length;
+      if (!rounds.wait) {
+        stopped = { reason: 'batch', message: `${deferred} items wait for ${open} provider batches; run the same command again (or \`--resume ${runId}\`) to collect them` };
+        break;
+      }
+      if (open === 0 || round > MAX_BATCH_ROUNDS) {
+        throw new EmolabelError('provider_error', `${deferred} items still wait for a batch after ${round} rounds, with ${open} batches open; this is a bug, please report it.`);
+      }
+      await rounds.collect();
+      if (session.stopSignal?.aborted) break;
+    }
+    if (session.stopSignal?.aborted) stopped = { reason: 'interrupted', message: `interrupted before every item was labelled${rounds && rounds.openBatches().length > 0 ? ' (the batches go on at the provider; running the same command again collects them)' : ''}` };
   } catch (error) {
     if (!isRunStoppingError(error)) throw error;
     const code = (error as EmolabelError).code;
@@ -180,7 +240,10 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
     await prepared.close();
     if (!session.annotator) await base.close?.();
   }
-  store.setStatus(runId, stopped ? (stopped.reason === 'interrupted' ? 'interrupted' : 'stopped') : 'done', stopped?.message);
+  store.setStatus(runId, stopped ? (stopped.reason === 'interrupted' || stopped.reason === 'batch' ? 'interrupted' : 'stopped') : 'done', stopped?.message);
   const results = store.getResults(runId);
-  return { run: store.getRun(runId) as RunRecord, resumed, results, summary: summarise(results), requests: stats, stopped };
+  return {
+    run: store.getRun(runId) as RunRecord, resumed, results, summary: summarise(results), requests: stats, stopped,
+    ...(rounds ? { batches: { submitted, open: rounds.openBatches().length } } : {}),
+  };
 }

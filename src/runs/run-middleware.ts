@@ -1,5 +1,5 @@
 import type { AnnotatorMiddleware } from '../annotators/annotator-middleware.js';
-import { type BudgetOptions, budgetMiddleware } from './budget-middleware.js';
+import { type BudgetMiddleware, type BudgetOptions, budgetMiddleware } from './budget-middleware.js';
 import { type ResilienceMiddleware, resilienceMiddleware, type ResilientAnnotatorOptions } from './resilience/resilient-annotator.js';
 import { type ResponseLogOptions, responseLogMiddleware } from './response-log-middleware.js';
 
@@ -9,7 +9,9 @@ export interface RunMiddlewareOptions {
   readonly dryRun?: AnnotatorMiddleware;
   /** Response cache + request log of the run store. */
   readonly responseLog?: ResponseLogOptions;
-  readonly budget?: BudgetOptions;
+  readonly budget?: BudgetOptions | BudgetMiddleware;
+  /** Batch mode: requests go to the provider's batch API (runs/batch/batch-middleware.ts). */
+  readonly batch?: AnnotatorMiddleware;
   /** Rate limits, the only timeout, retries, fatal errors: options, or a middleware made for them. */
   readonly resilience?: ResilientAnnotatorOptions | ResilienceMiddleware;
   /** Further middleware of the caller, closest to the provider. */
@@ -22,9 +24,12 @@ export interface RunMiddlewareOptions {
  * 1. dry run: answers every request with its estimate, so nothing below it runs;
  * 2. response log: a cached answer returns before the budget or the rate limits see it, and every
  *    answer that came back (after its retries) is logged and cached before the caller sees it;
- * 3. budget: reserves each request's estimate; retries inside it are one request to the budget;
- * 4. resilience: rate limits, timeout, retries, fatal errors, closest to the provider;
- * 5. the caller's extra middleware.
+ * 3. budget: reserves each request's estimate; retries inside it are one request to the budget
+ *    (batch requests are held by the batch rounds when they submit, and only counted here);
+ * 4. batch: answers from collected batches, or defers the request to the next batch;
+ * 5. resilience: rate limits, timeout, retries, fatal errors, closest to the provider (it passes
+ *    a deferral on unchanged, and retries an online follow-up of a batch answer);
+ * 6. the caller's extra middleware.
  *
  * Middleware whose `appliesTo` rejects the annotator is left out by `wrapAnnotator` (the free
  * local model gets none of 2-4).
@@ -34,7 +39,8 @@ export function runMiddleware(options: RunMiddlewareOptions): AnnotatorMiddlewar
   const resilience = options.resilience && ('wrapAnnotate' in options.resilience ? options.resilience : resilienceMiddleware(options.resilience));
   return [
     ...(options.responseLog ? [responseLogMiddleware(options.responseLog)] : []),
-    ...(options.budget ? [budgetMiddleware(options.budget)] : []),
+    ...(options.budget ? ['wrapAnnotate' in options.budget ? options.budget : budgetMiddleware(options.budget)] : []),
+    ...(options.batch ? [options.batch] : []),
     ...(resilience ? [resilience] : []),
     ...(options.extra ?? []),
   ];

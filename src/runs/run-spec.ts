@@ -7,6 +7,8 @@ import type { AnnotatorMiddleware } from '../annotators/annotator-middleware.js'
 import { EmolabelError } from '../errors.js';
 import type { AnnotateOptions } from '../pipeline/annotate.js';
 import { resolveTaxonomy } from '../taxonomy/load-taxonomy.js';
+import type { BatchMiddlewareOptions } from './batch/batch-middleware.js';
+import type { BatchRunOptions } from './batch/batch-rounds.js';
 import type { BudgetOptions } from './budget-middleware.js';
 import type { ResilienceMiddleware, ResilientAnnotatorOptions } from './resilience/resilient-annotator.js';
 
@@ -70,7 +72,15 @@ export interface SessionOptions extends Pick<AnnotateOptions, 'concurrency' | 'w
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Once aborted, no new item starts; started items finish and are saved. */
   readonly stopSignal?: AbortSignal;
+  /**
+   * Send the requests through the provider's batch API (half price, answers within 24 hours) for
+   * annotators with `capabilities.batch`: see docs/batch.md. Absent: online.
+   */
+  readonly batch?: BatchSessionOptions;
 }
+
+/** How a session runs in batch mode. */
+export interface BatchSessionOptions extends BatchRunOptions, Pick<BatchMiddlewareOptions, 'followUps' | 'retries' | 'maxAttempts'> {}
 
 /** Drops undefined values so equal specs serialise equally. */
 function compact<T extends object>(value: T): T {

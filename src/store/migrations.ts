@@ -139,12 +139,53 @@ const SCHEMA_4 = `
 ALTER TABLE requests ADD COLUMN cost_known INTEGER NOT NULL DEFAULT 1;
 `;
 
+/**
+ * Provider batches: each batch a run submitted (recorded as an intent before its create call, so a
+ * crash in between finds it again by name) and each request's custom id, body until submitted, and
+ * result once collected.
+ */
+const SCHEMA_5 = `
+CREATE TABLE batches (
+  name TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  api TEXT NOT NULL,
+  model TEXT NOT NULL,
+  provider_id TEXT,
+  state TEXT NOT NULL,
+  provider_state TEXT,
+  request_count INTEGER NOT NULL,
+  succeeded INTEGER NOT NULL DEFAULT 0,
+  errored INTEGER NOT NULL DEFAULT 0,
+  estimated_cost_usd REAL NOT NULL DEFAULT 0,
+  message TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX batches_by_run ON batches (run_id);
+CREATE TABLE batch_requests (
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  custom_id TEXT NOT NULL,
+  batch_name TEXT,
+  state TEXT NOT NULL,
+  body TEXT,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  estimated_cost_usd REAL NOT NULL DEFAULT 0,
+  result TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL,
+  codec INTEGER NOT NULL DEFAULT 2,
+  PRIMARY KEY (run_id, custom_id)
+);
+CREATE INDEX batch_requests_by_batch ON batch_requests (batch_name);
+`;
+
 /** Every schema step, in order: `MIGRATIONS[n]` has version `n + 1`. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, items, results, requests, response cache, reviews', up: (database) => database.exec(SCHEMA_1) },
   { version: 2, description: 'raw provider replies in the cache, reasoning tokens, codec versions', up: (database) => database.exec(SCHEMA_2) },
   { version: 3, description: 'run leases (the session running a run)', up: (database) => database.exec(SCHEMA_3) },
   { version: 4, description: 'requests of unknown price marked (cost_known)', up: (database) => database.exec(SCHEMA_4) },
+  { version: 5, description: 'provider batches and their requests', up: (database) => database.exec(SCHEMA_5) },
 ];
 
 /** The schema version this emolabel writes: that of the last migration. */

@@ -1,13 +1,25 @@
 import type { Annotation } from '../annotators/annotator.js';
+import { DeferredRequestError } from '../errors.js';
 import { collectWarnings, failedClip, givesLabel, hasQuorum, imageContentOf, mostlyFollowedHint, sumUsage } from './combine-annotations.js';
 import type { ClipAnnotation, Strategy, StrategyInput } from './strategy.js';
 
-/** Labels each frame with its own request, sequentially, in frame order. */
+/**
+ * Labels each frame with its own request, sequentially, in frame order. A request put in a batch
+ * (`DeferredRequestError`) does not stop the others: they are all asked, so one batch holds them
+ * all, and the deferral is passed on after the last.
+ */
 export async function annotateEachFrame(input: StrategyInput): Promise<Annotation[]> {
   const annotations: Annotation[] = [];
+  let deferred: DeferredRequestError | undefined;
   for (const crop of input.crops) {
-    annotations.push(await input.annotator.annotate({ images: [crop.image], taxonomy: input.taxonomy, signal: input.signal, ...imageContentOf([crop]) }));
+    try {
+      annotations.push(await input.annotator.annotate({ images: [crop.image], taxonomy: input.taxonomy, signal: input.signal, ...imageContentOf([crop]) }));
+    } catch (error) {
+      if (!DeferredRequestError.isInstance(error)) throw error;
+      deferred ??= error;
+    }
   }
+  if (deferred) throw deferred;
   return annotations;
 }
 

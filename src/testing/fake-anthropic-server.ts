@@ -1,3 +1,4 @@
+import { createFakeAnthropicBatches, type FakeAnthropicBatches, type FakeAnthropicBatchOptions } from './fake-anthropic-batch.js';
 import { fakeAnswer, type FakeMode, type FakeResponse, type FakeServer, type RecordedRequest, startFakeHttpServer, textTokens } from './fake-http-server.js';
 
 interface MessagesBody {
@@ -6,6 +7,8 @@ interface MessagesBody {
   messages?: Array<{ role: string; content: string | Array<{ type: string; text?: string }> }>;
   tools?: Array<{ name: string; input_schema?: unknown }>;
 }
+
+export type { FakeAnthropicBatch, FakeAnthropicBatches, FakeAnthropicBatchOptions } from './fake-anthropic-batch.js';
 
 /** The tool-use system prompt Anthropic adds when `tool_choice` forces a tool (its documented count). */
 const TOOL_CHOICE_SYSTEM_TOKENS = 346;
@@ -47,6 +50,8 @@ export interface FakeAnthropicOptions {
   /** The key the server accepts as `x-api-key` or a Bearer token. */
   readonly apiKey?: string;
   readonly label?: string;
+  /** How its Message Batches API behaves: see fake-anthropic-batch.ts. */
+  readonly batch?: FakeAnthropicBatchOptions;
   /** The models `GET /v1/models` lists, two per page (`after_id` pages on); left out, that path is 404. */
   readonly models?: readonly string[];
 }
@@ -70,14 +75,12 @@ function modelsPage(models: readonly string[], query: URLSearchParams): FakeResp
  * tool call with `usage`, `stop_reason: "refusal"`, and typed error bodies (429 with Retry-After,
  * 529 overloaded). `url` is the base URL to pass.
  */
-export async function startFakeAnthropicServer(options: FakeAnthropicOptions = {}): Promise<FakeServer & { url: string }> {
-  const server = await startFakeHttpServer((request: RecordedRequest, mode: FakeMode): FakeResponse => {
-    const url = new URL(request.path, 'http://fake');
-    if (request.method === 'GET' && url.pathname === '/v1/models' && options.models) return modelsPage(options.models, url.searchParams);
+export async function startFakeAnthropicServer(options: FakeAnthropicOptions = {}): Promise<FakeServer & { url: string; batches: FakeAnthropicBatches }> {
+  // The SDK sends the key as `Authorization: Bearer …`; older clients as `x-api-key`.
+  const keyRejected = (request: RecordedRequest) => options.apiKey !== undefined && (request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer /, '')) !== options.apiKey;
+  const messages = (request: RecordedRequest, mode: FakeMode): FakeResponse => {
     if (request.method !== 'POST' || request.path !== '/v1/messages') return error(404, 'not_found_error', `Not found: ${request.path}`);
-    // The SDK sends the key as `Authorization: Bearer …`; older clients as `x-api-key`.
-    const given = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer /, '');
-    if (options.apiKey !== undefined && given !== options.apiKey) return error(401, 'authentication_error', 'invalid x-api-key');
+    if (keyRejected(request)) return error(401, 'authentication_error', 'invalid x-api-key');
     const tool = (request.body as MessagesBody).tools?.[0];
     const toolUse = (input: unknown) => [{ type: 'tool_use', id: 'toolu_01FakeFake', name: tool?.name ?? 'record_emotion', input }];
     switch (mode) {
@@ -108,6 +111,13 @@ export async function startFakeAnthropicServer(options: FakeAnthropicOptions = {
       case 'malformed-body':
         return { status: 200, body: '{"id": "msg_01FakeFakeFake", "type": "message", "content": [{"type": "tool_u' };
     }
+  };
+  const batches = createFakeAnthropicBatches(messages, options.batch);
+  const server = await startFakeHttpServer(async (request, mode) => {
+    const url = new URL(request.path, 'http://fake');
+    if (request.method === 'GET' && url.pathname === '/v1/models' && options.models) return modelsPage(options.models, url.searchParams);
+    if (request.path.startsWith('/v1/messages/batches') && keyRejected(request)) return error(401, 'authentication_error', 'invalid x-api-key');
+    return (await batches.handle(request)) ?? messages(request, mode);
   });
-  return Object.assign(server, { url: server.origin });
+  return Object.assign(server, { url: server.origin, batches });
 }

@@ -1,3 +1,4 @@
+import { createFakeGoogleBatches, type FakeGoogleBatches, type FakeGoogleBatchOptions } from './fake-google-batch.js';
 import { fakeAnswer, type FakeMode, type FakeResponse, type FakeServer, type RecordedRequest, startFakeHttpServer, textTokens } from './fake-http-server.js';
 
 interface GenerateBody {
@@ -47,11 +48,15 @@ function error(status: number, googleStatus: string, text: string, details: unkn
   return { status, body: { error: { code: status, message: text, status: googleStatus, ...(details.length > 0 ? { details } : {}) } } };
 }
 
+export type { FakeGoogleBatch, FakeGoogleBatches, FakeGoogleBatchOptions } from './fake-google-batch.js';
+
 /** Options of the fake server: the key it accepts and the label it answers. */
 export interface FakeGoogleOptions {
   /** The key the server accepts as `x-goog-api-key`. */
   readonly apiKey?: string;
   readonly label?: string;
+  /** How its batch mode behaves: see fake-google-batch.ts. */
+  readonly batch?: FakeGoogleBatchOptions;
   /** The models `GET /v1beta/models` lists (as `models/<id>`), two per page (`pageToken`); left out, that path is 404. */
   readonly models?: readonly string[];
 }
@@ -74,16 +79,14 @@ function modelsPage(models: readonly string[], query: URLSearchParams): FakeResp
  * format: candidates with `usageMetadata`, `promptFeedback.blockReason`, and Google error bodies (429
  * RESOURCE_EXHAUSTED with a RetryInfo `retryDelay`, 503 UNAVAILABLE). `url` is the base URL to pass.
  */
-export async function startFakeGoogleServer(options: FakeGoogleOptions = {}): Promise<FakeServer & { url: string }> {
-  const server = await startFakeHttpServer((request: RecordedRequest, mode: FakeMode): FakeResponse => {
-    const url = new URL(request.path, 'http://fake');
-    if (request.method === 'GET' && url.pathname === '/v1beta/models' && options.models) return modelsPage(options.models, url.searchParams);
+export async function startFakeGoogleServer(options: FakeGoogleOptions = {}): Promise<FakeServer & { url: string; batches: FakeGoogleBatches }> {
+  const keyRejected = (request: RecordedRequest) => options.apiKey !== undefined && request.headers['x-goog-api-key'] !== options.apiKey;
+  const invalidKey = () => error(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
+  const generate = (request: RecordedRequest, mode: FakeMode): FakeResponse => {
     if (request.method !== 'POST' || !/^\/v1beta\/models\/[^/:]+:generateContent$/.test(request.path)) {
       return error(404, 'NOT_FOUND', `Method not found: ${request.path}`);
     }
-    if (options.apiKey !== undefined && request.headers['x-goog-api-key'] !== options.apiKey) {
-      return error(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
-    }
+    if (keyRejected(request)) return invalidKey();
     const schema = (request.body as GenerateBody).generationConfig?.responseJsonSchema;
     switch (mode) {
       case 'ok':
@@ -121,6 +124,14 @@ export async function startFakeGoogleServer(options: FakeGoogleOptions = {}): Pr
       case 'malformed-body':
         return { status: 200, body: '{"candidates": [{"content": {"parts": [{"text": "{\\"label' };
     }
+  };
+  const batches = createFakeGoogleBatches(generate, options.batch);
+  const server = await startFakeHttpServer(async (request, mode) => {
+    const url = new URL(request.path, 'http://fake');
+    if (request.method === 'GET' && url.pathname === '/v1beta/models' && options.models) return modelsPage(options.models, url.searchParams);
+    const batchPath = /:batchGenerateContent$|^\/v1beta\/batches/.test(request.path.split('?')[0] ?? '');
+    if (batchPath && keyRejected(request)) return invalidKey();
+    return (await batches.handle(request)) ?? generate(request, mode);
   });
-  return Object.assign(server, { url: server.origin });
+  return Object.assign(server, { url: server.origin, batches });
 }

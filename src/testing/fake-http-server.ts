@@ -40,7 +40,7 @@ export interface FakeResponse {
 }
 
 /** Answers a recorded request in one provider's wire format. */
-export type FakeResponder = (request: RecordedRequest, mode: FakeMode) => FakeResponse;
+export type FakeResponder = (request: RecordedRequest, mode: FakeMode) => FakeResponse | Promise<FakeResponse>;
 
 /** A running fake server: where it listens, what it received, and what to do with the next requests. */
 export interface FakeServer {
@@ -63,7 +63,7 @@ async function describeJpeg(base64: string): Promise<ReceivedImage> {
 }
 
 /** Replaces every base64 JPEG (bare or as a data URL) in a JSON value by a short description. */
-async function elideImages(value: unknown, images: ReceivedImage[]): Promise<unknown> {
+export async function elideImages(value: unknown, images: ReceivedImage[]): Promise<unknown> {
   if (typeof value === 'string') {
     const dataUrl = DATA_URL.exec(value);
     const base64 = dataUrl ? dataUrl[1] : BASE64_JPEG.test(value) && value.length > 200 ? value : undefined;
@@ -117,7 +117,7 @@ export async function startFakeHttpServer(respond: FakeResponder): Promise<FakeS
       const recorded: RecordedRequest = { method: incoming.method ?? '', path: incoming.url ?? '', headers, rawBody, body, images };
       requests.push(recorded);
       const mode = modes.shift() ?? 'ok';
-      const response = respond(recorded, mode);
+      const response = await respond(recorded, mode);
       const send = () => {
         const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
         outgoing.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });

@@ -1,6 +1,9 @@
 import {
   fakeAnswer, type FakeAnswerOptions, type FakeMode, type FakeResponse, type FakeServer, type ReceivedImage, type RecordedRequest, startFakeHttpServer, textTokens,
 } from './fake-http-server.js';
+import { createFakeOpenAiBatches, type FakeOpenAiBatches, type FakeOpenAiBatchOptions } from './fake-openai-batch.js';
+
+export type { FakeBatchLineOutcome, FakeOpenAiBatch, FakeOpenAiBatches, FakeOpenAiBatchOptions } from './fake-openai-batch.js';
 
 interface ChatBody {
   model?: string;
@@ -84,7 +87,8 @@ function completion(request: RecordedRequest, message: { content: string | null;
       id: 'chatcmpl-fake123', object: 'chat.completion', created: 1_763_000_000, model: body.model ?? 'unknown', system_fingerprint: 'fp_fake',
       choices: [{ index: 0, message: { role: 'assistant', ...message, annotations: [] }, logprobs: null, finish_reason: finishReason }],
       usage: usageOf(request, message.content ?? message.refusal ?? ''),
-      service_tier: 'default',
+      // The tier asked for answers (a real server may fall back to `default`).
+      service_tier: (request.body as { service_tier?: string }).service_tier ?? 'default',
     },
   };
 }
@@ -104,6 +108,8 @@ export interface FakeOpenAiOptions {
   readonly models?: readonly string[];
   /** How to answer one request beyond the label (abstain, hintFollowed), from what it carried; unset: a plain answer. */
   readonly answer?: (request: RecordedRequest) => FakeAnswerOptions | undefined;
+  /** How its Batch API (files, batches) behaves: see fake-openai-batch.ts. */
+  readonly batch?: FakeOpenAiBatchOptions;
 }
 
 /**
@@ -111,8 +117,8 @@ export interface FakeOpenAiOptions {
  * completions with `usage`, a `refusal` field, 401/429/503 error bodies with `Retry-After`.
  * Also stands in for Ollama, vLLM and other OpenAI-compatible servers. `url` is the base URL to pass.
  */
-export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeServer & { url: string }> {
-  const server = await startFakeHttpServer((request: RecordedRequest, mode: FakeMode): FakeResponse => {
+export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeServer & { url: string; batches: FakeOpenAiBatches }> {
+  const chat = (request: RecordedRequest, mode: FakeMode): FakeResponse => {
     if (request.method === 'GET' && request.path.startsWith('/v1/models') && options.models) {
       return { status: 200, body: { object: 'list', data: options.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'system' })) } };
     }
@@ -163,6 +169,8 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
       case 'malformed-body':
         return { status: 200, body: '{"id": "chatcmpl-fake123", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assis' };
     }
-  });
-  return Object.assign(server, { url: `${server.origin}/v1` });
+  };
+  const batches = createFakeOpenAiBatches(chat, options.batch);
+  const server = await startFakeHttpServer(async (request, mode) => (await batches.handle(request)) ?? chat(request, mode));
+  return Object.assign(server, { url: `${server.origin}/v1`, batches });
 }

@@ -1,89 +1,12 @@
-import type { GenerateContentParameters, GenerateContentResponse, MediaResolution, Part, ThinkingLevel } from '@google/genai';
+import type { GenerateContentResponse } from '@google/genai';
 import type { Annotator } from '../annotator.js';
-import { createLlmAnnotator, type LlmProviderDefinition, TRANSPORT_TIMEOUT_MS, type TransportContext } from './llm-annotator.js';
+import { geminiContentParameters, googleClient, readGeminiResponse } from './google-content.js';
+import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext } from './llm-annotator.js';
 import type { LlmAnnotatorSettings } from './llm-settings.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
-import { connectionError, httpFailureError, optionalCount, parseRetryAfter } from './provider-error.js';
+import { googleBatchTransport } from './google-batch.js';
+import { connectionError, httpFailureError, parseRetryAfter } from './provider-error.js';
 import { EmolabelError } from '../../errors.js';
-
-/** Finish reasons with which Gemini withholds an answer on policy grounds. */
-const BLOCKING_FINISH_REASONS = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'RECITATION']);
-
-// The enum's string values, so building a request needs no runtime import of the SDK.
-const MEDIA_RESOLUTION = { low: 'MEDIA_RESOLUTION_LOW' as MediaResolution, high: 'MEDIA_RESOLUTION_HIGH' as MediaResolution } as const;
-
-/** The generateContent parameters for one request: response JSON schema, images as inline base64 JPEG. */
-export function geminiContentParameters(request: LlmRequest): GenerateContentParameters {
-  const parts: Part[] = request.parts.map((part) =>
-    part.kind === 'text' ? { text: part.text } : { inlineData: { mimeType: 'image/jpeg', data: part.image.base64 } },
-  );
-  const mediaResolution = request.detail === 'low' || request.detail === 'high' ? MEDIA_RESOLUTION[request.detail] : undefined;
-  return {
-    model: request.modelId,
-    contents: [{ role: 'user', parts }],
-    config: {
-      systemInstruction: request.system,
-      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      maxOutputTokens: request.maxOutputTokens,
-      responseMimeType: 'application/json',
-      responseJsonSchema: request.jsonSchema,
-      ...(mediaResolution ? { mediaResolution } : {}),
-      ...thinkingConfig(request),
-    },
-  };
-}
-
-/**
- * The reasoning effort as Gemini's thinking config: a level on Gemini 3 (MINIMAL … HIGH), a token
- * budget on 2.5 (0 turns thinking off where the model allows it).
- */
-function thinkingConfig(request: LlmRequest): Pick<NonNullable<GenerateContentParameters['config']>, 'thinkingConfig'> {
-  const effort = request.reasoningEffort;
-  if (effort === undefined) return {};
-  if (/^gemini-2\./.test(request.modelId)) {
-    const budget = { none: 0, minimal: 0, low: 512, medium: 2048, high: 8192 }[effort];
-    return { thinkingConfig: { thinkingBudget: budget } };
-  }
-  const level = { none: 'MINIMAL', minimal: 'MINIMAL', low: 'LOW', medium: 'MEDIUM', high: 'HIGH' }[effort];
-  return { thinkingConfig: { thinkingLevel: level as ThinkingLevel } };
-}
-
-function readReply(response: GenerateContentResponse): LlmReply {
-  const usage = {
-    inputTokens: response.usageMetadata?.promptTokenCount ?? 0,
-    // Thinking tokens are billed as output.
-    outputTokens: (response.usageMetadata?.candidatesTokenCount ?? 0) + (response.usageMetadata?.thoughtsTokenCount ?? 0),
-    ...optionalCount('reasoningTokens', response.usageMetadata?.thoughtsTokenCount),
-    ...optionalCount('cachedInputTokens', response.usageMetadata?.cachedContentTokenCount),
-  };
-  const blockReason = response.promptFeedback?.blockReason;
-  if (blockReason) {
-    const detail = response.promptFeedback?.blockReasonMessage;
-    return { refusal: `blocked (${blockReason})${detail ? `: ${detail}` : ''}`, usage, finishReason: String(blockReason) };
-  }
-  const candidate = response.candidates?.[0];
-  const text = (candidate?.content?.parts ?? []).filter((part) => !part.thought && typeof part.text === 'string').map((part) => part.text).join('');
-  const finishReason = candidate?.finishReason ? String(candidate.finishReason) : undefined;
-  if (finishReason && BLOCKING_FINISH_REASONS.has(finishReason) && text.trim() === '') {
-    return { refusal: `blocked (finishReason ${finishReason})${candidate?.finishMessage ? `: ${candidate.finishMessage}` : ''}`, usage, finishReason };
-  }
-  return { text, usage, finishReason, truncated: finishReason === 'MAX_TOKENS', ...(response.modelVersion ? { model: response.modelVersion } : {}) };
-}
-
-/** The SDK and its client, imported on the first request: `import('emolabel')` loads no provider SDK. */
-async function googleClient(context: TransportContext) {
-  const sdk = await import('@google/genai');
-  const client = new sdk.GoogleGenAI({
-    apiKey: context.apiKey,
-    httpOptions: {
-      ...(context.settings.baseUrl ? { baseUrl: context.settings.baseUrl } : {}),
-      timeout: TRANSPORT_TIMEOUT_MS,
-      // One attempt: retries belong to the run, which honours Retry-After.
-      retryOptions: { attempts: 1 },
-    },
-  });
-  return { client, ApiError: sdk.ApiError };
-}
 
 function createGoogleTransport(context: TransportContext): LlmTransport {
   let loaded: ReturnType<typeof googleClient> | undefined;
@@ -111,7 +34,7 @@ function createGoogleTransport(context: TransportContext): LlmTransport {
         if (error instanceof TypeError) throw connectionError(context.displayId, context.settings.baseUrl, error, context.apiKey);
         throw error;
       }
-      return readReply(response);
+      return readGeminiResponse(response);
     },
     // `GET /v1beta/models`, every page; names come as `models/gemini-3-flash`.
     async listModels(): Promise<readonly string[] | undefined> {
@@ -126,6 +49,7 @@ function createGoogleTransport(context: TransportContext): LlmTransport {
         return undefined;
       }
     },
+    batch: googleBatchTransport(context, () => (loaded ??= googleClient(context))),
   };
 }
 
@@ -136,6 +60,8 @@ export const googleProvider: LlmProviderDefinition = {
   requiresBaseUrl: false,
   defaultMaxImagesPerRequest: 100,
   supportsDetail: true,
+  // Inline requests: under 20 MB per batch (a JSONL file of up to 2 GB is not used yet).
+  batchApi: { api: 'google', limits: { maxRequests: 100_000, maxBytes: 19_000_000 } },
   createTransport: createGoogleTransport,
 };
 

@@ -9,7 +9,8 @@ import type { ImageDetail } from '../cost/image-tokens.js';
 import { estimateRequestCost } from '../cost/estimate-request-cost.js';
 import { costOfUsage, findModelPrice, hasTokenPrices, loadPriceTable, type ModelPrice } from '../cost/price-table.js';
 import { exchange } from './llm-exchange.js';
-import type { DroppableParameter, LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
+import type { DroppableParameter, LlmBatchTransport, LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
+import type { BatchCapability, BatchChannel, BatchLimits } from '../batch-api.js';
 import { reasoningDefaults } from './reasoning-models.js';
 import { type LlmAnnotatorSettings, resolveLlmSettings, type ResolvedLlmSettings } from './llm-settings.js';
 import { parseReply } from './parse-reply.js';
@@ -40,6 +41,10 @@ export interface LlmProviderDefinition {
   readonly supportsDetail: boolean;
   /** Detail sent when none is given. */
   readonly defaultDetail?: ImageDetail;
+  /** Whether it takes a `serviceTier` (OpenAI's `flex`); without, a given one warns. */
+  readonly supportsServiceTier?: boolean;
+  /** Its batch API and that API's limits per batch; the transport implements it (`LlmTransport.batch`). Absent: online only. */
+  readonly batchApi?: { readonly api: string; readonly limits: BatchLimits; readonly submission?: 'api' | 'manual' };
   createTransport(context: TransportContext): LlmTransport;
 }
 
@@ -78,6 +83,7 @@ const llmReplySchema = z.object({
   refusal: z.string().optional(),
   usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
   finishReason: z.string().optional(),
+  batch: z.boolean().optional(),
 });
 
 /** The reply as JSON, for the response cache (undefined fields left out). */
@@ -91,10 +97,29 @@ function warningsFor(definition: LlmProviderDefinition, settings: ResolvedLlmSet
   if (settings.detail !== undefined && settings.detail !== 'auto' && !definition.supportsDetail) {
     warnings.push(`${definition.provider} has no image detail setting; sent images of at most ${settings.imageSize} px instead of detail ${settings.detail}`);
   }
+  if (settings.serviceTier === 'flex' && !definition.supportsServiceTier) warnings.push(`${definition.provider} has no flex service tier; sent at its default tier`);
   if (!hasTokenPrices(price)) warnings.push(`no price for ${id} in the price data; cost not recorded (add it with \`priceTable\`)`);
   if (price?.retired) warnings.push(`${id} is retired by its provider (${price.retired}); it may stop answering or be re-routed`);
   if (price?.supportsTemperature === false) warnings.push(`${id} takes no temperature; sent its default instead of 0`);
   return warnings;
+}
+
+/**
+ * `online` with every request handed to the batch channel first: answered from a collected batch
+ * line (read as the provider's reply, or thrown as its error), sent online when the channel says, or
+ * recorded for the next batch (the channel throws `DeferredRequestError`).
+ */
+function throughBatch(online: LlmTransport, batch: LlmBatchTransport, channel: BatchChannel): LlmTransport {
+  return {
+    async send(request, signal) {
+      const decision = await channel.decide(batch.body(request));
+      if (decision.kind === 'online') return online.send(request, signal);
+      const { result } = decision;
+      if (result.kind === 'succeeded') return { ...batch.readReply(result.body, request), batch: true };
+      if (result.kind === 'errored') throw batch.lineError(result);
+      throw new EmolabelError('provider_error', `The batch request ${result.customId} was ${result.kind}${result.message ? `: ${result.message}` : ''}.`, { isRetryable: true });
+    },
+  };
 }
 
 /**
@@ -136,6 +161,18 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
 
 
   const detail = settings.detail ?? definition.defaultDetail ?? 'auto';
+  const flex = settings.serviceTier === 'flex' && definition.supportsServiceTier === true;
+  const batchTransport = (): LlmBatchTransport => {
+    const batch = ready().batch;
+    if (batch === undefined) throw new EmolabelError('invalid_option', `${id} has no batch API; run without \`batch\`.`);
+    return batch;
+  };
+  const batchCapability: BatchCapability | undefined = definition.batchApi && {
+    specificationVersion: 'v1', api: definition.batchApi.api, limits: definition.batchApi.limits,
+    ...(definition.batchApi.submission === undefined ? {} : { submission: definition.batchApi.submission }),
+    ...(price?.batchMultiplier === undefined ? {} : { priceMultiplier: price.batchMultiplier }),
+    client: () => batchTransport().client(),
+  };
   /**
    * The answer one reply gives on its own (labelled or refused, with the reply kept as
    * `providerResponse` for the response cache), or what is wrong with it when it needs a repair.
@@ -143,7 +180,7 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
   const readReply = (reply: LlmReply, schema: AnnotationSchema, warnings: readonly string[]): Annotation | { problem: string; rawText?: string } => {
     const rawText = reply.text ?? (reply.value === undefined ? undefined : JSON.stringify(reply.value));
     const common = {
-      usage: reply.usage, costUsd: price ? costOfUsage(price, reply.usage) : undefined, promptVersion: prompt.version, warnings,
+      usage: reply.usage, costUsd: price ? costOfUsage(price, reply.usage, { batch: reply.batch === true }) : undefined, promptVersion: prompt.version, warnings,
       providerResponse: replyAsJson(reply), ...(reply.model ? { modelSnapshot: reply.model } : {}),
     };
     if (reply.refusal !== undefined) return { ...common, status: 'refused', rawText: reply.refusal || rawText, error: `${id} declined to label the images` };
@@ -157,7 +194,10 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
     specificationVersion: 'v1',
     provider: definition.provider,
     modelId,
-    capabilities: { maxImagesPerRequest, layouts: ['frames', 'grid'], billing: 'metered', maxImageSide: settings.imageSize },
+    capabilities: {
+      maxImagesPerRequest, layouts: ['frames', 'grid'], billing: 'metered', maxImageSide: settings.imageSize,
+      ...(batchCapability === undefined ? {} : { batch: batchCapability }),
+    },
     settingsIdentity: {
       // The prompt by its content, not only its name: a prompt file edited in place is another prompt.
       prompt: prompt.version, promptSha256: promptContentHash(prompt), parser: PARSER_VERSION, detail, imageSize: settings.imageSize,
@@ -169,7 +209,8 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
       const reasoningTokens = reasoning.expectedReasoningTokens;
       const usage = { inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens + reasoningTokens, ...(reasoningTokens > 0 ? { reasoningTokens } : {}) };
       // No image rule for the model (or no price): the cost is unknown, not the text's alone.
-      const costUsd = estimate.costUsd === undefined || !price ? undefined : costOfUsage(price, usage);
+      // The flex tier is priced as the batch API is.
+      const costUsd = estimate.costUsd === undefined || !price ? undefined : costOfUsage(price, usage, { batch: flex });
       const priceChecked = price?.checked ?? priceTable.checked;
       return { usage, costUsd, ...(priceChecked ? { priceChecked } : {}) };
     },
@@ -204,10 +245,11 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
         detail: settings.detail ?? definition.defaultDetail,
         maxOutputTokens: reasoning.maxOutputTokens,
         ...(reasoning.reasoningEffort === undefined ? {} : { reasoningEffort: reasoning.reasoningEffort }),
+        ...(flex ? { serviceTier: 'flex' as const } : {}),
       };
       const answer = await exchange({
-        id, transport: client, schema, labels: taxonomy.labels, repairPrompt, actionUnits: prompt.mode === 'au-cot', promptVersion: prompt.version,
-        readReply: (reply, given) => readReply(reply, schema, given), priceOf: (usage) => (price ? costOfUsage(price, usage) : undefined), dropped, warnings,
+        id, transport: request.batch ? throughBatch(client, batchTransport(), request.batch) : client, schema, labels: taxonomy.labels, repairPrompt, actionUnits: prompt.mode === 'au-cot', promptVersion: prompt.version,
+        readReply: (reply, given) => readReply(reply, schema, given), priceOf: (usage, options) => (price ? costOfUsage(price, usage, options) : undefined), dropped, warnings,
       }, llmRequest, request);
       // A server that echoes the key (rationale, raw text, its JSON reply) must not get it into the store or the output.
       return redactSecretDeep(answer, apiKey);

@@ -21,7 +21,8 @@ export interface ExchangeContext {
   readonly repairPrompt: PromptFile;
   readonly actionUnits: boolean;
   readonly readReply: ReadReply;
-  readonly priceOf: (usage: Usage) => number | undefined;
+  /** Dollars of one reply's usage, at the batch API's rate when a batch answered it. */
+  readonly priceOf: (usage: Usage, options?: { readonly batch?: boolean }) => number | undefined;
   readonly promptVersion: string;
   /** Parameters this provider rejected for this model: left out of this and every later request. */
   readonly dropped: Set<DroppableParameter>;
@@ -41,6 +42,15 @@ function addUsage(total: Usage, more: Usage): Usage {
     inputTokens: total.inputTokens + more.inputTokens, outputTokens: total.outputTokens + more.outputTokens,
     ...(reasoningTokens === undefined ? {} : { reasoningTokens }), ...(cachedInputTokens === undefined ? {} : { cachedInputTokens }),
   };
+}
+
+function replyCost(context: ExchangeContext, reply: LlmReply): number | undefined {
+  return context.priceOf(reply.usage, reply.batch ? { batch: true } : undefined);
+}
+
+/** An unknown part makes the whole unknown, never a smaller number. */
+function addCost(total: number | undefined, more: number | undefined): number | undefined {
+  return total === undefined || more === undefined ? undefined : total + more;
 }
 
 /** Whether a reply spent its output budget without an answer: cut off, or empty (a reasoning model that only thought). */
@@ -107,7 +117,9 @@ export async function exchange(context: ExchangeContext, request: LlmRequest, ca
   const { id, warnings } = context;
   let reply = await sendAdapting(context, request, call);
   let usage = reply.usage;
-  const common = () => ({ usage, costUsd: context.priceOf(usage), promptVersion: context.promptVersion, warnings });
+  // Each reply at its own rate (a batch answer and an online repair of it cost differently).
+  let costUsd = replyCost(context, reply);
+  const common = () => ({ usage, costUsd, promptVersion: context.promptVersion, warnings });
   if (starved(reply)) {
     const budget = request.maxOutputTokens;
     const larger: LlmRequest = {
@@ -118,6 +130,7 @@ export async function exchange(context: ExchangeContext, request: LlmRequest, ca
     const first = reply;
     reply = await sendAdapting(context, larger, call);
     usage = addUsage(first.usage, reply.usage);
+    costUsd = addCost(costUsd, replyCost(context, reply));
     if (starved(reply)) {
       const thinking = usage.reasoningTokens ? `, ${usage.reasoningTokens} of them reasoning` : '';
       return {
@@ -128,7 +141,7 @@ export async function exchange(context: ExchangeContext, request: LlmRequest, ca
     warnings.push(`${id} was cut off at ${budget} output tokens (finish reason ${first.finishReason ?? 'none'}); answered on a second request with ${larger.maxOutputTokens}`);
   }
   const read = context.readReply(reply, warnings);
-  if ('status' in read) return { ...read, usage, costUsd: context.priceOf(usage) };
+  if ('status' in read) return { ...read, usage, costUsd };
 
   const repairValues = { labels: context.labels.join(', '), actionUnits: context.actionUnits, problem: read.problem, previousAnswer: read.rawText ?? '' };
   const repairRequest: LlmRequest = {
@@ -139,6 +152,7 @@ export async function exchange(context: ExchangeContext, request: LlmRequest, ca
   await call.beforeExtraRequest?.(call.signal);
   const second = await sendAdapting(context, repairRequest, call);
   usage = addUsage(usage, second.usage);
+  costUsd = addCost(costUsd, replyCost(context, second));
   const repaired = second.refusal === undefined ? parseReply(second, context.schema) : { kind: 'refused' as const, text: second.refusal };
   const repairText = second.refusal ?? second.text ?? (second.value === undefined ? '' : JSON.stringify(second.value));
   if (repaired.kind === 'ok') {

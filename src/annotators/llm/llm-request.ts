@@ -1,4 +1,5 @@
 import type { Usage } from '../annotator.js';
+import type { BatchClient, BatchLineResult } from '../batch-api.js';
 import type { ImageDetail } from '../cost/image-tokens.js';
 
 /** An image ready to send: JPEG bytes and the size they decode to. */
@@ -27,6 +28,8 @@ export interface LlmRequest {
   readonly maxOutputTokens: number;
   /** How much the model may think before answering; left out: the provider's default. */
   readonly reasoningEffort?: ReasoningEffort;
+  /** OpenAI's `service_tier` (`flex`: slower, at the batch price); left out: the default tier. */
+  readonly serviceTier?: 'flex';
 }
 
 /** Reasoning budgets, mapped per provider (OpenAI `reasoning_effort`, Gemini `thinkingConfig`, Anthropic `thinking`). */
@@ -49,6 +52,8 @@ export interface LlmReply {
   readonly truncated?: boolean;
   /** The model snapshot the provider says answered (`gpt-4o-mini-2024-07-18`). */
   readonly model?: string;
+  /** Priced at the batch API's rate: a batch answered it, or OpenAI's `flex` tier did. */
+  readonly batch?: boolean;
 }
 
 /**
@@ -57,7 +62,20 @@ export interface LlmReply {
  * `signal` may surface as the SDK's own abort error, which the caller turns into a timeout or abort.
  */
 export interface LlmTransport {
+  /** Its provider's batch API, when it has one: how a request is written as a batch line and a result read back. */
+  readonly batch?: LlmBatchTransport;
   send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply>;
   /** The model ids the provider lists for this key, or undefined when it has no such list (or it cannot be read). */
   listModels?(signal?: AbortSignal): Promise<readonly string[] | undefined>;
+}
+
+/** The batch side of a transport (see annotators/batch-api.ts). */
+export interface LlmBatchTransport {
+  /** The request as the provider's batch line body: exactly what `send` would send online. */
+  body(request: LlmRequest): Record<string, unknown>;
+  /** A succeeded line's body (the answer to `request`) read as a reply; throws an `EmolabelError` for a body that is not the provider's answer. */
+  readReply(body: unknown, request: LlmRequest): LlmReply;
+  /** An errored line as the error `send` would have thrown online. */
+  lineError(result: Extract<BatchLineResult, { kind: 'errored' }>): Error;
+  client(): BatchClient;
 }

@@ -32,6 +32,11 @@ export const llmSettingsSchema = z.strictObject({
   maxOutputTokens: whole(16, 100_000),
   /** How much a reasoning model may think (OpenAI `reasoning_effort`, Gemini `thinkingConfig`). @default 'low' for models that reason */
   reasoningEffort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).optional().describe('one of none, minimal, low, medium, high'),
+  /**
+   * OpenAI's processing tier: `flex` answers slower (and may answer 429 when busy) at the batch
+   * API's price, synchronously, on the models that offer it. Other providers ignore it with a warning.
+   */
+  serviceTier: z.enum(['default', 'flex']).optional().describe('one of default, flex'),
   /** Where API keys are read from. @default process.env */
   env: z.record(z.string(), z.string().optional()).optional().describe('an object of environment variables'),
 });
@@ -52,6 +57,7 @@ export interface ResolvedLlmSettings {
   /** Undefined: the model's default (see `reasoning-models.ts`). */
   readonly maxOutputTokens?: number;
   readonly reasoningEffort?: ReasoningEffort;
+  readonly serviceTier?: 'default' | 'flex';
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -89,6 +95,7 @@ export function resolveLlmSettings(settings: unknown, owner = 'an LLM annotator'
     priceTable: parsed.priceTable,
     maxOutputTokens: parsed.maxOutputTokens,
     reasoningEffort: parsed.reasoningEffort,
+    ...(parsed.serviceTier === undefined ? {} : { serviceTier: parsed.serviceTier }),
     env: parsed.env ?? process.env,
   };
 }

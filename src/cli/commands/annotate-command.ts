@@ -5,6 +5,7 @@ import { EXIT } from '../cli-io.js';
 import { withFlagNames } from '../flag-names.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
 import { createInterruptController } from '../interrupt-controller.js';
+import { createBatchProgress } from '../batch-progress.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { addProviderLimitOptions } from '../provider-limit-options.js';
 import { type RunSpecFlags, runSpecFromFlags, type SessionFlags, sessionFromFlags } from '../run-flags.js';
@@ -59,10 +60,16 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--price-table <file>', 'JSON price table whose entries replace the bundled ones')
     .option('--max-output-tokens <n>', 'cap on the tokens of one LLM answer, reasoning included (default 1024; 4096 for models that reason)', integerOption(16))
     .addOption(new Option('--reasoning-effort <level>', 'how much a reasoning model may think: none, minimal, low, medium, high (default low for models that reason)').argParser(choiceOption(['none', 'minimal', 'low', 'medium', 'high'])))
+    .addOption(new Option('--service-tier <tier>', "OpenAI's processing tier: flex answers slower at the batch price, without a batch (models that offer it)").argParser(choiceOption(['default', 'flex'])))
     .option('--dry-run', 'sample frames and crop faces, print estimated tokens and dollars per item and in total; send nothing')
     .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
     .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)')
-    .option('--take-over', 'run a run another session holds (its process is gone, but its lease is not yet stale)');
+    .option('--take-over', 'run a run another session holds (its process is gone, but its lease is not yet stale)')
+    .option('--batch', "send the requests through the provider's batch API: half price, answers within 24 h (openai:, anthropic:, google:); see docs/batch.md")
+    .option('--no-wait', 'with --batch: submit the batches and exit; the same command again (or --resume) collects them')
+    .addOption(new Option('--batch-follow-ups <where>', 'with --batch: repairs and re-asks of batch answers go online or in the next batch').choices(['online', 'batch']).default('online'))
+    .addOption(new Option('--batch-retries <where>', 'with --batch: expired, cancelled and transiently failed lines go in a follow-up batch or online').choices(['batch', 'online']).default('batch'))
+    .option('--batch-poll <seconds>', 'with --batch: time between polls of the batches', numberOption(0.001), 30);
   addProviderLimitOptions(command, 'stop before the run would cost more than this many dollars')
     .action(async (inputs: string[], flags: AnnotateFlags) => {
       if (inputs.length === 0 && !flags.manifest && !flags.resume) {
@@ -76,7 +83,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
       if (flags.strategy !== undefined) getStrategy(flags.strategy);
       const spec = flags.resume ? undefined : runSpecFromFlags(inputs, flags, io.cwd);
       if (flags.dryRun) {
-        const estimate = await estimateRun(spec?.inputs ?? [], { ...annotateOptionsOf(spec ?? runSpecFromFlags(inputs, flags, io.cwd), sessionFromFlags(flags, io.cwd)), taxonomy });
+        const estimate = await estimateRun(spec?.inputs ?? [], { ...annotateOptionsOf(spec ?? runSpecFromFlags(inputs, flags, io.cwd), sessionFromFlags(flags, io.cwd)), taxonomy, batch: flags.batch === true });
         io.stdout.write(formatCostEstimate(estimate));
         return setExitCode(EXIT.ok);
       }
@@ -84,12 +91,15 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
       if (spec) createAnnotator(spec.model, spec.annotatorSettings).checkReady?.();
       const resilienceStats = createResilienceStats();
       const progress = createProgressReporter(io, { quiet: flags.quiet, detail: () => formatResilienceStats(resilienceStats) });
+      const batchProgress = createBatchProgress(io, flags.quiet);
+      const session = sessionFromFlags(flags, io.cwd, resilienceStats);
       const interrupt = createInterruptController(io);
       const store = RunStore.open(resolve(io.cwd, flags.db));
       let outcome: RunOutcome;
       try {
         outcome = await runAnnotation(spec ?? { resume: flags.resume ?? '' }, {
-          ...sessionFromFlags(flags, io.cwd, resilienceStats),
+          ...session,
+          ...(session.batch ? { batch: { ...session.batch, onProgress: (batches) => batchProgress.update(batches) } } : {}),
           store,
           stopSignal: interrupt.signal,
           onRunStart: (run, { total, done, resumed }) => {
@@ -100,6 +110,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         });
       } finally {
         progress.stop();
+        batchProgress.stop();
         interrupt.dispose();
         store.close();
       }
@@ -120,8 +131,14 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         const reasoning = summary.reasoningTokens > 0 ? ` (${summary.reasoningTokens} of them reasoning)` : '';
         const unpriced = summary.unpriced > 0 ? ` + ${summary.unpriced} results of unknown price (the price data lacks the model: pass --price-table)` : '';
         const cost = summary.costUsd > 0 || summary.unpriced > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens${reasoning}, $${summary.costUsd.toFixed(4)}${unpriced}` : '';
-        const requests = outcome.requests.sent + outcome.requests.cached > 0 ? `; ${outcome.requests.sent} requests sent, ${outcome.requests.cached} from cache` : '';
+        const batched = outcome.batches && outcome.batches.submitted > 0 ? ` (${outcome.batches.submitted} submitted in batches this session)` : '';
+        const requests = outcome.requests.sent + outcome.requests.cached > 0 ? `; ${outcome.requests.sent} requests sent${batched}, ${outcome.requests.cached} from cache` : '';
         io.stderr.write(`run ${run.id}: ${summary.items} results: ${summary.ok} ok, ${summary.noFace} no face, ${summary.abstained} abstained, ${summary.refused} refused, ${summary.failed - summary.refused} errors${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
+      }
+      if (stopped?.reason === 'batch') {
+        const db = flags.db === DEFAULT_DB_PATH ? '' : ` --db ${flags.db}`;
+        io.stderr.write(`emolabel: run ${run.id}: ${withFlagNames(stopped.message)}\n  see them with: emolabel batches${db}\n  collect with: emolabel annotate --resume ${run.id} --batch${db}\n`);
+        return setExitCode(EXIT.ok);
       }
       if (stopped) {
         io.stderr.write(`emolabel: run ${run.id} stopped after ${run.done}/${run.total} items: ${withFlagNames(stopped.message)}\n`);

@@ -7,6 +7,8 @@ import { EXPORT_FORMATS, type ExportFormat, exportRun } from '../../output/expor
 import { findRun } from '../../store/find-run.js';
 import { exportReviewedRun, writeReviewedLabelStudioExport } from '../../review/export-reviewed.js';
 import { type LabelStudioExport, writeLabelStudioExport } from '../../output/label-studio-export.js';
+import { exportBatchJsonl } from '../../output/batch-jsonl.js';
+import { EmolabelError } from '../../errors.js';
 import { checkOutputWritable, writeOutputFile } from '../../output/write-output-file.js';
 
 interface ExportFlags {
@@ -15,6 +17,7 @@ interface ExportFlags {
   readonly out?: string;
   readonly mediaUrl?: string;
   readonly reviewed?: boolean;
+  readonly batchJsonl?: boolean;
   readonly convertMedia: boolean;
   readonly folderFps?: number;
 }
@@ -37,12 +40,21 @@ export const registerExportCommand: RegisterCommand = (program, io) => {
     .option('--no-convert-media', 'Label Studio: leave GIFs and frame folders as they are (image tasks) instead of writing H.264 MP4 beside the export')
     .option('--folder-fps <n>', 'Label Studio: frame rate of a frame folder made into MP4 (default: 25)', positiveNumber)
     .option('--reviewed', 'reviewed labels (emolabel review) win over model labels; each row says which (label_source)')
+    .option('--batch-jsonl', 'instead of results: the requests waiting for a batch (annotate --batch), as OpenAI batch JSONL that `vllm run-batch` reads; read its output back with emolabel import-batch')
     .action(async (runId: string | undefined, flags: ExportFlags) => {
       const out = flags.out === undefined ? undefined : resolve(io.cwd, flags.out);
       if (out !== undefined) await checkOutputWritable(out, `--out ${flags.out}`);
       const store = RunStore.open(resolve(io.cwd, flags.db));
       try {
         const run = findRun(store, runId);
+        if (flags.batchJsonl) {
+          const { text, requests } = exportBatchJsonl(store, run);
+          if (requests === 0) throw new EmolabelError('invalid_option', `Run ${run.id} has no requests waiting for a batch; make them with: emolabel annotate … --batch --no-wait`);
+          if (out) await writeOutputFile(out, text);
+          else io.stdout.write(text);
+          io.stderr.write(`exported ${requests} requests of ${run.id} as OpenAI batch JSONL${flags.out ? ` → ${flags.out}` : ''}; run them (vllm run-batch -i … -o results.jsonl), then: emolabel import-batch results.jsonl\n`);
+          return;
+        }
         if (flags.format === 'label-studio' && out !== undefined) {
           const options = {
             mediaUrlPrefix: flags.mediaUrl, convertMedia: flags.convertMedia, folderFps: flags.folderFps,

@@ -103,7 +103,7 @@ function fatalReasonOf(error: unknown, status: number | undefined): FatalReason 
 
 /**
  * Sorts a failure an annotator threw into retry, stop-the-run, or fail-this-item. The rules:
- * - `stop`: codes `aborted`, `budget_exceeded`;
+ * - `stop`: codes `aborted`, `budget_exceeded`, `deferred` (a request put in a batch);
  * - `fatal`: codes `missing_api_key`, `invalid_option`, `unknown_model`, `fatal_provider_error`;
  *   HTTP 401, 403, 404; a 400 that says the key is invalid (Gemini); an exhausted quota ({@link isQuotaExhausted});
  * - `retryable`: `isRetryable` errors (408, 409, 429, 5xx, timeouts, connection failures) and any
@@ -120,7 +120,7 @@ export function classifyFailure(error: unknown): FailureClass {
   const dropped = refused || (httpStatus === undefined && !timedOut && isDroppedConnection(chain));
   const summary = timedOut ? 'timeout' : httpStatus !== undefined ? `HTTP ${httpStatus}` : refused ? 'connection refused' : dropped ? 'connection failed' : emolabel?.isRetryable ? 'transient error' : 'error';
   const base = { httpStatus, retryAfterMs, timedOut, refused, summary, rateLimited: false };
-  if (emolabel?.code === 'aborted' || emolabel?.code === 'budget_exceeded') return { ...base, kind: 'stop' };
+  if (emolabel?.code === 'aborted' || emolabel?.code === 'budget_exceeded' || emolabel?.code === 'deferred') return { ...base, kind: 'stop' };
   const fatalReason = fatalReasonOf(error, httpStatus);
   if (fatalReason !== undefined) return { ...base, kind: 'fatal', fatalReason };
   if (emolabel?.isRetryable || dropped) return { ...base, kind: 'retryable', rateLimited: httpStatus === 429 };
