@@ -8,11 +8,12 @@ import { registerExportCommand } from './commands/export-command.js';
 import { registerModelsCommand } from './commands/models-command.js';
 import { registerReviewCommand } from './commands/review-command.js';
 import { registerRunsCommand } from './commands/runs-command.js';
+import { registerWorkerCommand } from './commands/worker-command.js';
 import { withFlagNames } from './flag-names.js';
 import type { RegisterCommand } from './register-command.js';
 import { EmolabelError } from '../errors.js';
 
-const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerExportCommand, registerReviewCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand];
+const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerExportCommand, registerReviewCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand, registerWorkerCommand];
 
 /**
  * Runs the emolabel CLI on `argv` (without `node` and the script) and resolves to the exit code.

@@ -83,6 +83,7 @@ export const CLIP_RESULT = defineBlobCodec<ClipResult>('the result', {
     abstain,
     peakFrame: z.number().optional(),
     hintFollowed: z.boolean().optional(),
+    worker: z.looseObject({ host: z.string(), pid: z.number() }).optional(),
   }),
 });
 

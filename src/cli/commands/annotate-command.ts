@@ -20,6 +20,8 @@ import { RunStore } from '../../store/run-store.js';
 import { formatResultsTable } from '../../output/format-table.js';
 import { checkOutputWritable } from '../../output/write-output-file.js';
 import { outputFormatOf, writeResults } from '../../output/write-results.js';
+import { formatQueueStatus } from '../../queue/format-queue-status.js';
+import { queueItemRunner, type QueueStatus } from '../../queue/queue-coordinator.js';
 import { getStrategy } from '../../strategies/strategy-registry.js';
 import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
 
@@ -30,6 +32,7 @@ export interface AnnotateFlags extends RunSpecFlags, SessionFlags {
   readonly dryRun?: boolean;
   readonly db: string;
   readonly resume?: string;
+  readonly queue?: string;
 }
 
 export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCode) => {
@@ -62,7 +65,8 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--dry-run', 'sample frames and crop faces, print estimated tokens and dollars per item and in total; send nothing')
     .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
     .option('--resume <run>', 'finish this run with its stored inputs and options (running the same command again also resumes)')
-    .option('--take-over', 'run a run another session holds (its process is gone, but its lease is not yet stale)');
+    .option('--take-over', 'run a run another session holds (its process is gone, but its lease is not yet stale)')
+    .option('--queue <redis-url>', 'coordinate: queue one job per item on this Redis for `emolabel worker` processes to label (see docs/workers.md)');
   addProviderLimitOptions(command, 'stop before the run would cost more than this many dollars')
     .action(async (inputs: string[], flags: AnnotateFlags) => {
       if (inputs.length === 0 && !flags.manifest && !flags.resume) {
@@ -81,9 +85,13 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         return setExitCode(EXIT.ok);
       }
       // A missing key or base URL fails here, before the store is opened or any work is done.
-      if (spec) createAnnotator(spec.model, spec.annotatorSettings).checkReady?.();
+      // With --queue the workers' machines hold the keys, not this one.
+      if (spec && !flags.queue) createAnnotator(spec.model, spec.annotatorSettings).checkReady?.();
       const resilienceStats = createResilienceStats();
-      const progress = createProgressReporter(io, { quiet: flags.quiet, detail: () => formatResilienceStats(resilienceStats) });
+      let queueStatus: QueueStatus | undefined;
+      const itemRunner = flags.queue ? queueItemRunner({ url: flags.queue, onStatus: (status) => (queueStatus = status) }) : undefined;
+      const detail = () => [queueStatus && formatQueueStatus(queueStatus), formatResilienceStats(resilienceStats)].filter(Boolean).join(' | ');
+      const progress = createProgressReporter(io, { quiet: flags.quiet, detail });
       const interrupt = createInterruptController(io);
       const store = RunStore.open(resolve(io.cwd, flags.db));
       let outcome: RunOutcome;
@@ -91,6 +99,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         outcome = await runAnnotation(spec ?? { resume: flags.resume ?? '' }, {
           ...sessionFromFlags(flags, io.cwd, resilienceStats),
           store,
+          ...(itemRunner ? { itemRunner } : {}),
           stopSignal: interrupt.signal,
           onRunStart: (run, { total, done, resumed }) => {
             if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${total} items${resumed ? `, ${done} already done` : ''}\n`);
