@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { wrapAnnotator } from '../annotators/annotator-middleware.js';
 import { describeError, EmolabelError } from '../errors.js';
+import { createTinyFaceDetector } from '../faces/tiny-face-detector.js';
 import { annotateItem } from '../pipeline/annotate-item.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import type { PathMapping } from './path-map.js';
@@ -94,6 +95,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
   };
 
+  // The face model loads (and compiles) before the first job is taken: seconds of work that would
+  // otherwise hold the event loop while a job's lock waits to be renewed, and let it pass as stalled.
+  await createTinyFaceDetector().detect({ data: Buffer.alloc(64 * 64 * 3, 128), width: 64, height: 64 });
   const stallMs = Math.round((options.stallTimeoutSeconds ?? 30) * 1000);
   const worker = new Worker(QUEUE_NAME, processJob, {
     connection, concurrency, name: `emolabel ${WORKER_ID.host}:${WORKER_ID.pid}`,
