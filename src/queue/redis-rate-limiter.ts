@@ -73,19 +73,25 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * continuously refilling buckets as the in-process `TokenBucket`, kept in one hash per provider and updated
  * by Lua scripts (atomic, on Redis's clock). A 429's `Retry-After` pauses every worker.
  */
-export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
+export interface RedisRateLimiter extends RateLimiter {
+  /** Takes one request and `tokens` tokens if they are free now (0), else takes nothing and says how many ms to wait. */
+  tryAcquire(tokens: number): Promise<number>;
+}
+
+export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
   const burstSeconds = options.burstSeconds ?? DEFAULT_BURST_SECONDS;
   const rate = (perMinute: number | undefined) => (perMinute === undefined ? 0 : perMinute / 60_000);
   const capacity = (perMinute: number | undefined) => (perMinute === undefined ? 0 : Math.max(1, (perMinute * burstSeconds) / 60));
   const args = [rate(options.requestsPerMinute), capacity(options.requestsPerMinute), rate(options.tokensPerMinute), capacity(options.tokensPerMinute)];
   const unlimited = options.requestsPerMinute === undefined && options.tokensPerMinute === undefined;
   const report = () => undefined;
+  const tryAcquire = async (tokens: number) => (unlimited ? 0 : Number(await options.redis.eval(ACQUIRE, 1, options.key, ...args, Math.max(0, tokens))));
   return {
+    tryAcquire,
     async acquire(tokens, signal) {
-      if (unlimited) return signal?.throwIfAborted();
       for (;;) {
         signal?.throwIfAborted();
-        const wait = Number(await options.redis.eval(ACQUIRE, 1, options.key, ...args, Math.max(0, tokens)));
+        const wait = await tryAcquire(tokens);
         if (wait <= 0) return;
         await sleep(wait, signal);
       }

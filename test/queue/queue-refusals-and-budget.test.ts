@@ -1,11 +1,18 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnnotator } from '../../src/annotators/annotator-registry.js';
 import { mapPath, parsePathMapping } from '../../src/queue/path-map.js';
 import { EMOLABEL_VERSION, jobIdOf, QUEUE_NAME, type QueueJob } from '../../src/queue/queue-job.js';
 import { type QueueWorker, startQueueWorker } from '../../src/queue/queue-worker.js';
+import { createRedisRateLimiter } from '../../src/queue/redis-rate-limiter.js';
 import { runSpecOf } from '../../src/runs/run-spec.js';
+import { ResponseStore } from '../../src/store/request-log.js';
+import { RunStore } from '../../src/store/run-store.js';
+import { basic7 } from '../../src/taxonomy/taxonomy.js';
+import { startFaultyOpenAiServer } from '../support/faulty-openai-server.js';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/capture-io.js';
 import { demoFace } from '../support/demo-faces.js';
@@ -33,7 +40,7 @@ describe('job ids', () => {
   });
 });
 
-describe.skipIf(redisServer.missing !== undefined)('emolabel worker refuses jobs it must not label, with the reason', () => {
+describe.skipIf(redisServer.missing !== undefined)('emolabel worker refuses jobs it must not label, with the reason; the coordinator holds the budget; Redis holds the rate limit', () => {
   let redis: TestRedis;
   let worker: QueueWorker;
   let queue: Queue<QueueJob>;
@@ -99,4 +106,62 @@ describe.skipIf(redisServer.missing !== undefined)('emolabel worker refuses jobs
       cleanup();
     }
   }, 60_000);
+
+  it('the coordinator releases a job only while the budget holds it at the estimate of an item, and stops when the next would not fit', async () => {
+    const { dir, cleanup } = makeTempDir('emolabel-queue-budget-');
+    const server = await startFaultyOpenAiServer();
+    try {
+      writeFileSync(join(dir, 'prices.json'), JSON.stringify({
+        models: { 'openai-compatible:any': { inputPerMillion: 0.5, outputPerMillion: 1.5, maxImagesPerRequest: 16, imageTokens: { rule: 'flat', tokens: 500 } } },
+      }));
+      const demo = [1, 2, 3, 4, 5, 6].map((number) => join(import.meta.dirname, `../../node_modules/@vladmandic/face-api/demo/sample${number}.jpg`));
+      const annotator = createAnnotator('openai-compatible:any', { baseUrl: server.url, priceTable: join(dir, 'prices.json') });
+      const perRequest = annotator.estimate?.({ images: [{ data: Buffer.alloc(64 * 64 * 3, 128), width: 64, height: 64 }], taxonomy: basic7 }).costUsd ?? 0;
+      // Before any item has come back an item is reckoned at eight requests (the frames a clip would have):
+      // half of that is less than one item, so nothing may be released.
+      const args = (maxCost: number, db: string) => [
+        'annotate', ...demo, '--model', 'openai-compatible:any', '--base-url', server.url, '--price-table', 'prices.json', '--queue', redis.url, '--db', db, '--max-cost', String(maxCost),
+      ];
+      const io = captureIo(dir, {});
+      expect(await runCli(args(perRequest * 4, 'small.db'), io)).toBe(4);
+      expect(io.err()).toMatch(/Budget reached/);
+      expect(server.requests).toHaveLength(0);
+      // A budget of a little over one item: one job is out; once it is paid, paid + one more item would pass it.
+      const maxCost = perRequest * 8 * 1.02;
+      expect(await runCli(args(maxCost, 'larger.db'), captureIo(dir, {}))).toBe(4);
+      const store = RunStore.open(join(dir, 'larger.db'));
+      try {
+        const run = store.listRuns()[0];
+        const paid = new ResponseStore(store.database).paidSoFar(run?.id ?? '');
+        expect(run?.done).toBe(1);
+        expect(paid.usd).toBeGreaterThan(0);
+        expect(paid.usd).toBeLessThanOrEqual(maxCost);
+        expect(server.requests).toHaveLength(1);
+      } finally {
+        store.close();
+      }
+    } finally {
+      await server.close();
+      cleanup();
+    }
+  }, 60_000);
+
+  it('two workers share one provider\'s rate limit in Redis: a burst of 10 s of 60 rpm is 10 requests between them, then the next waits about a second', async () => {
+    const clients = [new Redis(redis.url), new Redis(redis.url)];
+    try {
+      const [first, second] = clients.map((client) => createRedisRateLimiter({ redis: client, key: 'emolabel:rate:test-provider', requestsPerMinute: 60, burstSeconds: 10 }));
+      const waits: number[] = [];
+      for (let index = 0; index < 10; index += 1) waits.push(await (index % 2 === 0 ? first : second)?.tryAcquire(0) ?? -1);
+      expect(waits).toEqual(Array(10).fill(0));
+      const next = (await second?.tryAcquire(0)) ?? 0;
+      expect(next).toBeGreaterThan(900);
+      expect(next).toBeLessThanOrEqual(1000);
+      // A 429's Retry-After on one worker holds the other too.
+      first?.pause(30_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await second?.tryAcquire(0)).toBeGreaterThan(29_000);
+    } finally {
+      for (const client of clients) client.disconnect();
+    }
+  });
 });
