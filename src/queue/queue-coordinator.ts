@@ -61,6 +61,9 @@ async function countWorkers(redis: Redis): Promise<number> {
   return count;
 }
 
+/** Job states looked up together when a coordinator starts. */
+const LOOKUP_BATCH = 200;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -99,13 +102,19 @@ async function coordinate(job: ItemRunnerJob, options: QueueRunnerOptions, queue
   const pending: MediaItem[] = [];
   const outstanding = new Set<string>();
   // Jobs an earlier coordinator of this run queued are found, not added again; a failed one is tried again.
-  for (const [jobId, item] of itemsByJob) {
-    const state = await queue.getJobState(jobId);
-    if (state === 'unknown') pending.push(item);
-    else if (state === 'failed') {
-      await queue.remove(jobId);
-      pending.push(item);
-    } else outstanding.add(jobId);
+  const entries = [...itemsByJob];
+  for (let start = 0; start < entries.length; start += LOOKUP_BATCH) {
+    const batch = entries.slice(start, start + LOOKUP_BATCH);
+    // Sent together: ioredis pipelines the commands of one connection, one round trip per batch.
+    const states = await Promise.all(batch.map(([jobId]) => queue.getJobState(jobId)));
+    for (const [index, [jobId, item]] of batch.entries()) {
+      const state = states[index];
+      if (state === 'unknown') pending.push(item);
+      else if (state === 'failed') {
+        await queue.remove(jobId);
+        pending.push(item);
+      } else outstanding.add(jobId);
+    }
   }
   const template = {
     emolabelVersion: EMOLABEL_VERSION, runId, fingerprint: job.run.fingerprint,
@@ -116,7 +125,8 @@ async function coordinate(job: ItemRunnerJob, options: QueueRunnerOptions, queue
     },
   };
   const dataOf = (item: MediaItem): QueueJob => ({ ...template, item: { id: item.id, path: item.path, kind: item.kind, ...(item.label === undefined ? {} : { label: item.label }) } });
-  const add = (item: MediaItem) => queue.add('item', dataOf(item), { jobId: jobIdOf(runId, item.id), attempts: 1, removeOnComplete: false, removeOnFail: false });
+  const jobOf = (item: MediaItem) => ({ name: 'item', data: dataOf(item), opts: { jobId: jobIdOf(runId, item.id), attempts: 1, removeOnComplete: false, removeOnFail: false } });
+  const addAll = (batch: readonly MediaItem[]) => (batch.length === 0 ? Promise.resolve() : queue.addBulk(batch.map(jobOf)).then(() => undefined));
 
   const prior = priorItemUsd(job.annotator, job.spec);
   const itemCosts: number[] = [];
@@ -159,14 +169,18 @@ async function coordinate(job: ItemRunnerJob, options: QueueRunnerOptions, queue
   };
 
   for (let tick = 0; ; tick += 1) {
+    const released: MediaItem[] = [];
     while (!stopping() && pending.length > 0 && outstanding.size < window && budgetHolds()) {
       const item = pending.shift() as MediaItem;
-      await add(item);
+      released.push(item);
       outstanding.add(jobIdOf(runId, item.id));
     }
+    await addAll(released);
     if (stopping()) {
       // Jobs no worker has taken are withdrawn (a resume queues them again); taken ones finish and are saved.
-      for (const jobId of outstanding) if ((await queue.remove(jobId)) === 1) outstanding.delete(jobId);
+      const ids = [...outstanding];
+      const removed = await Promise.all(ids.map((jobId) => queue.remove(jobId)));
+      for (const [index, jobId] of ids.entries()) if (removed[index] === 1) outstanding.delete(jobId);
     }
     if (outstanding.size === 0) {
       if (pending.length > 0 && !stopping()) {
@@ -179,13 +193,11 @@ async function coordinate(job: ItemRunnerJob, options: QueueRunnerOptions, queue
     for (const each of finished) await collect(each);
     if (tick % 25 === 24) {
       // Redis restarted without its data: what it lost is queued again.
-      for (const jobId of outstanding) {
-        const item = itemsByJob.get(jobId);
-        if (item !== undefined && (await queue.getJobState(jobId)) === 'unknown') {
-          await add(item);
-          status.requeued += 1;
-        }
-      }
+      const ids = [...outstanding];
+      const states = await Promise.all(ids.map((jobId) => queue.getJobState(jobId)));
+      const lost = ids.filter((_jobId, index) => states[index] === 'unknown').flatMap((jobId) => itemsByJob.get(jobId) ?? []);
+      await addAll(lost);
+      status.requeued += lost.length;
     }
     if (options.onStatus && tick % 5 === 0) {
       const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
