@@ -7,7 +7,7 @@ import type { ClipResult } from '../pipeline/clip-result.js';
 import type { ItemRunner, ItemRunnerJob } from '../runs/item-runner.js';
 import type { RunSpec } from '../runs/run-spec.js';
 import { resolveTaxonomy } from '../taxonomy/load-taxonomy.js';
-import { EMOLABEL_VERSION, isJobOfRun, jobIdOf, QUEUE_NAME, type QueueJob, REDIS_KEYS, redisConnection } from './queue-job.js';
+import { EMOLABEL_VERSION, isJobOfRun, jobIdOf, QUEUE_NAME, type QueueJob, REDIS_KEYS, redisConnection, whenRedisAnswers } from './queue-job.js';
 import { readJobRequests } from './redis-response-log.js';
 
 /** How the queue stands, for the progress line. */
@@ -86,7 +86,7 @@ async function runOnQueue(job: ItemRunnerJob, options: QueueRunnerOptions): Prom
   const redis = new Redis(connection.url, { maxRetriesPerRequest: null });
   redis.on('error', () => undefined);
   try {
-    await queue.waitUntilReady();
+    await whenRedisAnswers(Promise.all([queue.waitUntilReady(), redis.ping()]), options.url);
     await coordinate(job, options, queue, redis);
   } finally {
     await queue.close();

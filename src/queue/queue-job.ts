@@ -86,3 +86,19 @@ export function redisConnection(url: string): { url: string; maxRetriesPerReques
   // BullMQ's workers block on Redis: their connections must retry forever, not fail a command.
   return { url, maxRetriesPerRequest: null };
 }
+
+/** How long a coordinator or worker waits for Redis to answer at start before it says it cannot reach it. */
+export const CONNECT_TIMEOUT_MS = 15_000;
+
+/** `ready`, or a clear error naming the Redis (without its password) when it does not answer in time. */
+export async function whenRedisAnswers(ready: Promise<unknown>, url: string, timeoutMs = CONNECT_TIMEOUT_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new EmolabelError('queue_error', `Redis at ${new URL(url).host} did not answer within ${timeoutMs / 1000} s; check that it runs and that this machine can reach it (\`queue\`).`)), timeoutMs);
+  });
+  try {
+    await Promise.race([ready, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

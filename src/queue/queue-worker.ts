@@ -7,7 +7,7 @@ import { annotateItem } from '../pipeline/annotate-item.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import type { PathMapping } from './path-map.js';
 import { mapPath } from './path-map.js';
-import { EMOLABEL_VERSION, itemOfJob, QUEUE_NAME, type QueueJob, queueJobSchema, REDIS_KEYS, redisConnection } from './queue-job.js';
+import { EMOLABEL_VERSION, itemOfJob, QUEUE_NAME, type QueueJob, queueJobSchema, REDIS_KEYS, redisConnection, whenRedisAnswers } from './queue-job.js';
 import { redisResponseLogMiddleware } from './redis-response-log.js';
 import { checkJobVersion, createRunContext, type RunContext, WORKER_ID } from './worker-context.js';
 
@@ -51,33 +51,55 @@ const KEPT_RUNS = 2;
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const connection = redisConnection(options.url);
   const redis = new Redis(connection.url, { maxRetriesPerRequest: null });
+  // Connection errors are retried by ioredis; what cannot heal shows as a command that fails.
+  redis.on('error', () => undefined);
   const concurrency = options.concurrency ?? 8;
   const pathMap = options.pathMap ?? [];
-  const contexts = new Map<string, Promise<RunContext>>();
+  // Per run: its context, and the jobs using it now (an evicted context is closed when its last job ends).
+  const contexts = new Map<string, { context: Promise<RunContext>; jobs: number; evicted: boolean }>();
+  const closeContext = (entry: { context: Promise<RunContext> }) => void entry.context.then((each) => each.close(), () => undefined);
 
-  const contextFor = (job: QueueJob): Promise<RunContext> => {
+  const withContext = async <T>(job: QueueJob, use: (context: RunContext) => Promise<T>): Promise<T> => {
     const key = JSON.stringify([job.runId, job.fingerprint, job.annotatorSettings, job.limits]);
-    let context = contexts.get(key);
-    if (context === undefined) {
-      context = createRunContext(job, { redis, env: options.env, pathMap, concurrency, workers: options.workers });
+    let entry = contexts.get(key);
+    if (entry === undefined) {
+      entry = { context: createRunContext(job, { redis, env: options.env, pathMap, concurrency, workers: options.workers }), jobs: 0, evicted: false };
       // A refusal is not kept, so each of the run's jobs is refused with its reason.
-      context.catch(() => contexts.delete(key));
-      contexts.set(key, context);
+      entry.context.catch(() => contexts.delete(key));
+      contexts.set(key, entry);
       for (const [oldKey, old] of contexts) {
         if (contexts.size <= KEPT_RUNS) break;
         contexts.delete(oldKey);
-        void old.then((each) => each.close(), () => undefined);
+        old.evicted = true;
+        if (old.jobs === 0) closeContext(old);
       }
     }
-    return context;
+    const held = entry;
+    held.jobs += 1;
+    try {
+      return await use(await held.context);
+    } finally {
+      held.jobs -= 1;
+      if (held.evicted && held.jobs === 0) closeContext(held);
+    }
   };
 
   const processJob = async (job: Job, _token?: string, signal?: AbortSignal): Promise<ClipResult[]> => {
     const parsed = queueJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not an emolabel item job (${parsed.error.issues[0]?.message}).`);
     const data = parsed.data;
-    checkJobVersion(data);
-    const run = await contextFor(data);
+    try {
+      checkJobVersion(data);
+      const results = await withContext(data, (run) => labelJob(job, data, run, signal));
+      options.onJob?.({ runId: data.runId, itemId: data.item.id });
+      return results;
+    } catch (error) {
+      options.onJob?.({ runId: data.runId, itemId: data.item.id, error: describeError(error) });
+      throw error;
+    }
+  };
+
+  const labelJob = async (job: Job, data: QueueJob, run: RunContext, signal: AbortSignal | undefined): Promise<ClipResult[]> => {
     const item = itemOfJob(data);
     const annotator = wrapAnnotator({
       annotator: run.base,
@@ -85,11 +107,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     });
     try {
       const results = await annotateItem({ ...item, path: mapPath(item.path, pathMap) }, { ...run.context, annotator, signal });
-      options.onJob?.({ runId: data.runId, itemId: item.id });
       // Rows name the item as the coordinator knows it, and the worker that labelled it.
       return results.map((result) => ({ ...result, path: item.path, worker: WORKER_ID }));
     } catch (error) {
-      options.onJob?.({ runId: data.runId, itemId: item.id, error: describeError(error) });
       // A run-stopping error (a rejected key, a fatal provider answer) fails the job for the coordinator to stop on.
       throw EmolabelError.isInstance(error) ? new UnrecoverableError(`worker ${WORKER_ID.host}:${WORKER_ID.pid}: ${describeError(error)}`) : error;
     }
@@ -104,7 +124,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     lockDuration: stallMs, stalledInterval: stallMs, maxStalledCount: 3,
   });
   worker.on('error', () => undefined);
-  await worker.waitUntilReady();
+  try {
+    await whenRedisAnswers(Promise.all([worker.waitUntilReady(), redis.ping()]), options.url);
+  } catch (error) {
+    await worker.close(true).catch(() => undefined);
+    redis.disconnect();
+    throw error;
+  }
   // Seen by coordinators for as long as it renews this (BullMQ 6 names no worker connection to list).
   const heartbeatKey = REDIS_KEYS.worker(`${WORKER_ID.host}:${WORKER_ID.pid}`);
   const beat = () => redis.set(heartbeatKey, JSON.stringify({ ...WORKER_ID, version: EMOLABEL_VERSION, concurrency }), 'EX', HEARTBEAT_SECONDS * 3).catch(() => undefined);
@@ -116,7 +142,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       clearInterval(heartbeat);
       await worker.close();
       await redis.del(heartbeatKey).catch(() => undefined);
-      for (const context of contexts.values()) await context.then((each) => each.close(), () => undefined);
+      for (const entry of contexts.values()) await entry.context.then((each) => each.close(), () => undefined);
       contexts.clear();
       redis.disconnect();
     },
