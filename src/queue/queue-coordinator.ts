@@ -61,6 +61,9 @@ async function countWorkers(redis: Redis): Promise<number> {
   return count;
 }
 
+/** States of a job no worker has taken: a stopped run withdraws these (a worker takes one only by locking it). */
+const WITHDRAWABLE: ReadonlySet<string> = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+
 /** Job states looked up together when a coordinator starts. */
 const LOOKUP_BATCH = 200;
 
@@ -178,9 +181,12 @@ async function coordinate(job: ItemRunnerJob, options: QueueRunnerOptions, queue
     await addAll(released);
     if (stopping()) {
       // Jobs no worker has taken are withdrawn (a resume queues them again); taken ones finish and are saved.
+      // Only jobs still waiting: a finished one is collected below (removing it would lose its results).
       const ids = [...outstanding];
-      const removed = await Promise.all(ids.map((jobId) => queue.remove(jobId)));
-      for (const [index, jobId] of ids.entries()) if (removed[index] === 1) outstanding.delete(jobId);
+      const states = await Promise.all(ids.map((jobId) => queue.getJobState(jobId)));
+      const waiting = ids.filter((_jobId, index) => WITHDRAWABLE.has(states[index] ?? ''));
+      const removed = await Promise.all(waiting.map((jobId) => queue.remove(jobId)));
+      for (const [index, jobId] of waiting.entries()) if (removed[index] === 1) outstanding.delete(jobId);
     }
     if (outstanding.size === 0) {
       if (pending.length > 0 && !stopping()) {

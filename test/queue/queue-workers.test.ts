@@ -43,8 +43,15 @@ function spawnCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv):
   return { child, stderr: () => stderr };
 }
 
+/**
+ * A worker's stall timeout: long enough that a worker starved of CPU on a loaded 2-core machine
+ * still renews its locks (a job would otherwise pass as stalled and run twice), short enough that
+ * a killed worker's jobs come back within the test.
+ */
+const STALL_SECONDS = 10;
+
 async function startWorker(url: string, env: NodeJS.ProcessEnv = {}, concurrency = 2): Promise<WorkerProcess> {
-  const { child, stderr } = spawnCli(['worker', '--queue', url, '--concurrency', String(concurrency), '--stall-timeout', '5'], process.cwd(), env);
+  const { child, stderr } = spawnCli(['worker', '--queue', url, '--concurrency', String(concurrency), '--stall-timeout', String(STALL_SECONDS)], process.cwd(), env);
   await new Promise<void>((resolve, reject) => {
     const check = () => (stderr().includes('taking jobs from') ? resolve() : undefined);
     child.stderr?.on('data', check);
@@ -232,5 +239,30 @@ describe.skipIf(skip)('emolabel annotate --queue with emolabel worker processes 
     expect(rows.map((row) => row.id).sort()).toEqual([...Array(CLIPS).keys()].map((clip) => `clip-${String(clip).padStart(2, '0')}`));
     expect(rows.every((row) => row.status === 'ok')).toBe(true);
     expect(io.err()).toMatch(/requeued/);
+  }, 180_000);
+
+  it('Ctrl-C on the coordinator withdraws the jobs no worker has taken, waits for the one being labelled, and a resume finishes the run', async () => {
+    server = await startFaultyOpenAiServer({ answerDelayMs: 150 });
+    workers.push(await startWorker(redis.url, { QUEUE_TEST_KEY: 'sk-test-worker-only' }, 1));
+    const first = spawnCli(annotateArgs('interrupt.db', 'interrupt.jsonl'), dir, {});
+    const exited = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));
+    await until(() => server.requests.length >= 1, 'the first request');
+    first.child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(first.stderr()).toMatch(/resume with: emolabel annotate --resume/);
+    const queue = new Queue(QUEUE_NAME, { connection: { url: redis.url } });
+    try {
+      expect(await queue.getWaitingCount()).toBe(0);
+      expect(await queue.getActiveCount()).toBe(0);
+    } finally {
+      await queue.close();
+    }
+    const asked = server.requests.length;
+    const io = captureIo(dir, {});
+    expect(await runCli(annotateArgs('interrupt.db', 'interrupt.jsonl'), io)).toBe(0);
+    expect(io.err()).toMatch(/resuming \S+: 12 items, [1-9]\d* already done/);
+    expect(readRows(join(dir, 'interrupt.jsonl'))).toHaveLength(CLIPS);
+    expect(repeats(server)).toBe(0);
+    expect(server.requests.length).toBeGreaterThan(asked);
   }, 180_000);
 });
