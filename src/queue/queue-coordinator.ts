@@ -143,8 +143,9 @@ async function coordinate(job: ItemRunnerJob, options: QueueRunnerOptions, queue
   const collect = async (finished: Job<QueueJob, ClipResult[]>) => {
     const jobId = String(finished.id);
     const item = itemsByJob.get(jobId);
+    const failed = await finished.isFailed();
     if (item !== undefined && outstanding.has(jobId)) {
-      if (await finished.isFailed()) {
+      if (failed) {
         status.failed += 1;
         stopError ??= new EmolabelError('queue_error', `The job of ${item.path} failed: ${finished.failedReason}`, { path: item.path });
       } else {
@@ -166,9 +167,10 @@ async function coordinate(job: ItemRunnerJob, options: QueueRunnerOptions, queue
       }
       outstanding.delete(jobId);
     }
-    // Saved (or a leftover of an item saved before a restart): the job and its request list go.
+    // Saved (or a leftover of an item saved before a restart): the job and its request list go. A
+    // failed job's list stays: what it paid is logged with the results of the job that replaces it.
     await finished.remove().catch(() => undefined);
-    await redis.del(REDIS_KEYS.jobRequests(jobId));
+    if (!failed) await redis.del(REDIS_KEYS.jobRequests(jobId));
   };
 
   for (let tick = 0; ; tick += 1) {
