@@ -13,6 +13,7 @@
 //    8  output           CSV / JSONL / Label Studio writers, export of a stored run
 //       datasets         dataset loaders (folder per class, manifest, FERV39k)
 //       eval             label CSVs, metrics, confidence coverage
+//       queue            runs on a BullMQ job queue: the coordinator's item runner, `emolabel worker`
 //    9  report           report.json / report.html from scored cells (uses eval)
 //   10  matrix           the benchmark matrix behind `emolabel bench`: one run per cell, scored
 //                        into a report (uses runs, datasets, report)
@@ -45,7 +46,7 @@ const LAYERS = [
   ['pipeline'],
   ['store'],
   ['runs'],
-  ['output', 'datasets', 'eval'],
+  ['output', 'datasets', 'eval', 'queue'],
   ['report'],
   ['matrix', 'review', 'label-studio'],
   ['testing'],

@@ -17,7 +17,9 @@ export type EmolabelErrorCode =
   /** A provider failure no retry can heal (rejected key, unknown model, quota exhausted): the run stops. */
   | 'fatal_provider_error'
   /** The request was put aside for a provider batch: its item is left unfinished until the batch answers. */
-  | 'deferred';
+  | 'deferred'
+  /** The job queue cannot run the run: a worker refused its jobs (another emolabel version, other settings) or a job failed there. */
+  | 'queue_error';
 
 const MARKER = Symbol.for('emolabel.error');
 
@@ -165,7 +167,7 @@ export function describeError(error: unknown): string {
 }
 
 /** Codes of errors that stop a whole run rather than fail one item. */
-const RUN_STOPPING_CODES: ReadonlySet<string> = new Set(['budget_exceeded', 'aborted', 'missing_api_key', 'fatal_provider_error', 'store_error']);
+const RUN_STOPPING_CODES: ReadonlySet<string> = new Set(['budget_exceeded', 'aborted', 'missing_api_key', 'fatal_provider_error', 'store_error', 'queue_error']);
 
 /**
  * Whether an error must stop the run (budget reached, Ctrl-C, a key or model that cannot work)

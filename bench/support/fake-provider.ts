@@ -29,7 +29,8 @@ export function processRssBytes(pid: number): number | undefined {
   }
 }
 
-function processCpuSeconds(pid: number): number | undefined {
+/** CPU seconds a process has used so far, from /proc (Linux only; undefined elsewhere). */
+export function processCpuSeconds(pid: number): number | undefined {
   try {
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];

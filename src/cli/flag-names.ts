@@ -24,6 +24,8 @@ const FLAG_OF_PARAMETER: Readonly<Record<string, string>> = {
   maxOutputTokens: '--max-output-tokens',
   reasoningEffort: '--reasoning-effort',
   takeOver: '--take-over',
+  queue: '--queue',
+  pathMap: '--path-map',
 };
 
 /** `message` with each backticked library parameter replaced by its CLI flag. */

@@ -11,11 +11,12 @@ import { registerImportBatchCommand } from './commands/import-batch-command.js';
 import { registerModelsCommand } from './commands/models-command.js';
 import { registerReviewCommand } from './commands/review-command.js';
 import { registerRunsCommand } from './commands/runs-command.js';
+import { registerWorkerCommand } from './commands/worker-command.js';
 import { withFlagNames } from './flag-names.js';
 import type { RegisterCommand } from './register-command.js';
 import { EmolabelError } from '../errors.js';
 
-const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerBatchesCommand, registerExportCommand, registerImportBatchCommand, registerReviewCommand, registerLabelStudioBackendCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand];
+const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerBatchesCommand, registerExportCommand, registerImportBatchCommand, registerReviewCommand, registerLabelStudioBackendCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand, registerWorkerCommand];
 
 /**
  * Runs the emolabel CLI on `argv` (without `node` and the script) and resolves to the exit code.

@@ -71,6 +71,8 @@ export interface ClipResult {
   readonly warnings: readonly string[];
   readonly frames: readonly FrameRecord[];
   readonly durationMs: number;
+  /** The `emolabel worker` process that labelled the item, in a run on a job queue. */
+  readonly worker?: { readonly host: string; readonly pid: number };
 }
 
 /** Statuses that count as a failed item for the exit code (an abstention is an answer, not a failure). */

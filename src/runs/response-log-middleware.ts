@@ -15,7 +15,7 @@ export const MAX_STORED_ANSWER_CHARS = 1_000_000;
 const megabytes = (chars: number) => `${(chars / 1_000_000).toFixed(1)} MB`;
 
 /** The answer, or an `error` in its place (usage and cost kept: it was paid for) when it is absurdly large. */
-function cappedAnswer(annotation: Annotation, id: string): Annotation {
+export function cappedAnswer(annotation: Annotation, id: string): Annotation {
   const size = Math.max(annotation.rawText?.length ?? 0, annotation.rationale?.length ?? 0, annotation.error?.length ?? 0,
     annotation.providerResponse === undefined ? 0 : JSON.stringify(annotation.providerResponse).length);
   if (size <= MAX_STORED_ANSWER_CHARS) return annotation;
@@ -46,7 +46,7 @@ export interface ResponseLogOptions {
  * can (so parser fixes reach cached answers), else the stored annotation. A stored reply that no
  * longer reads is a miss: the request is sent again.
  */
-function cachedAnswer(entry: CachedResponse | undefined, reparse: ((response: JsonValue) => Annotation | undefined) | undefined): Annotation | undefined {
+export function cachedAnswer(entry: CachedResponse | undefined, reparse: ((response: JsonValue) => Annotation | undefined) | undefined): Annotation | undefined {
   if (entry === undefined) return undefined;
   if (entry.response === undefined || reparse === undefined) return entry.annotation;
   const fresh = reparse(entry.response);

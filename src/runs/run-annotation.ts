@@ -1,6 +1,6 @@
-import { type Annotator, annotatorId } from '../annotators/annotator.js';
+import { type Annotator, annotatorId, type JsonValue } from '../annotators/annotator.js';
 import { createAnnotator, defaultRegistry } from '../annotators/annotator-registry.js';
-import { wrapAnnotator } from '../annotators/annotator-middleware.js';
+import { type AnnotatorMiddleware, wrapAnnotator } from '../annotators/annotator-middleware.js';
 import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import { annotateItems, type AnnotateSummary, inputFailureResult, prepareAnnotation, summarise } from '../pipeline/annotate.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
@@ -9,6 +9,7 @@ import { storeFailureOf } from '../store/store-error.js';
 import { ResponseStore } from '../store/request-log.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import { basic7 } from '../taxonomy/taxonomy.js';
+import type { ItemRunner } from './item-runner.js';
 import { leaseRun } from './run-lease.js';
 import { batchMiddleware } from './batch/batch-middleware.js';
 import { createBatchRounds } from './batch/batch-rounds.js';
@@ -22,6 +23,8 @@ export interface RunSession extends SessionOptions {
   readonly store: RunStore;
   /** Called when the run is known, before labelling: whether it resumes, and how many items are done. */
   readonly onRunStart?: (run: RunRecord, progress: { total: number; done: number; resumed: boolean }) => void;
+  /** Labels the items elsewhere (a job queue's worker processes) instead of in this process. */
+  readonly itemRunner?: ItemRunner;
 }
 
 /** What to run: a spec (a new run, or the unfinished run with the same fingerprint), or a stored run to resume by id (or unique prefix). */
@@ -114,15 +117,23 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   const { spec, existing, fingerprint } = planRun(store, target);
   // Only an annotator this run makes from the spec can be pinned; a session's own is used as it is.
   const pinned = existing === undefined || session.annotator ? {} : pinnedPromptVersion(store, existing.id, spec);
-  const base = session.annotator ?? createAnnotator(spec.model, { ...spec.annotatorSettings, ...pinned, ...(session.env ? { env: session.env } : {}) });
-  // A missing key or base URL fails here, before a run is recorded or any work is done.
-  base.checkReady?.();
+  if (session.itemRunner && session.annotator) {
+    throw new EmolabelError('invalid_option', 'An `annotator` object cannot be sent to other processes: with `itemRunner` (a job queue) the run makes its annotator from `model`; leave `annotator` out.');
+  }
+  if (session.itemRunner && session.batch) {
+    throw new EmolabelError('invalid_option', 'A run cannot both use `batch` (the provider labels it, within 24 h) and `itemRunner` (workers label it now): choose one.');
+  }
+  const annotatorSettings = { ...spec.annotatorSettings, ...pinned };
+  const base = session.annotator ?? createAnnotator(spec.model, { ...annotatorSettings, ...(session.env ? { env: session.env } : {}) });
+  // A missing key or base URL fails here, before a run is recorded or any work is done. Items
+  // labelled elsewhere (a job queue) use the keys of the machines that label them, not this one's.
+  if (!session.itemRunner) base.checkReady?.();
   if (session.maxCostUsd !== undefined && session.estimateCostUsd === undefined) checkBudgetCanHold(base);
   if (session.batch && base.capabilities.batch === undefined) {
     throw new EmolabelError('invalid_option', `${annotatorId(base)} has no batch API (batch mode works for openai:, anthropic:, google: and openai-compatible: models); run without \`batch\`.`);
   }
   // What only the provider can say (that it lists the model), before a run is recorded.
-  await base.prepare?.(session.signal);
+  if (!session.itemRunner) await base.prepare?.(session.signal);
   const { inputs, ...options } = spec;
   // Found again at creation: another session may have started this command since planRun looked.
   const { run, created } = existing ? { run: existing, created: false } : store.findOrCreateRun({ fingerprint, inputs, options, model: annotatorId(base), strategy: spec.strategy, taxonomy: spec.taxonomy, labels: [] });
@@ -130,7 +141,7 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   // One session at a time: a second one refuses the run instead of paying for its items again.
   const lease = leaseRun(store, runId, { takeOver: session.takeOver });
   try {
-    return await runLeased(run, !created, spec, base, session);
+    return await runLeased(run, !created, spec, base, annotatorSettings, session);
   } catch (error) {
     const failure = storeFailureOf(error, store.database.name);
     // A run that failed before its first item (no inputs found, a bad manifest) leaves nothing
@@ -147,8 +158,18 @@ export async function runAnnotation(target: RunTarget, session: RunSession): Pro
   }
 }
 
+/**
+ * The annotator for a run whose items are labelled elsewhere: it discovers inputs and names rows
+ * here, but sends nothing, so it needs no key (no ready check) and starts no worker threads.
+ */
+function keyless(annotator: Annotator): Annotator {
+  const passThrough = { specificationVersion: 'v1' as const, name: 'labelled-elsewhere', wrapAnnotate: ({ request, next }: Parameters<AnnotatorMiddleware['wrapAnnotate']>[0]) => next(request) };
+  const { checkReady: _ready, prepare: _prepare, ...rest } = wrapAnnotator({ annotator, middleware: passThrough });
+  return rest;
+}
+
 /** The rest of {@link runAnnotation}, once this session holds the run's lease. */
-async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: Annotator, session: RunSession): Promise<RunOutcome> {
+async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: Annotator, annotatorSettings: Record<string, JsonValue>, session: RunSession): Promise<RunOutcome> {
   const { store } = session;
   const { inputs } = spec;
   const runId = run.id;
@@ -177,7 +198,7 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
     }),
   });
 
-  const prepared = await prepareAnnotation(inputs, { ...annotateOptionsOf(spec, session), annotator });
+  const prepared = await prepareAnnotation(inputs, { ...annotateOptionsOf(spec, session), annotator: session.itemRunner ? keyless(annotator) : annotator });
   if (run.labels.length === 0) {
     store.setLabels(runId, prepared.context.taxonomy.labels);
   }
@@ -198,37 +219,51 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
   let stopped: RunOutcome['stopped'];
   let submitted = 0;
   try {
-    await rounds?.reconcile();
-    // Each round labels what is left; in batch mode the requests no batch answered yet are put in
-    // batches, which are waited for and collected, and the items they held up run again.
-    for (let round = 1; ; round += 1) {
-      let deferred = 0;
-      await annotateItems(prepared.context, prepared.items.filter((item) => !doneIds.has(item.id)), {
-        concurrency: session.concurrency, stopSignal: session.stopSignal, onItemDone: (item, results) => {
-          doneIds.add(item.id);
-          save(item.id, results);
+    const left = prepared.items.filter((item) => !doneIds.has(item.id));
+    if (session.itemRunner) {
+      await session.itemRunner.run({
+        run: store.getRun(runId) as RunRecord, spec, annotatorSettings, annotator: base, items: left,
+        resilience: session.resilience && !('wrapAnnotate' in session.resilience) ? session.resilience : undefined,
+        cache: session.cache !== false, stats, stopSignal: session.stopSignal,
+        budget: session.maxCostUsd === undefined ? undefined : { maxCostUsd: session.maxCostUsd, spentUsd: spent.usd },
+        save: (itemId, results, requests) => {
+          for (const request of requests) responses.record(request);
+          save(itemId, [...results]);
         },
-        // Results go to the store as they come (read back below): none are held for the whole run.
-        keepResults: false,
-        ...(rounds ? { onItemDeferred: () => void (deferred += 1) } : {}),
       });
-      if (session.stopSignal?.aborted) break;
-      if (!rounds || deferred === 0) break;
-      submitted += await rounds.submitPending();
-      if (rounds.manual) {
-        stopped = { reason: 'batch', message: manualBatchMessage(runId, deferred, rounds.pendingCount()) };
-        break;
+    } else {
+      await rounds?.reconcile();
+      // Each round labels what is left; in batch mode the requests no batch answered yet are put in
+      // batches, which are waited for and collected, and the items they held up run again.
+      for (let round = 1; ; round += 1) {
+        let deferred = 0;
+        await annotateItems(prepared.context, prepared.items.filter((item) => !doneIds.has(item.id)), {
+          concurrency: session.concurrency, stopSignal: session.stopSignal, onItemDone: (item, results) => {
+            doneIds.add(item.id);
+            save(item.id, results);
+          },
+          // Results go to the store as they come (read back below): none are held for the whole run.
+          keepResults: false,
+          ...(rounds ? { onItemDeferred: () => void (deferred += 1) } : {}),
+        });
+        if (session.stopSignal?.aborted) break;
+        if (!rounds || deferred === 0) break;
+        submitted += await rounds.submitPending();
+        if (rounds.manual) {
+          stopped = { reason: 'batch', message: manualBatchMessage(runId, deferred, rounds.pendingCount()) };
+          break;
+        }
+        const open = rounds.openBatches().length;
+        if (!rounds.wait) {
+          stopped = { reason: 'batch', message: `${deferred} items wait for ${open} provider batches; run the same command again (or \`--resume ${runId}\`) to collect them` };
+          break;
+        }
+        if (open === 0 || round > MAX_BATCH_ROUNDS) {
+          throw new EmolabelError('provider_error', `${deferred} items still wait for a batch after ${round} rounds, with ${open} batches open; this is a bug, please report it.`);
+        }
+        await rounds.collect();
+        if (session.stopSignal?.aborted) break;
       }
-      const open = rounds.openBatches().length;
-      if (!rounds.wait) {
-        stopped = { reason: 'batch', message: `${deferred} items wait for ${open} provider batches; run the same command again (or \`--resume ${runId}\`) to collect them` };
-        break;
-      }
-      if (open === 0 || round > MAX_BATCH_ROUNDS) {
-        throw new EmolabelError('provider_error', `${deferred} items still wait for a batch after ${round} rounds, with ${open} batches open; this is a bug, please report it.`);
-      }
-      await rounds.collect();
-      if (session.stopSignal?.aborted) break;
     }
     if (session.stopSignal?.aborted) stopped = { reason: 'interrupted', message: `interrupted before every item was labelled${rounds && rounds.openBatches().length > 0 ? ' (the batches go on at the provider; running the same command again collects them)' : ''}` };
   } catch (error) {

@@ -21,6 +21,8 @@ import { RunStore } from '../../store/run-store.js';
 import { formatResultsTable } from '../../output/format-table.js';
 import { checkOutputWritable } from '../../output/write-output-file.js';
 import { outputFormatOf, writeResults } from '../../output/write-results.js';
+import { formatQueueStatus } from '../../queue/format-queue-status.js';
+import { queueItemRunner, type QueueStatus } from '../../queue/queue-coordinator.js';
 import { getStrategy } from '../../strategies/strategy-registry.js';
 import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
 
@@ -31,6 +33,7 @@ export interface AnnotateFlags extends RunSpecFlags, SessionFlags {
   readonly dryRun?: boolean;
   readonly db: string;
   readonly resume?: string;
+  readonly queue?: string;
 }
 
 export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCode) => {
@@ -69,7 +72,8 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--no-wait', 'with --batch: submit the batches and exit; the same command again (or --resume) collects them')
     .addOption(new Option('--batch-follow-ups <where>', 'with --batch: repairs and re-asks of batch answers go online or in the next batch').choices(['online', 'batch']).default('online'))
     .addOption(new Option('--batch-retries <where>', 'with --batch: expired, cancelled and transiently failed lines go in a follow-up batch or online').choices(['batch', 'online']).default('batch'))
-    .option('--batch-poll <seconds>', 'with --batch: time between polls of the batches', numberOption(0.001), 30);
+    .option('--batch-poll <seconds>', 'with --batch: time between polls of the batches', numberOption(0.001), 30)
+    .option('--queue <redis-url>', 'coordinate: queue one job per item on this Redis for `emolabel worker` processes to label (see docs/workers.md)');
   addProviderLimitOptions(command, 'stop before the run would cost more than this many dollars')
     .action(async (inputs: string[], flags: AnnotateFlags) => {
       if (inputs.length === 0 && !flags.manifest && !flags.resume) {
@@ -88,9 +92,13 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         return setExitCode(EXIT.ok);
       }
       // A missing key or base URL fails here, before the store is opened or any work is done.
-      if (spec) createAnnotator(spec.model, spec.annotatorSettings).checkReady?.();
+      // With --queue the workers' machines hold the keys, not this one.
+      if (spec && !flags.queue) createAnnotator(spec.model, spec.annotatorSettings).checkReady?.();
       const resilienceStats = createResilienceStats();
-      const progress = createProgressReporter(io, { quiet: flags.quiet, detail: () => formatResilienceStats(resilienceStats) });
+      let queueStatus: QueueStatus | undefined;
+      const itemRunner = flags.queue ? queueItemRunner({ url: flags.queue, onStatus: (status) => (queueStatus = status) }) : undefined;
+      const detail = () => [queueStatus && formatQueueStatus(queueStatus), formatResilienceStats(resilienceStats)].filter(Boolean).join(' | ');
+      const progress = createProgressReporter(io, { quiet: flags.quiet, detail });
       const batchProgress = createBatchProgress(io, flags.quiet);
       const session = sessionFromFlags(flags, io.cwd, resilienceStats);
       const interrupt = createInterruptController(io);
@@ -101,6 +109,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
           ...session,
           ...(session.batch ? { batch: { ...session.batch, onProgress: (batches) => batchProgress.update(batches) } } : {}),
           store,
+          ...(itemRunner ? { itemRunner } : {}),
           stopSignal: interrupt.signal,
           onRunStart: (run, { total, done, resumed }) => {
             if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${total} items${resumed ? `, ${done} already done` : ''}\n`);

@@ -3,7 +3,7 @@ import { type Clock, systemClock, untilAborted } from './clock.js';
 import { FatalRunError } from './fatal-run-error.js';
 import { createResilienceStats, type ResilienceStats } from './resilience-stats.js';
 import { createRetryPolicy, type RetryOptions, type RetryPolicy } from './retry-policy.js';
-import { TokenBucket } from './token-bucket.js';
+import { type RateLimiter, TokenBucket } from './token-bucket.js';
 import { createLearnedTokenEstimate, type EstimateTokens } from './token-estimate.js';
 import { type Annotation, type AnnotationRequest, type Annotator, annotatorId } from '../../annotators/annotator.js';
 import { type AnnotatorMiddleware, isMetered, wrapAnnotator } from '../../annotators/annotator-middleware.js';
@@ -30,6 +30,11 @@ export interface ResilientAnnotatorOptions {
   readonly burstSeconds?: number;
   /** A limiter shared with other annotators on the same account; replaces `rpm`, `tpm`, `burstSeconds`. */
   readonly bucket?: TokenBucket;
+  /**
+   * Takes the place of the bucket for every request (e.g. one in Redis shared by the queue's
+   * worker processes, `emolabel worker`); `bucket` then only reports. @default the bucket
+   */
+  readonly limiter?: RateLimiter;
   /** Tokens a request will use, taken from the `tpm` bucket before it is sent. @default learned from reported usage, 1,500 per image at first */
   readonly estimateTokens?: EstimateTokens;
   /** An attempt that takes longer is abandoned and retried (`--timeout`, in ms). @default 60000 */
@@ -126,6 +131,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
   checkTimeout(timeoutMs);
   const policy: RetryPolicy = createRetryPolicy(options.retry);
   const bucket = options.bucket ?? new TokenBucket({ requestsPerMinute: options.rpm, tokensPerMinute: options.tpm, burstSeconds: options.burstSeconds, clock });
+  const limiter: RateLimiter = options.limiter ?? bucket;
   const learned = createLearnedTokenEstimate();
   const estimateTokens = options.estimateTokens ?? learned.estimate;
   const stats = options.stats ?? createResilienceStats();
@@ -169,7 +175,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
     const { signal, unlink } = linkSignals([runSignal, attempt.signal]);
     // A repair request waits for its own place under --rpm; its tokens are settled with the answer's usage.
     const beforeExtraRequest = async () => {
-      await bucket.acquire(0, signal);
+      await limiter.acquire(0, signal);
       stats.requests += 1;
     };
     try {
@@ -198,7 +204,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
     const history = new Map<string, number>();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await bucket.acquire(estimate, runSignal);
+        await limiter.acquire(estimate, runSignal);
       } catch (error) {
         throw stopError(id, request, error);
       }
@@ -208,7 +214,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
         repeatedRejection = { reason: '', count: 0 };
         refusedInARow = 0;
         const actual = usedTokens(outcome.annotation);
-        bucket.settle(estimate, actual ?? estimate);
+        limiter.settle(estimate, actual ?? estimate);
         if (actual !== undefined) learned.learn(request, actual);
         if (outcome.annotation.status === 'error') stats.failed += 1;
         return { ...outcome.annotation, attempts: attempt };
@@ -232,13 +238,13 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
       countFailure(stats, failure);
       if (options.stopSignal?.aborted) throw notRetried(id, failure.summary);
       // A 429 was turned away before any work: give its tokens back, and hold everyone for its Retry-After.
-      if (failure.rateLimited) bucket.settle(estimate, 0);
+      if (failure.rateLimited) limiter.settle(estimate, 0);
       const retryAfterMs = failure.retryAfterMs;
       if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
         const wait = `${Math.round(retryAfterMs / 1000)} s`;
         return failed(`${id} asked to wait ${wait} before trying again, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s limit; run again later. ${message}`, attempt);
       }
-      if (failure.rateLimited && retryAfterMs !== undefined) bucket.pause(retryAfterMs);
+      if (failure.rateLimited && retryAfterMs !== undefined) limiter.pause(retryAfterMs);
       if (attempt >= policy.maxAttempts) return failed(`${failedAfter(attempt, history)}; last: ${message}`, attempt);
       const delayMs = policy.delayAfter(attempt, retryAfterMs);
       stats.retries += 1;

@@ -48,6 +48,16 @@ function waitFor(bucket: Bucket | undefined, need: number): number {
   return Math.ceil((need - bucket.level) / bucket.rate);
 }
 
+/** What the resilience middleware asks of a rate limiter: a {@link TokenBucket}, or one shared by processes (in Redis). */
+export interface RateLimiter {
+  /** Waits until one request and `tokens` tokens are free, then takes them; rejects when `signal` aborts. */
+  acquire(tokens: number, signal?: AbortSignal): Promise<void>;
+  /** Corrects the tokens taken once the actual count is known. */
+  settle(estimate: number, actual: number): void;
+  /** Holds every request until `ms` from now. */
+  pause(ms: number): void;
+}
+
 /**
  * A limiter for requests and tokens per minute: two continuously refilling buckets, taken from in
  * FIFO order, so many workers share a provider's limits without tripping 429s. Each request takes
@@ -60,7 +70,7 @@ function waitFor(bucket: Bucket | undefined, need: number): number {
  * // … send the request …
  * bucket.settle(1_200, usage.inputTokens + usage.outputTokens);
  */
-export class TokenBucket {
+export class TokenBucket implements RateLimiter {
   private readonly clock: Clock;
   private readonly requests: Bucket | undefined;
   private readonly tokens: Bucket | undefined;
