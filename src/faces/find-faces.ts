@@ -26,6 +26,8 @@ export interface FaceTrack {
   /** 0 for the largest face or a single face; with `--faces all`, the person's number. */
   readonly faceIndex: number;
   readonly faceFound: boolean;
+  /** `not_applied` when no detector ran (`faces: 'none'`, or no detector given): whole frames by choice, not a missed face. */
+  readonly faceDetection?: 'not_applied';
   readonly crops: FaceCrop[];
 }
 
@@ -40,19 +42,21 @@ export interface FindFacesOptions {
 
 /**
  * Detects faces in sampled frames and crops them. Frames without a face are dropped from a track;
- * when no frame has a face, the whole frames become one track with `faceFound: false`.
+ * when no frame has a face, the whole frames become one track with `faceFound: false`. Without
+ * detection (`mode: 'none'` or no detector) the whole frames are one track marked `faceDetection: 'not_applied'`.
  */
 export async function findFaces(frames: readonly Frame[], detector: FaceDetector | undefined, options: FindFacesOptions = {}): Promise<FaceTrack[]> {
   const mode = options.mode ?? 'largest';
   const margin = options.margin ?? DEFAULT_FACE_MARGIN;
-  const wholeFrames = async (): Promise<FaceTrack[]> => [{
+  const wholeFrames = async (detection?: 'not_applied'): Promise<FaceTrack[]> => [{
     faceIndex: 0,
     faceFound: false,
+    ...(detection === undefined ? {} : { faceDetection: detection }),
     crops: await Promise.all(frames.map(async (frame) => ({
       frameIndex: frame.index, faceFound: false, image: await limitImageSize(frame.image, options.maxFallbackSide ?? 1024),
     }))),
   }];
-  if (mode === 'none' || detector === undefined) return wholeFrames();
+  if (mode === 'none' || detector === undefined) return wholeFrames('not_applied');
 
   const boxesPerFrame: FaceBox[][] = [];
   for (const frame of frames) {

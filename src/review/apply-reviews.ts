@@ -35,11 +35,12 @@ export function applyReviews(results: readonly ClipResult[], reviews: ReadonlyMa
   });
 }
 
-/** The review columns of one exported row: `label_source`, `model_label`, `reviewer`, `reviewed_at`. */
-export function reviewColumns(result: ReviewedResult): Record<'label_source' | 'model_label' | 'reviewer' | 'reviewed_at', string> {
+/** The review columns of one exported row: `label_source`, `model_label`, `model_confidence`, `reviewer`, `reviewed_at`. */
+export function reviewColumns(result: ReviewedResult): Record<'label_source' | 'model_label' | 'model_confidence' | 'reviewer' | 'reviewed_at', string> {
   return {
     label_source: result.labelSource,
     model_label: result.modelLabel ?? '',
+    model_confidence: result.modelConfidence === undefined ? '' : String(Math.round(result.modelConfidence * 10_000) / 10_000),
     reviewer: result.reviewer ?? '',
     reviewed_at: result.reviewedAt ?? '',
   };

@@ -83,6 +83,7 @@ export const CLIP_RESULT = defineBlobCodec<ClipResult>('the result', {
     abstain,
     peakFrame: z.number().optional(),
     hintFollowed: z.boolean().optional(),
+    faceDetection: z.enum(['not_applied']).optional(),
   }),
 });
 

@@ -71,4 +71,12 @@ describe('annotate() with a manifest', () => {
     const { results } = await annotate([], { manifest: join(dir, 'clips.csv'), annotator, taxonomy: 'ternary', faces: 'none' });
     expect(results.map((result) => [result.id, result.truth])).toEqual([['a', 'positive'], ['b', 'negative']]);
   });
+
+  it('labels whole frames as ok with face detection not applied under faces: none (not no_face)', async () => {
+    copyFileSync(demoFace(2), join(dir, 'c.jpg'));
+    const annotator = new MockAnnotator([{ status: 'ok', label: 'Happy', confidence: 0.7 }]);
+    const { results, summary } = await annotate([join(dir, 'c.jpg')], { annotator, faces: 'none' });
+    expect(results).toMatchObject([{ id: 'c', status: 'ok', faceFound: false, faceDetection: 'not_applied', label: 'Happy' }]);
+    expect(summary).toMatchObject({ ok: 1, noFace: 0 });
+  });
 });
