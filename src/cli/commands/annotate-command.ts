@@ -40,7 +40,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('-o, --out <file>', 'write results to a .csv, .jsonl or .json file (default: print a table)')
     .option('-m, --model <id>', 'annotator, provider:model', 'local')
     .option('-s, --strategy <name>', 'frame (majority vote), mean (average probabilities), multi (all frames in one LLM request) or grid (frames tiled into one image)', 'frame')
-    .option('-t, --taxonomy <name|file>', 'basic7, ternary, or a taxonomy .json file', 'basic7')
+    .option('-t, --taxonomy <name|file>', 'basic7, basic8 (keeps Contempt), ternary, or a taxonomy .json file', 'basic7')
     .option('-f, --frames <n>', 'frames sampled evenly from each video or frame folder', integerOption(1), 8)
     .addOption(new Option('--faces <mode>', 'largest face per frame, all faces, or none (whole frames)').choices(['largest', 'all', 'none']).default('largest'))
     .option('--face-margin <fraction>', 'margin added around each face box', numberOption(0, 2), 0.1)
