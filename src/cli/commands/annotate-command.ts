@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import type { RegisterCommand } from '../register-command.js';
+import { counted } from '../plural.js';
 import { EXIT } from '../cli-io.js';
 import { withFlagNames } from '../flag-names.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
@@ -93,7 +94,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
           store,
           stopSignal: interrupt.signal,
           onRunStart: (run, { total, done, resumed }) => {
-            if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${total} items${resumed ? `, ${done} already done` : ''}\n`);
+            if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${counted(total, 'item')}${resumed ? `, ${done} already done` : ''}\n`);
             progress.start(total, done);
           },
           onResult: (batch, { done }) => progress.update(batch, done),
@@ -120,10 +121,10 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         const reasoning = summary.reasoningTokens > 0 ? ` (${summary.reasoningTokens} of them reasoning)` : '';
         const cost = summary.costUsd > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens${reasoning}, $${summary.costUsd.toFixed(4)}` : '';
         const requests = outcome.requests.sent + outcome.requests.cached > 0 ? `; ${outcome.requests.sent} requests sent, ${outcome.requests.cached} from cache` : '';
-        io.stderr.write(`run ${run.id}: ${summary.items} results: ${summary.ok} ok, ${summary.noFace} no face, ${summary.abstained} abstained, ${summary.refused} refused, ${summary.failed - summary.refused} errors${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
+        io.stderr.write(`run ${run.id}: ${counted(summary.items, 'result')}: ${summary.ok} ok, ${summary.noFace} no face, ${summary.abstained} abstained, ${summary.refused} refused, ${counted(summary.failed - summary.refused, 'error')}${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
       }
       if (stopped) {
-        io.stderr.write(`emolabel: run ${run.id} stopped after ${run.done}/${run.total} items: ${withFlagNames(stopped.message)}\n`);
+        io.stderr.write(`emolabel: run ${run.id} stopped after ${run.done}/${counted(run.total, 'item')}: ${withFlagNames(stopped.message)}\n`);
         io.stderr.write(`  resume with: emolabel annotate --resume ${run.id}${stopped.reason === 'budget' ? ' --max-cost <higher>' : ''}${flags.db === DEFAULT_DB_PATH ? '' : ` --db ${flags.db}`}\n`);
         setExitCode(stopped.reason === 'budget' ? EXIT.budgetReached : stopped.reason === 'interrupted' ? EXIT.interrupted : EXIT.failed);
         return;
