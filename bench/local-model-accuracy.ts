@@ -9,9 +9,10 @@
  *
  *   npx tsx bench/local-model-accuracy.ts
  *   EMOLABEL_FACES_DEV=/path/to/faces-dev npx tsx bench/local-model-accuracy.ts
- *   npx tsx bench/local-model-accuracy.ts --only baseline,default   # rows whose key is listed
+ *   npx tsx bench/local-model-accuracy.ts --only baseline,margin0,pipeline   # rows whose key is listed
+ *   EMOLABEL_BENCH_CACHE=/tmp/rows.json npx tsx bench/local-model-accuracy.ts  # keep each row's answers; a rerun skips rows done
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { computeClassificationMetrics } from '../src/eval/classification-metrics.js';
@@ -71,7 +72,14 @@ async function main(): Promise<void> {
   for (const image of set.images) images.push(await decodeImage(readFileSync(image.path), image.path));
   console.log(`faces-dev: ${images.length} images; ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}; one image at a time`);
   const scored: Scored[] = [];
+  const cacheFile = process.env.EMOLABEL_BENCH_CACHE;
+  const cache: Record<string, Scored> = cacheFile && existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
   for (const row of rows.filter((each) => !only || only.has(each.key))) {
+    const cached = cache[row.key];
+    if (cached && cached.correct.length === images.length) {
+      scored.push(cached);
+      continue;
+    }
     const started = performance.now();
     const answers: VariantAnswer[] = [];
     for (const image of images) answers.push(await row.run(image));
@@ -80,7 +88,8 @@ async function main(): Promise<void> {
       name: row.name, predicted, seconds: (performance.now() - started) / 1000,
       correct: predicted.map((label, index) => (label === truths[index] ? 1 : 0)), found: answers.filter((answer) => answer.faceFound).length,
     });
-    console.log(`  done: ${row.name}`);
+    console.log(`  done: ${row.name}: accuracy ${fixed((scored.at(-1)?.correct ?? []).reduce((sum, value) => sum + value, 0) / images.length)}`);
+    if (cacheFile) writeFileSync(cacheFile, JSON.stringify({ ...cache, ...Object.fromEntries(rows.filter((each) => scored.some((done) => done.name === each.name)).map((each) => [each.key, scored.find((done) => done.name === each.name)])) }));
   }
   if (!only || only.has('pipeline')) scored.push(await pipelineRow(set.images, truths));
   const baseline = scored[0];

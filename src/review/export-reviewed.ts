@@ -39,7 +39,7 @@ export function exportReviewedRun(store: RunStore, run: RunRecord, format: Expor
   if (format !== 'csv') return formatResults(results, format, run.labels);
   const includeFace = results.some((result) => result.faceIndex > 0);
   const rows = results.map((result) => csvSafeRow({ ...withoutModelDetail(toCsvRow(result, run.labels, includeFace), result, run.labels), ...reviewColumns(result) }));
-  if (rows.length === 0) return stringify([], { header: true, columns: ['id', 'path', 'label', 'label_source', 'model_label', 'model_confidence', 'reviewer', 'reviewed_at'] });
+  if (rows.length === 0) return stringify([], { header: true, columns: ['id', 'path', 'label', 'label_source', 'model_label', 'model_confidence', 'reviewer', 'reviewed_at', 'review_decision', 'review_note'] });
   return stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) });
 }
 
@@ -64,7 +64,7 @@ function reviewedLabelStudioTasks(results: readonly ReviewedResult[], mediaUrlPr
     const [task] = toLabelStudioTasks(asModel, options);
     const first = faces[0];
     if (!task || !first) throw new Error('unreachable: an item has at least one result');
-    const reviewed = faces.filter((face) => face.labelSource === 'review');
+    const reviewed = faces.filter((face) => face.labelSource === 'review' && face.label !== undefined);
     const source = reviewed.length === 0 ? 'model' : reviewed.length === faces.length ? 'review' : 'mixed';
     const data = { ...task.data, label_source: source, label: first.label ?? '' };
     if (reviewed.length === 0) return { ...task, data };

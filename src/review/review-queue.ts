@@ -8,6 +8,8 @@ export interface ReviewQueueItem {
   /** {@link reviewKey} of the item and face. */
   readonly key: string;
   readonly itemId: string;
+  /** File (or frame folder) name of the media, without its folders: what the queue shows. */
+  readonly name: string;
   readonly faceIndex: number;
   readonly kind: ClipResult['kind'];
   readonly status: ClipStatus;
@@ -45,7 +47,7 @@ export function buildReviewQueue(
     const others = opinions.get(opinionKey(result.path, result.faceIndex)) ?? [];
     const review = reviews.get(key);
     return {
-      key, itemId: result.id, faceIndex: result.faceIndex, kind: result.kind, status: result.status,
+      key, itemId: result.id, name: result.path.split(/[\\/]/).filter(Boolean).pop() ?? result.id, faceIndex: result.faceIndex, kind: result.kind, status: result.status,
       ...(result.label === undefined ? {} : { label: result.label }),
       ...(result.confidence === undefined ? {} : { confidence: result.confidence }),
       priority: reviewPriority(result, others), opinions: others, position,
