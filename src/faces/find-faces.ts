@@ -5,8 +5,12 @@ import { cropImage, limitImageSize } from './transform-image.js';
 import type { Frame } from '../media/media-item.js';
 import type { RgbImage } from '../media/rgb-image.js';
 
-/** Margin around a face box; 0.1 measured best on faces-dev (see bench/local-model-accuracy.ts). */
-export const DEFAULT_FACE_MARGIN = 0.1;
+/**
+ * Margin around a face box: none, the box as the detector drew it (as face-api crops for its
+ * expression net). 0.1 made face-api's demo sample1.jpg Sad 0.95 instead of Happy 0.94 and scored
+ * lower on faces-dev and held-out photos (bench/local-model-accuracy.ts, docs/local-model.md).
+ */
+export const DEFAULT_FACE_MARGIN = 0;
 
 /** `largest`: the biggest face of each frame; `all`: every face, tracked across frames; `none`: whole frames. */
 export type FaceMode = 'largest' | 'all' | 'none';
@@ -34,7 +38,7 @@ export interface FaceTrack {
 export interface FindFacesOptions {
   /** @default 'largest' */
   readonly mode?: FaceMode;
-  /** Added around each face box, as a fraction of its size. @default 0.1 */
+  /** Added around each face box, as a fraction of its size. @default 0 */
   readonly margin?: number;
   /** Longest side of a whole-frame fallback image. @default 1024 */
   readonly maxFallbackSide?: number;

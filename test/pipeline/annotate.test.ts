@@ -45,6 +45,12 @@ describe('annotate() end to end on real faces with the local model', () => {
     expect(seen.sort()).toEqual(results.map((result) => result.id).sort());
   });
 
+  it('labels the laughing woman of face-api\'s own demo photo sample1.jpg Happy with the defaults', async () => {
+    const { results } = await annotate([demoFace(1)], {});
+    expect(results).toMatchObject([{ status: 'ok', faceFound: true, label: 'Happy' }]);
+    expect(results[0]?.confidence).toBeGreaterThan(0.8);
+  });
+
   it('passes the crops of a clip to the strategy and annotator it is given', async () => {
     const annotator = new MockAnnotator([{ status: 'ok', label: 'Surprise', confidence: 0.8 }]);
     const { results } = await annotate([join(dir, 'inputs/clip.mp4')], { annotator, frames: 3 });

@@ -44,7 +44,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('-t, --taxonomy <name|file>', 'basic7, basic8 (keeps Contempt), ternary, or a taxonomy .json file', 'basic7')
     .option('-f, --frames <n>', 'frames sampled evenly from each video or frame folder', integerOption(1), 8)
     .addOption(new Option('--faces <mode>', 'largest face per frame, all faces, or none (whole frames)').choices(['largest', 'all', 'none']).default('largest'))
-    .option('--face-margin <fraction>', 'margin added around each face box', numberOption(0, 2), 0.1)
+    .option('--face-margin <fraction>', 'margin added around each face box, as a fraction of its size', numberOption(0, 2), 0)
     .option('--manifest <csv>', 'a CSV with columns path and optional label (paths relative to the CSV)')
     .option('--clip-folders', 'treat every folder of images as one clip (FERV39k layout)')
     .option('-c, --concurrency <n>', 'items processed at once', integerOption(1), 2)
