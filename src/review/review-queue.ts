@@ -28,7 +28,7 @@ export interface ReviewQueueFilter {
   /** The model's label; `''` selects items without one. */
   readonly label?: string;
   readonly status?: ClipStatus;
-  /** `reviewed`, `unreviewed`, or `all`. @default 'all' */
+  /** `reviewed`, `unreviewed` (no decision, or skipped), or `all`. @default 'all' */
   readonly reviewed?: 'all' | 'reviewed' | 'unreviewed';
 }
 
@@ -62,8 +62,10 @@ export function filterReviewQueue(queue: readonly ReviewQueueItem[], filter: Rev
   return queue.filter((item) => {
     if (filter.label !== undefined && (item.label ?? '') !== filter.label) return false;
     if (filter.status !== undefined && item.status !== filter.status) return false;
-    if (filter.reviewed === 'reviewed' && !item.review) return false;
-    if (filter.reviewed === 'unreviewed' && item.review) return false;
+    // A skipped item is left for later: still to review.
+    const reviewed = item.review !== undefined && item.review.decision !== 'skip';
+    if (filter.reviewed === 'reviewed' && !reviewed) return false;
+    if (filter.reviewed === 'unreviewed' && reviewed) return false;
     return true;
   });
 }
