@@ -15,7 +15,8 @@ export function normaliseDatasetLabels(dataset: Dataset, taxonomy: Taxonomy): Da
   const folded = new Map<string, { into: string; count: number }>();
   const items = dataset.items.map((item): DatasetItem => {
     const into = foldedInto(item.label, taxonomy);
-    if (into !== undefined) folded.set(item.label, { into, count: (folded.get(item.label)?.count ?? 0) + 1 });
+    const spelling = item.label.trim().toLowerCase();
+    if (into !== undefined) folded.set(spelling, { into, count: (folded.get(spelling)?.count ?? 0) + 1 });
     const label = normaliseLabel(item.label, taxonomy);
     if (label === undefined) {
       if (!unknown.has(item.label)) unknown.set(item.label, item.id);

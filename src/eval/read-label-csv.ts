@@ -192,7 +192,8 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
       if (policy !== 'wrong') return;
     }
     const into = rawLabel === '' ? undefined : foldedInto(rawLabel, taxonomy);
-    if (into !== undefined) folded.set(rawLabel, { into, count: (folded.get(rawLabel)?.count ?? 0) + 1 });
+    const spelling = rawLabel.toLowerCase();
+    if (into !== undefined) folded.set(spelling, { into, count: (folded.get(spelling)?.count ?? 0) + 1 });
     const confidenceText = confidenceIndex < 0 ? '' : (record[confidenceIndex] ?? '');
     const confidence = confidenceText === '' ? Number.NaN : Number(confidenceText);
     const pathCell = pathIndex < 0 ? '' : (record[pathIndex] ?? '');
