@@ -124,7 +124,8 @@ describe.skipIf(missing !== undefined)('runMatrix on faces-dev', () => {
 
     await runMatrix({ dataset, outDir, ...matrix, limit: 14, createAnnotator: happyFactory(calls) });
     expect(calls.count).toBe(8 * 7);
-  });
+    // Three benches of face detection on real crops: 13 s alone, over a minute on a loaded 2-core machine.
+  }, 180_000);
 
   it('stops at --max-cost across cells, lists the cells not run, and a higher budget finishes the bench', async () => {
     const dataset = await getDatasetLoader('folder').load(root);
