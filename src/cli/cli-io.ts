@@ -13,7 +13,25 @@ export interface CliIo {
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/**
+ * Ends the process quietly when the reader of `stream` goes away (`emolabel export | head -1`):
+ * a write to a closed pipe fails with EPIPE, which is the reader's choice, not an error to print.
+ * Other stream errors are thrown as before.
+ */
+export function exitQuietlyOnClosedPipe(stream: Pick<NodeJS.WriteStream, 'on'>, exit: (code: number) => void = (code) => process.exit(code)): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') exit(0);
+    else throw error;
+  });
+}
+
+let pipesWatched = false;
+
 export function processIo(): CliIo {
+  if (!pipesWatched) {
+    pipesWatched = true;
+    exitQuietlyOnClosedPipe(process.stdout);
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Dataset, DatasetItem } from './dataset-loader.js';
 import { EmolabelError } from '../errors.js';
-import { normaliseLabel, type Taxonomy } from '../taxonomy/taxonomy.js';
+import { foldedInto, foldedWarning, normaliseLabel, type Taxonomy } from '../taxonomy/taxonomy.js';
 
 /**
  * The dataset with every label in the taxonomy's canonical spelling (happy, HAPPINESS → Happy;
@@ -12,7 +12,11 @@ import { normaliseLabel, type Taxonomy } from '../taxonomy/taxonomy.js';
  */
 export function normaliseDatasetLabels(dataset: Dataset, taxonomy: Taxonomy): Dataset {
   const unknown = new Map<string, string>();
+  const folded = new Map<string, { into: string; count: number }>();
   const items = dataset.items.map((item): DatasetItem => {
+    const into = foldedInto(item.label, taxonomy);
+    const spelling = item.label.trim().toLowerCase();
+    if (into !== undefined) folded.set(spelling, { into, count: (folded.get(spelling)?.count ?? 0) + 1 });
     const label = normaliseLabel(item.label, taxonomy);
     if (label === undefined) {
       if (!unknown.has(item.label)) unknown.set(item.label, item.id);
@@ -29,8 +33,10 @@ export function normaliseDatasetLabels(dataset: Dataset, taxonomy: Taxonomy): Da
       { path: dataset.source },
     );
   }
-  return { ...dataset, items };
+  const warnings = [...folded.entries()].map(([label, { into, count }]) => foldedWarning(label, into, count, taxonomy, `dataset ${dataset.source}`));
+  return { ...dataset, items, ...(warnings.length === 0 ? {} : { warnings: [...(dataset.warnings ?? []), ...warnings] }) };
 }
+
 
 /** Items per label, in the taxonomy's order (labels with no items included, as 0). */
 export function countByLabel(items: ReadonlyArray<Pick<DatasetItem, 'label'>>, labels: readonly string[]): Array<{ label: string; count: number }> {

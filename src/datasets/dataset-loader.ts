@@ -16,6 +16,8 @@ export interface Dataset {
   readonly items: readonly DatasetItem[];
   /** Where the media are expected, when that differs from `source` (FERV39k's frames root). */
   readonly mediaRoot?: string;
+  /** What normalising its labels changed that a reader should know (contempt counted as Disgust …). */
+  readonly warnings?: readonly string[];
 }
 
 /** Options a loader may use; `emolabel dataset` rejects those a loader does not list in its `options`. */

@@ -1,7 +1,7 @@
 import { basename, extname, relative } from 'node:path';
 import { EmolabelError } from '../errors.js';
 import { type Evaluation, evaluatePredictions } from './evaluate-predictions.js';
-import { type LabelTable, readLabelCsv } from './read-label-csv.js';
+import { LABEL_COLUMN_NAMES, type LabelTable, PREDICTION_COLUMN_NAMES, readLabelCsv, type UnknownLabelPolicy } from './read-label-csv.js';
 import { isLabelStudioExport, type LabelStudioSource, readLabelStudioExport } from './read-label-studio-export.js';
 import type { Taxonomy } from '../taxonomy/taxonomy.js';
 
@@ -14,11 +14,15 @@ export interface EvaluateFilesOptions {
   readonly taxonomy: Taxonomy;
   /** Count gold items without a prediction as wrong instead of leaving them out. @default false */
   readonly strict?: boolean;
-  /** Column the files are matched on. @default id, else the first column */
+  /** Column the files are matched on. @default id, else the first usual item column (path, image, clip, video, file …), else the first column */
   readonly idColumn?: string;
-  /** @default 'label' */
+  /** Column of media paths, matched when ids differ. @default 'path' */
+  readonly pathColumn?: string;
+  /** Predictions with a label the taxonomy does not know: counted `wrong`, `skip`ped, or an `error`. @default 'wrong' */
+  readonly unknownLabels?: UnknownLabelPolicy;
+  /** @default prediction, predicted, pred, else label (or emotion, expression, class) */
   readonly predictionLabelColumn?: string;
-  /** @default 'label' in a truth file, 'truth' in the predictions */
+  /** @default 'label' (or emotion, expression, class) in a truth file, 'truth' in the predictions */
   readonly truthLabelColumn?: string;
   /**
    * What a Label Studio JSON export given as predictions is read from: its `annotations` (another
@@ -39,12 +43,12 @@ export interface FileEvaluation {
 
 function readTruth(options: EvaluateFilesOptions, predictionsFile: string, predictionColumns: readonly string[]): LabelTable {
   if (options.truth !== undefined && isLabelStudioExport(options.truth)) return readLabelStudioExport(options.truth, { taxonomy: options.taxonomy, role: 'truth', source: 'annotations' });
-  const truthColumn = options.truthLabelColumn ?? (options.truth === undefined ? 'truth' : 'label');
-  if (options.truth === undefined && !predictionColumns.some((column) => column.toLowerCase() === truthColumn.toLowerCase())) {
+  const truthColumn = options.truthLabelColumn ?? (options.truth === undefined ? 'truth' : undefined);
+  if (options.truth === undefined && truthColumn !== undefined && !predictionColumns.some((column) => column.toLowerCase() === truthColumn.toLowerCase())) {
     throw new EmolabelError('invalid_option', `Give the gold labels with \`truth\` <csv>: the predictions ${predictionsFile} have no "${truthColumn}" column to take them from.`);
   }
   return readLabelCsv(options.truth ?? predictionsFile, {
-    taxonomy: options.taxonomy, role: 'truth', idColumn: options.idColumn, labelColumn: truthColumn, requireLabels: options.truth !== undefined,
+    taxonomy: options.taxonomy, role: 'truth', idColumn: options.idColumn, pathColumn: options.pathColumn, labelColumn: truthColumn, requireLabels: options.truth !== undefined,
   });
 }
 
@@ -64,7 +68,10 @@ export function evaluateFiles(options: EvaluateFilesOptions, cwd = process.cwd()
   return options.predictions.map((file, index) => {
     const predictions = isLabelStudioExport(file)
       ? readLabelStudioExport(file, { taxonomy: options.taxonomy, role: 'predictions', source: options.predictionSource ?? 'annotations' })
-      : readLabelCsv(file, { taxonomy: options.taxonomy, role: 'predictions', idColumn: options.idColumn, labelColumn: options.predictionLabelColumn ?? 'label' });
+      : readLabelCsv(file, {
+        taxonomy: options.taxonomy, role: 'predictions', idColumn: options.idColumn, pathColumn: options.pathColumn,
+        labelColumn: options.predictionLabelColumn, labelColumnNames: [...PREDICTION_COLUMN_NAMES, ...LABEL_COLUMN_NAMES], unknownLabels: options.unknownLabels ?? 'wrong',
+      });
     const truth = readTruth(options, file, predictions.columns);
     return { file, name: names[index] ?? file, truth, evaluation: evaluatePredictions(predictions, truth, { taxonomy: options.taxonomy, strict: options.strict }) };
   });

@@ -22,6 +22,10 @@ export interface Evaluation extends ClassificationMetrics {
   readonly missingIds: readonly string[];
   /** Prediction rows whose id is not in the truth (ignored). */
   readonly extra: number;
+  /** Scored predictions whose label the taxonomy does not know, counted wrong (in the confusion matrix's `(none)` column). */
+  readonly unknownPredictions: number;
+  /** What reading the files changed that a reader should know (unknown labels, contempt counted as Disgust …). */
+  readonly warnings: readonly string[];
   /** Accuracy of the predictions accepted at each confidence threshold; empty without confidences. */
   readonly coverage: readonly CoveragePoint[];
 }
@@ -37,10 +41,17 @@ export function evaluatePredictions(predictions: LabelTable, truth: LabelTable, 
   const scored: ScoredPrediction[] = [];
   const missingIds: string[] = [];
   const matched = new Set<LabelRow>();
+  let unknownPredictions = 0;
   for (const gold of truth.rows) {
     if (gold.label === undefined) continue;
     const prediction = predictions.byKey.get(gold.key) ?? (gold.pathKey === undefined ? undefined : predictions.byPath.get(gold.pathKey));
     if (prediction !== undefined) matched.add(prediction);
+    if (prediction?.unknownLabel !== undefined) {
+      // A label outside the taxonomy is an answer, and a wrong one: it is scored, never left out.
+      unknownPredictions += 1;
+      pairs.push({ truth: gold.label, predicted: undefined });
+      continue;
+    }
     if (prediction?.label === undefined) {
       missingIds.push(gold.id);
       if (strict) pairs.push({ truth: gold.label, predicted: undefined });
@@ -66,6 +77,8 @@ export function evaluatePredictions(predictions: LabelTable, truth: LabelTable, 
     missing: missingIds.length,
     missingIds,
     extra,
+    unknownPredictions,
+    warnings: [...predictions.warnings, ...(truth === predictions ? [] : truth.warnings)],
     ...computeClassificationMetrics(pairs, options.taxonomy.labels),
     coverage: accuracyCoverageCurve(scored),
   };

@@ -9,6 +9,8 @@ export interface EvaluationJson {
   readonly missing: number;
   readonly missingIds: readonly string[];
   readonly extra: number;
+  readonly unknownPredictions: number;
+  readonly warnings: readonly string[];
   readonly accuracy: number | null;
   readonly balancedAccuracy: number | null;
   readonly macroPrecision: number | null;
@@ -30,6 +32,8 @@ export function evaluationToJson(evaluation: Evaluation): EvaluationJson {
     missing: evaluation.missing,
     missingIds: evaluation.missingIds,
     extra: evaluation.extra,
+    unknownPredictions: evaluation.unknownPredictions,
+    warnings: evaluation.warnings,
     accuracy: evaluation.accuracy,
     balancedAccuracy: evaluation.balancedAccuracy,
     macroPrecision: evaluation.macroPrecision,
@@ -106,5 +110,6 @@ export function formatEvaluation(evaluation: Evaluation, files: { predictions: s
     );
   }
   if (evaluation.extra > 0) lines.push(`${evaluation.extra} prediction(s) have no gold label and were ignored.`);
+  if (evaluation.unknownPredictions > 0) lines.push(`${evaluation.unknownPredictions} prediction(s) have a label outside ${evaluation.taxonomy} and are counted wrong (column "(none)" of the confusion matrix).`);
   return `${lines.join('\n')}\n\n${formatMetrics(evaluation)}`;
 }

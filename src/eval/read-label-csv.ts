@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { EmolabelError } from '../errors.js';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../media/media-item.js';
-import { normaliseLabel, type Taxonomy } from '../taxonomy/taxonomy.js';
+import { foldedInto, foldedWarning, normaliseLabel, type Taxonomy } from '../taxonomy/taxonomy.js';
 
 /** One row of a label CSV, its label normalised to the taxonomy. */
 export interface LabelRow {
@@ -11,8 +11,10 @@ export interface LabelRow {
   readonly id: string;
   /** The id used for matching (see {@link matchKey}). */
   readonly key: string;
-  /** Canonical label; `undefined` when the cell is empty (an item with no prediction). */
+  /** Canonical label; `undefined` when the cell is empty (an item with no prediction) or holds a label outside the taxonomy. */
   readonly label: string | undefined;
+  /** The label as written when the taxonomy does not know it (`unknownLabels: 'wrong'`): a prediction scored wrong. */
+  readonly unknownLabel?: string;
   /** 0-1 from a `confidence` column, when there is one and the cell holds a number. */
   readonly confidence?: number;
   /** 1-based line number of the row in the file (the header is line 1). */
@@ -33,7 +35,24 @@ export interface LabelTable {
   readonly byKey: ReadonlyMap<string, LabelRow>;
   /** Rows by {@link LabelRow.pathKey} (the first row of a repeated path). */
   readonly byPath: ReadonlyMap<string, LabelRow>;
+  /** Labels outside the taxonomy, as written, with how many rows had each (kept as wrong, or skipped). */
+  readonly unknownLabels: ReadonlyMap<string, number>;
+  /** What reading changed that a reader should know: labels outside the taxonomy, contempt counted as Disgust … */
+  readonly warnings: readonly string[];
 }
+
+/**
+ * What to do with a label the taxonomy does not know (`pain`): `wrong` keeps the row as a
+ * prediction that matches no gold label, `skip` drops the row, `error` refuses the file.
+ */
+export type UnknownLabelPolicy = 'wrong' | 'error' | 'skip';
+
+/** Column names taken for the item id, in order, when none is named: what datasets and tools write. */
+export const ID_COLUMN_NAMES: readonly string[] = ['id', 'path', 'image', 'clip', 'video', 'file', 'filename', 'file_name', 'filepath', 'file_path', 'image_path', 'video_path', 'item', 'name'];
+/** Column names taken for the label, in order, when none is named. */
+export const LABEL_COLUMN_NAMES: readonly string[] = ['label', 'emotion', 'expression', 'class', 'category'];
+/** Column names taken for a prediction before {@link LABEL_COLUMN_NAMES}: other tools' files often hold both. */
+export const PREDICTION_COLUMN_NAMES: readonly string[] = ['prediction', 'predicted', 'predicted_label', 'pred'];
 
 /** Options of {@link readLabelCsv}. */
 export interface ReadLabelCsvOptions {
@@ -41,10 +60,16 @@ export interface ReadLabelCsvOptions {
   readonly taxonomy: Taxonomy;
   /** Words used in messages: `predictions` or `truth`. */
   readonly role: string;
-  /** Column holding item ids. @default 'id', else the first column */
+  /** Column holding item ids. @default the first of {@link ID_COLUMN_NAMES} present, else the first column */
   readonly idColumn?: string;
-  /** Column holding labels. @default 'label' */
+  /** Column holding labels. @default the first of `labelColumnNames` present */
   readonly labelColumn?: string;
+  /** Names tried, in order, for the label column when `labelColumn` is not given. @default {@link LABEL_COLUMN_NAMES} */
+  readonly labelColumnNames?: readonly string[];
+  /** Column holding media paths, the second way to match (resolved from the CSV's folder). @default 'path' when present */
+  readonly pathColumn?: string;
+  /** Labels the taxonomy does not know. @default 'error' */
+  readonly unknownLabels?: UnknownLabelPolicy;
   /** An empty label is an error (gold labels) rather than a missing prediction. @default false */
   readonly requireLabels?: boolean;
   /** Other columns to keep on each row as `extra` (e.g. `cost_usd`, `duration_ms`); absent ones are ignored. */
@@ -104,27 +129,33 @@ function findColumn(columns: readonly string[], wanted: string): number {
 
 /**
  * Reads a CSV of item ids and labels: predictions (annotate's output or any other tool's) or gold labels.
- * Ids come from the `id` column, else the first column; labels from the `label` column; a `path`
- * column, when there is one, is kept (resolved from the CSV's folder) as a second way to match.
- * Throws on a missing column, a repeated id, or a label the taxonomy does not know (listing the valid ones).
+ * Ids come from the `id` column, else the first usual item column (`path`, `image`, `clip`, `video`,
+ * `file` …, {@link ID_COLUMN_NAMES}), else the first column; labels from `label` (or `emotion`,
+ * `expression`, `class`); a `path` column, when there is one, is kept (resolved from the CSV's
+ * folder) as a second way to match. Throws on a missing column or a repeated id; a label the
+ * taxonomy does not know is refused, kept as wrong or skipped (`unknownLabels`), with a warning.
  */
 export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelTable {
   const { role, taxonomy } = options;
   const { columns, records } = parseCsv(file, role);
-  const idIndex = options.idColumn === undefined ? Math.max(0, findColumn(columns, 'id')) : findColumn(columns, options.idColumn);
-  const labelColumn = options.labelColumn ?? 'label';
+  const labelColumn = options.labelColumn ?? (options.labelColumnNames ?? LABEL_COLUMN_NAMES).find((name) => findColumn(columns, name) >= 0) ?? 'label';
   const labelIndex = findColumn(columns, labelColumn);
+  const idIndex = options.idColumn === undefined ? defaultIdIndex(columns, labelIndex) : findColumn(columns, options.idColumn);
   const found = `found columns: ${columns.join(', ')}`;
+  const pathColumn = options.pathColumn ?? 'path';
+  if (options.pathColumn !== undefined && findColumn(columns, pathColumn) < 0) {
+    throw new EmolabelError('invalid_input', `The ${role} CSV ${file} has no "${pathColumn}" column (${found}); name an existing path column.`, { path: file });
+  }
   if (idIndex < 0) {
     throw new EmolabelError('invalid_input', `The ${role} CSV ${file} has no "${options.idColumn}" column (${found}); name an existing id column.`, { path: file });
   }
   if (labelIndex < 0) {
-    throw new EmolabelError('invalid_input', `The ${role} CSV ${file} has no "${labelColumn}" column (${found}); add or rename the column holding the labels.`, {
+    throw new EmolabelError('invalid_input', `The ${role} CSV ${file} has no "${labelColumn}" column (${found}); add or rename the column holding the labels, or name it (--pred-label, --truth-label).`, {
       path: file,
     });
   }
   const confidenceIndex = findColumn(columns, 'confidence');
-  const pathIndex = findColumn(columns, 'path');
+  const pathIndex = findColumn(columns, pathColumn);
   const folder = dirname(resolve(file));
   const byPath = new Map<string, LabelRow>();
   const kept = (options.keepColumns ?? []).map((name) => [name, findColumn(columns, name)] as const).filter(([, index]) => index >= 0);
@@ -141,6 +172,9 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     if (row.pathKey !== undefined && byPath.get(row.pathKey) === row) byPath.set(row.pathKey, rekeyed);
   };
   const unknown = new Map<string, number>();
+  const unknownCounts = new Map<string, number>();
+  const folded = new Map<string, { into: string; count: number }>();
+  const policy = options.unknownLabels ?? 'error';
   records.forEach((record, position) => {
     const line = position + 2;
     const id = record[idIndex] ?? '';
@@ -154,8 +188,12 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     const label = rawLabel === '' ? undefined : normaliseLabel(rawLabel, taxonomy);
     if (rawLabel !== '' && label === undefined) {
       if (!unknown.has(rawLabel)) unknown.set(rawLabel, line);
-      return;
+      unknownCounts.set(rawLabel, (unknownCounts.get(rawLabel) ?? 0) + 1);
+      if (policy !== 'wrong') return;
     }
+    const into = rawLabel === '' ? undefined : foldedInto(rawLabel, taxonomy);
+    const spelling = rawLabel.toLowerCase();
+    if (into !== undefined) folded.set(spelling, { into, count: (folded.get(spelling)?.count ?? 0) + 1 });
     const confidenceText = confidenceIndex < 0 ? '' : (record[confidenceIndex] ?? '');
     const confidence = confidenceText === '' ? Number.NaN : Number(confidenceText);
     const pathCell = pathIndex < 0 ? '' : (record[pathIndex] ?? '');
@@ -179,6 +217,7 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
       id,
       key: ambiguous.has(matchKey(id)) ? exactKey(id) : matchKey(id),
       label,
+      ...(label === undefined && rawLabel !== '' ? { unknownLabel: rawLabel } : {}),
       line,
       ...(Number.isFinite(confidence) ? { confidence } : {}),
       ...(pathCell === '' ? {} : { pathKey: resolve(folder, pathCell) }),
@@ -188,17 +227,41 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     if (row.pathKey !== undefined && !byPath.has(row.pathKey)) byPath.set(row.pathKey, row);
     rows.push(row);
   });
-  if (unknown.size > 0) {
+  if (unknown.size > 0 && policy === 'error') {
     const examples = [...unknown.entries()].slice(0, 5).map(([raw, line]) => `"${raw}" (line ${line})`);
     throw new EmolabelError(
       'invalid_input',
       `The ${role} CSV ${file} has labels that ${taxonomy.name} does not know: ${examples.join(', ')}${unknown.size > 5 ? ` and ${unknown.size - 5} more` : ''}. ` +
-        `Valid labels: ${taxonomy.labels.join(', ')} (or a spelling of a basic emotion). Use --taxonomy to score a different label set.`,
+        `Valid labels: ${taxonomy.labels.join(', ')} (or a spelling of a basic emotion). Use --taxonomy to score a different label set` +
+        (role === 'predictions' ? ', or --unknown-labels wrong|skip to count such predictions wrong or leave them out.' : '.'),
       { path: file },
     );
   }
-  return { file, idColumn: columns[idIndex] ?? '', labelColumn: columns[labelIndex] ?? labelColumn, columns, rows, byKey, byPath };
+  const warnings = [
+    ...(unknownCounts.size === 0 ? [] : [unknownWarning(unknownCounts, policy, role, file, taxonomy)]),
+    ...[...folded.entries()].map(([raw, { into, count }]) => foldedWarning(raw, into, count, taxonomy, `the ${role} CSV ${file}`)),
+  ];
+  return { file, idColumn: columns[idIndex] ?? '', labelColumn: columns[labelIndex] ?? labelColumn, columns, rows, byKey, byPath, unknownLabels: unknownCounts, warnings };
 }
+
+/** The id column when none is named: the first usual name present that is not the label column, else the first other column. */
+function defaultIdIndex(columns: readonly string[], labelIndex: number): number {
+  for (const name of ID_COLUMN_NAMES) {
+    const index = findColumn(columns, name);
+    if (index >= 0 && index !== labelIndex) return index;
+  }
+  return columns.length > 1 && labelIndex === 0 ? 1 : 0;
+}
+
+/** `3 predictions have labels basic7 does not know ("pain" ×2, "bored"): counted wrong.` */
+function unknownWarning(counts: ReadonlyMap<string, number>, policy: UnknownLabelPolicy, role: string, file: string, taxonomy: Taxonomy): string {
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  const named = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([label, count]) => `"${label}"${count > 1 ? ` ×${count}` : ''}`);
+  const more = counts.size > 8 ? ` and ${counts.size - 8} more` : '';
+  const outcome = policy === 'wrong' ? 'counted as wrong predictions' : 'left out (--unknown-labels skip)';
+  return `${total} row${total === 1 ? '' : 's'} of the ${role} CSV ${file} ${total === 1 ? 'has a label' : 'have labels'} ${taxonomy.name} does not know (${named.join(', ')}${more}): ${outcome}`;
+}
+
 
 /**
  * A label table built in memory (e.g. from a dataset's items) instead of read from a file; labels must
@@ -213,5 +276,5 @@ export function createLabelTable(source: string, entries: ReadonlyArray<{ id: st
     byKey.set(row.key, row);
     rows.push(row);
   });
-  return { file: source, idColumn: 'id', labelColumn: 'label', columns: ['id', 'label'], rows, byKey, byPath: new Map() };
+  return { file: source, idColumn: 'id', labelColumn: 'label', columns: ['id', 'label'], rows, byKey, byPath: new Map(), unknownLabels: new Map(), warnings: [] };
 }

@@ -117,5 +117,5 @@ export function readLabelStudioExport(file: string, options: ReadLabelStudioExpo
       `The ${options.role} file ${file} has labels that ${options.taxonomy.name} does not know: ${[...unknown].slice(0, 5).map((label) => `"${label}"`).join(', ')}. ` +
       `Valid labels: ${options.taxonomy.labels.join(', ')} (or a spelling of a basic emotion). Use --taxonomy to score a different label set.`, { path: file });
   }
-  return { file, idColumn: 'data.id', labelColumn: source, columns: ['id', 'label', ...(source === 'predictions' ? ['confidence'] : [])], rows, byKey, byPath: new Map() };
+  return { file, idColumn: 'data.id', labelColumn: source, columns: ['id', 'label', ...(source === 'predictions' ? ['confidence'] : [])], rows, byKey, byPath: new Map(), unknownLabels: new Map(), warnings: [] };
 }

@@ -5,8 +5,12 @@ import { cropImage, limitImageSize } from './transform-image.js';
 import type { Frame } from '../media/media-item.js';
 import type { RgbImage } from '../media/rgb-image.js';
 
-/** Margin around a face box; 0.1 measured best on faces-dev (see bench/local-model-accuracy.ts). */
-export const DEFAULT_FACE_MARGIN = 0.1;
+/**
+ * Margin around a face box: none, the box as the detector drew it (as face-api crops for its
+ * expression net). 0.1 made face-api's demo sample1.jpg Sad 0.95 instead of Happy 0.94 and scored
+ * lower on faces-dev and held-out photos (bench/local-model-accuracy.ts, docs/local-model.md).
+ */
+export const DEFAULT_FACE_MARGIN = 0;
 
 /** `largest`: the biggest face of each frame; `all`: every face, tracked across frames; `none`: whole frames. */
 export type FaceMode = 'largest' | 'all' | 'none';
@@ -26,13 +30,15 @@ export interface FaceTrack {
   /** 0 for the largest face or a single face; with `--faces all`, the person's number. */
   readonly faceIndex: number;
   readonly faceFound: boolean;
+  /** `not_applied` when no detector ran (`faces: 'none'`, or no detector given): whole frames by choice, not a missed face. */
+  readonly faceDetection?: 'not_applied';
   readonly crops: FaceCrop[];
 }
 
 export interface FindFacesOptions {
   /** @default 'largest' */
   readonly mode?: FaceMode;
-  /** Added around each face box, as a fraction of its size. @default 0.1 */
+  /** Added around each face box, as a fraction of its size. @default 0 */
   readonly margin?: number;
   /** Longest side of a whole-frame fallback image. @default 1024 */
   readonly maxFallbackSide?: number;
@@ -40,19 +46,21 @@ export interface FindFacesOptions {
 
 /**
  * Detects faces in sampled frames and crops them. Frames without a face are dropped from a track;
- * when no frame has a face, the whole frames become one track with `faceFound: false`.
+ * when no frame has a face, the whole frames become one track with `faceFound: false`. Without
+ * detection (`mode: 'none'` or no detector) the whole frames are one track marked `faceDetection: 'not_applied'`.
  */
 export async function findFaces(frames: readonly Frame[], detector: FaceDetector | undefined, options: FindFacesOptions = {}): Promise<FaceTrack[]> {
   const mode = options.mode ?? 'largest';
   const margin = options.margin ?? DEFAULT_FACE_MARGIN;
-  const wholeFrames = async (): Promise<FaceTrack[]> => [{
+  const wholeFrames = async (detection?: 'not_applied'): Promise<FaceTrack[]> => [{
     faceIndex: 0,
     faceFound: false,
+    ...(detection === undefined ? {} : { faceDetection: detection }),
     crops: await Promise.all(frames.map(async (frame) => ({
       frameIndex: frame.index, faceFound: false, image: await limitImageSize(frame.image, options.maxFallbackSide ?? 1024),
     }))),
   }];
-  if (mode === 'none' || detector === undefined) return wholeFrames();
+  if (mode === 'none' || detector === undefined) return wholeFrames('not_applied');
 
   const boxesPerFrame: FaceBox[][] = [];
   for (const frame of frames) {

@@ -10,11 +10,12 @@ async function toRgb(pipeline: Sharp): Promise<RgbImage> {
   return { data, width: info.width, height: info.height };
 }
 
-/** Adds a grey border of `fraction` of the longer side around the image (helps detectors on tight crops). */
-export async function padImage(image: RgbImage, fraction: number): Promise<{ image: RgbImage; offset: number }> {
+/** Adds a border of `fraction` of the longer side around the image (helps detectors on tight crops); grey unless told. */
+export async function padImage(image: RgbImage, fraction: number, color: 'grey' | 'black' = 'grey'): Promise<{ image: RgbImage; offset: number }> {
   const offset = Math.round(Math.max(image.width, image.height) * fraction);
+  const value = color === 'black' ? 0 : 128;
   const padded = await toRgb(
-    fromRaw(image).extend({ top: offset, bottom: offset, left: offset, right: offset, background: { r: 128, g: 128, b: 128 } }),
+    fromRaw(image).extend({ top: offset, bottom: offset, left: offset, right: offset, background: { r: value, g: value, b: value } }),
   );
   return { image: padded, offset };
 }

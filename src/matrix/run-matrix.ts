@@ -7,7 +7,8 @@ import type { Annotator } from '../annotators/annotator.js';
 import type { AnnotatorSettings } from '../annotators/annotator-provider.js';
 import { createAnnotator } from '../annotators/annotator-registry.js';
 import { loadPrompt } from '../annotators/llm/prompt-file.js';
-import { countByLabel, normaliseDatasetLabels } from '../datasets/dataset-labels.js';
+import { countByLabel, countOnDisk, normaliseDatasetLabels } from '../datasets/dataset-labels.js';
+import { EmolabelError } from '../errors.js';
 import type { Dataset } from '../datasets/dataset-loader.js';
 import { describeError } from '../errors.js';
 import { createLabelTable } from '../eval/read-label-csv.js';
@@ -65,6 +66,8 @@ export interface MatrixOptions extends MatrixSpec, MatrixCellSettings {
   readonly createAnnotator?: (model: string, settings: AnnotatorSettings) => Annotator;
   readonly title?: string;
   readonly onCell?: (event: MatrixCellEvent) => void;
+  /** What the checks before the first cell found: cells that cannot run, media missing, labels folded. */
+  readonly onWarning?: (warning: string) => void;
   readonly onProgress?: (cell: MatrixCellPlan, done: number, total: number) => void;
 }
 
@@ -88,6 +91,21 @@ function storableSettings(settings: AnnotatorSettings): AnnotatorSettings {
 const RESUME_HINT = 'run the same bench again to resume';
 
 /**
+ * Refuses a bench whose clips are none of them on disk (a FERV39k list without its frames, a
+ * manifest moved away) before any cell runs, and warns when some are missing.
+ */
+function checkMediaOnDisk(dataset: Dataset, selected: Dataset['items'], warn: ((warning: string) => void) | undefined): void {
+  if (selected.length === 0) return;
+  const { onDisk, firstMissing } = countOnDisk(selected);
+  const where = dataset.mediaRoot ?? dataset.source;
+  if (onDisk === 0) {
+    throw new EmolabelError('invalid_input', `None of the ${selected.length.toLocaleString('en-US')} clips of ${dataset.source} is on disk (e.g. ${firstMissing}, looked for under ${where}); ` +
+      'point the bench at the media (--frames-root for FERV39k), or check `emolabel dataset` first.', { path: dataset.source });
+  }
+  if (onDisk < selected.length) warn?.(`${(selected.length - onDisk).toLocaleString('en-US')} of ${selected.length.toLocaleString('en-US')} clips are not on disk (e.g. ${firstMissing}); they will be error rows`);
+}
+
+/**
  * Runs every cell of the matrix on the dataset and writes `report.json` and `report.html` to `outDir`.
  * Each cell is one run in the run store (`db`, default `outDir/bench.db`): the same bench again reuses
  * finished cells, resumes unfinished ones and answers repeated requests from the response cache; a
@@ -104,18 +122,30 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const taxonomies = new Map(options.taxonomies.map((name) => [name, resolveTaxonomy(name)]));
   const normalised = new Map([...taxonomies].map(([name, taxonomy]) => [name, normaliseDatasetLabels(options.dataset, taxonomy)]));
   const takesPrompt = new Map<string, boolean>();
+  const layouts = new Map<string, readonly string[]>();
   for (const model of options.models) {
     const probe = makeAnnotator(model, options.annotatorSettings ?? {});
     try {
       probe.checkReady?.();
       takesPrompt.set(model, 'prompt' in probe.settingsIdentity);
+      layouts.set(model, probe.capabilities.layouts);
     } finally {
       await probe.close?.();
     }
   }
   if ([...takesPrompt.values()].some(Boolean)) for (const prompt of options.prompts) loadPrompt(prompt);
-  const plans = planMatrixCells(options, (model) => takesPrompt.get(model) ?? true);
+  const planned = planMatrixCells(options, (model) => takesPrompt.get(model) ?? true);
+  const invalid = planned.flatMap((plan) => {
+    const needs = getStrategy(plan.strategy).layout;
+    const reads = layouts.get(plan.model) ?? [];
+    return needs === undefined || reads.includes(needs) ? [] : [{ name: plan.name, error: `not run: ${plan.model} reads no ${needs} images (only ${reads.join(', ') || 'none'}); strategy ${plan.strategy} needs them` }];
+  });
+  const plans = planned.filter((plan) => !invalid.some((cell) => cell.name === plan.name));
+  if (plans.length === 0) throw new EmolabelError('invalid_option', `No cell of the bench can run: ${invalid.map((cell) => `${cell.name} (${cell.error})`).join('; ')}.`);
+  for (const cell of invalid) options.onWarning?.(`${cell.name}: ${cell.error}`);
+  for (const warning of new Set([...normalised.values()].flatMap((dataset) => dataset.warnings ?? []))) options.onWarning?.(warning);
   const selected = selectMatrixItems(options.dataset.items, options.limit);
+  checkMediaOnDisk(options.dataset, selected, options.onWarning);
   const selectedPaths = new Set(selected.map((item) => item.path));
   await mkdir(options.outDir, { recursive: true });
   const db = options.store === undefined ? resolve(options.db ?? join(options.outDir, 'bench.db')) : options.store.database.name;
@@ -123,7 +153,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const stopped = () => options.stopSignal?.aborted === true || options.signal?.aborted === true;
 
   const cells: ReportCell[] = [];
-  const failures: Array<{ name: string; error: string }> = [];
+  const failures: Array<{ name: string; error: string }> = [...invalid];
   let interrupted = false;
   let budgetReached: string | undefined;
   let spentByCells = 0;

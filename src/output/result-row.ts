@@ -17,7 +17,7 @@ export function toCsvRow(result: ClipResult, labels: readonly string[], includeF
   Object.assign(row, {
     frame_labels: result.frameLabels.map((label) => label ?? '-').join(';'),
     frames: result.framesUsed,
-    face_found: result.faceFound ? 'true' : 'false',
+    face_found: result.faceDetection === 'not_applied' ? 'not_applied' : result.faceFound ? 'true' : 'false',
     model: result.model,
     strategy: result.strategy,
     taxonomy: result.taxonomy,

@@ -139,11 +139,13 @@ async function labelFaces(item: MediaItem, { frames, tracks }: ItemFaces, contex
       deferred ??= error;
       continue;
     }
-    const status: ClipStatus = clip.status === 'ok' ? (track.faceFound ? 'ok' : 'no_face') : clip.status;
+    const detected = track.faceFound || track.faceDetection === 'not_applied';
+    const status: ClipStatus = clip.status === 'ok' ? (detected ? 'ok' : 'no_face') : clip.status;
     results.push({
       id: item.id, path: item.path, kind: item.kind, faceIndex: track.faceIndex, truth: canonicalTruth(item, context.taxonomy),
       label: clip.label, confidence: clip.confidence, distribution: clip.distribution, frameLabels: clip.frameLabels,
-      framesUsed: track.crops.length, faceFound: track.faceFound, model: annotatorId(context.annotator),
+      framesUsed: track.crops.length, faceFound: track.faceFound,
+      ...(track.faceDetection === undefined ? {} : { faceDetection: track.faceDetection }), model: annotatorId(context.annotator),
       strategy: context.strategy.name, taxonomy: context.taxonomy.name, status, error: clip.error,
       ...(clip.abstain === undefined ? {} : { abstain: clip.abstain }),
       ...(clip.peakFrame === undefined ? {} : { peakFrame: clip.peakFrame }),

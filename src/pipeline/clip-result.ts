@@ -4,7 +4,8 @@ import type { MediaKind } from '../media/media-item.js';
 import type { Distribution } from '../taxonomy/taxonomy.js';
 
 /**
- * `ok`: labelled from a face; `no_face`: no face in any sampled frame, so the label (if any) comes
+ * `ok`: labelled from a face (or from whole frames when face detection was not applied, `faces: 'none'`);
+ * `no_face`: no face in any sampled frame, so the label (if any) comes
  * from the whole frames; `abstained`: the model said the images do not let it judge the expression
  * (no face, occluded, several faces, too blurred: see `abstain`), or too few frames got a label;
  * `refused`: the model declined; `error`: the item could not be labelled.
@@ -44,6 +45,8 @@ export interface ClipResult {
   /** Number of frames the label is based on. */
   readonly framesUsed: number;
   readonly faceFound: boolean;
+  /** `not_applied`: face detection did not run (`faces: 'none'`), so whole frames were labelled by choice; absent: it ran. */
+  readonly faceDetection?: 'not_applied';
   /** `provider:model`. */
   readonly model: string;
   readonly strategy: string;

@@ -1,6 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportCell } from './report-types.js';
 
+export { costAccuracySpec } from './cost-accuracy-chart.js';
+
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const CONFIG = { font: 'Helvetica, Arial, sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12 } } as const;
 
@@ -66,45 +68,8 @@ export function perClassBarsSpec(cells: readonly ReportCell[], labels: readonly 
       x: { field: 'label', type: 'nominal', sort: [...labels], title: null, axis: { labelAngle: -30 } },
       xOffset: { field: 'cell', type: 'nominal' },
       y: { field: 'f1', type: 'quantitative', title: 'F1', scale: { domain: [0, 1] } },
-      color: { field: 'cell', type: 'nominal', title: 'cell', legend: { orient: 'bottom', columns: 2, labelLimit: 360 } },
+      color: { field: 'cell', type: 'nominal', title: 'cell', legend: { orient: 'bottom', direction: 'vertical', columns: 2, labelLimit: 1000, symbolLimit: 0 } },
     },
-    config: CONFIG,
-  };
-}
-
-/** Accuracy (WAR) against cost per 1,000 clips, one point per cell: colour the model, shape the taxonomy. */
-export function costAccuracySpec(cells: readonly ReportCell[]): TopLevelSpec {
-  const values = cells
-    .filter((cell) => cell.costPer1000 !== null && cell.metrics.accuracy !== null)
-    .map((cell) => ({
-      cell: cellLabel(cell),
-      model: cell.model ?? cell.name,
-      taxonomy: cell.taxonomy,
-      detail: [cell.strategy, cell.prompt].filter((part) => part !== undefined && part !== '-').join(' · '),
-      cost: cell.costPer1000,
-      accuracy: cell.metrics.accuracy,
-      uar: cell.metrics.balancedAccuracy,
-    }));
-  return {
-    $schema: SCHEMA,
-    title: 'Accuracy (WAR) against cost per 1,000 clips',
-    data: { values },
-    width: 520,
-    height: 300,
-    encoding: {
-      x: { field: 'cost', type: 'quantitative', title: 'USD per 1,000 clips', scale: { type: 'symlog', zero: true }, axis: { format: '~r' } },
-      y: { field: 'accuracy', type: 'quantitative', title: 'accuracy (WAR)', scale: { domain: [0, 1] } },
-    },
-    layer: [
-      {
-        mark: { type: 'point', filled: true, size: 90, opacity: 0.85 },
-        encoding: {
-          color: { field: 'model', type: 'nominal', title: 'model' },
-          shape: { field: 'taxonomy', type: 'nominal', title: 'taxonomy' },
-        },
-      },
-      { mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 9, color: '#444' }, encoding: { text: { field: 'detail', type: 'nominal' } } },
-    ],
     config: CONFIG,
   };
 }
@@ -124,7 +89,7 @@ export function coverageSpec(cells: readonly ReportCell[]): TopLevelSpec {
     encoding: {
       x: { field: 'coverage', type: 'quantitative', title: 'coverage (share of clips labelled)', scale: { domain: [0, 1] } },
       y: { field: 'accuracy', type: 'quantitative', title: 'accuracy of accepted labels', scale: { domain: [0, 1] } },
-      color: { field: 'cell', type: 'nominal', title: 'cell', legend: { orient: 'bottom', columns: 2, labelLimit: 360 } },
+      color: { field: 'cell', type: 'nominal', title: 'cell', legend: { orient: 'bottom', direction: 'vertical', columns: 2, labelLimit: 1000, symbolLimit: 0 } },
       order: { field: 'coverage', type: 'quantitative' },
     },
     config: CONFIG,

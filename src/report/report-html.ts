@@ -82,7 +82,7 @@ export async function buildReportHtml(report: BenchReport): Promise<string> {
   const byTaxonomy = groupByTaxonomy(cells);
   const withCost = cells.filter((cell) => cell.costPer1000 !== null);
   const costChart = withCost.length > 0
-    ? figure(await renderChartSvg(costAccuracySpec(cells)), 'Colour: model; shape: taxonomy; label: strategy · prompt. Cost axis is symmetric-log.')
+    ? figure(await renderChartSvg(costAccuracySpec(cells)), 'Colour: model; shape: taxonomy. Named: the cells no cheaper cell beats; ×n: n identical cells. Hover a point for its cells. Cost axis is logarithmic; free cells sit at its left end.')
     : '<p class="note">No predictions file had a cost_usd column, so there is nothing to plot.</p>';
   const coverageCharts: string[] = [];
   const perClassCharts: string[] = [];

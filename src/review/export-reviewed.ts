@@ -26,7 +26,8 @@ export interface ReviewedLabelStudioTask extends LabelStudioTask {
 /**
  * A run's results with reviewed labels winning over model labels, as text in an export format.
  * Every row says which it holds: CSV gets `label_source` (`review` or `model`), `model_label`,
- * `reviewer` and `reviewed_at` columns; JSON and JSONL the fields of {@link ReviewedResult}; Label
+ * `model_confidence`, `reviewer` and `reviewed_at` columns, and a reviewed row's `p_*` and
+ * `frame_labels` (the model's) are left empty; JSON and JSONL the fields of {@link ReviewedResult}; Label
  * Studio tasks keep the model's label as a prediction and carry the reviewer's as an annotation,
  * with `label`, `label_source` (`review`, `model`, or `mixed` when only some faces of an item were
  * reviewed), `reviewer` and `reviewed_at` in the task data.
@@ -36,8 +37,8 @@ export function exportReviewedRun(store: RunStore, run: RunRecord, format: Expor
   if (format === 'label-studio') return labelStudioTasksText(results, { inputs: run.inputs, mediaUrlPrefix: options.mediaUrlPrefix, toTasks: reviewedLabelStudioTasks });
   if (format !== 'csv') return formatResults(results, format, run.labels);
   const includeFace = results.some((result) => result.faceIndex > 0);
-  const rows = results.map((result) => csvSafeRow({ ...toCsvRow(result, run.labels, includeFace), ...reviewColumns(result) }));
-  if (rows.length === 0) return stringify([], { header: true, columns: ['id', 'path', 'label', 'label_source', 'model_label', 'reviewer', 'reviewed_at'] });
+  const rows = results.map((result) => csvSafeRow({ ...withoutModelDetail(toCsvRow(result, run.labels, includeFace), result, run.labels), ...reviewColumns(result) }));
+  if (rows.length === 0) return stringify([], { header: true, columns: ['id', 'path', 'label', 'label_source', 'model_label', 'model_confidence', 'reviewer', 'reviewed_at', 'review_decision', 'review_note'] });
   return stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) });
 }
 
@@ -57,6 +58,19 @@ export function writeReviewedLabelStudioExport(
   return writeLabelStudioExport(reviewedResults(store, run, { reviewedOnly }), out, { ...rest, inputs: run.inputs, labels: run.labels, toTasks: reviewedLabelStudioTasks });
 }
 
+
+/**
+ * A reviewed row's model-only columns, cleared: its `p_*` probabilities and `frame_labels` were the
+ * model's, and beside a person's label they would read as backing it. `model_label` and
+ * `model_confidence` keep what the model said.
+ */
+function withoutModelDetail(row: Record<string, string | number>, result: ReviewedResult, labels: readonly string[]): Record<string, string | number> {
+  if (result.labelSource !== 'review') return row;
+  const cleared: Record<string, string | number> = { ...row, frame_labels: '' };
+  for (const label of labels) cleared[`p_${label}`] = '';
+  return cleared;
+}
+
 function reviewedLabelStudioTasks(results: readonly ReviewedResult[], options: LabelStudioOptions): ReviewedLabelStudioTask[] {
   const byItem = new Map<string, ReviewedResult[]>();
   for (const result of results) byItem.set(result.id, [...(byItem.get(result.id) ?? []), result]);
@@ -65,7 +79,7 @@ function reviewedLabelStudioTasks(results: readonly ReviewedResult[], options: L
     const [task] = toLabelStudioTasks(asModel, options);
     const first = faces[0];
     if (!task || !first) throw new Error('unreachable: an item has at least one result');
-    const reviewed = faces.filter((face) => face.labelSource === 'review');
+    const reviewed = faces.filter((face) => face.labelSource === 'review' && face.label !== undefined);
     const source = reviewed.length === 0 ? 'model' : reviewed.length === faces.length ? 'review' : 'mixed';
     const data = { ...task.data, label_source: source, label: first.label ?? '' };
     if (reviewed.length === 0) return { ...task, data };

@@ -20,8 +20,14 @@ export interface ClassAgreement {
 export interface ReviewAgreement {
   /** Items (faces) in the run. */
   readonly total: number;
-  /** Items with a decision. */
+  /** Items with a decision other than `skip`. */
   readonly reviewed: number;
+  /** Items the reviewers gave a label (the decisions the agreement is scored on). */
+  readonly labelled: number;
+  /** Decisions of each kind other than a label. */
+  readonly unsure: number;
+  readonly skipped: number;
+  readonly noFace: number;
   /** Reviewed items whose decision kept the model's label. */
   readonly agreed: number;
   readonly accuracy: number | null;
@@ -34,8 +40,9 @@ export interface ReviewAgreement {
 }
 
 /**
- * Scores the model's labels against the reviewers' decisions on the reviewed items. A reviewed item
- * the model gave no label (error, refusal) counts as a disagreement.
+ * Scores the model's labels against the reviewers' labels on the items they labelled (decisions
+ * `unsure`, `skip` and `no_face` are counted apart, not scored). A labelled item the model gave no
+ * label (error, refusal) counts as a disagreement.
  */
 export function computeReviewAgreement(
   results: readonly ClipResult[],
@@ -43,9 +50,12 @@ export function computeReviewAgreement(
   labels: readonly string[],
 ): ReviewAgreement {
   const pairs: LabelPair[] = [];
+  const kinds = { label: 0, unsure: 0, skip: 0, no_face: 0 };
   for (const result of results) {
     const decision = reviews.get(reviewKey(result.id, result.faceIndex));
-    if (decision) pairs.push({ truth: decision.label, predicted: result.label });
+    if (!decision) continue;
+    kinds[decision.decision] += 1;
+    if (decision.decision === 'label') pairs.push({ truth: decision.label, predicted: result.label });
   }
   const allLabels = [...labels];
   for (const pair of pairs) {
@@ -60,7 +70,8 @@ export function computeReviewAgreement(
     };
   });
   return {
-    total: results.length, reviewed: pairs.length, agreed: metrics.correct,
+    total: results.length, reviewed: kinds.label + kinds.unsure + kinds.no_face, labelled: pairs.length,
+    unsure: kinds.unsure, skipped: kinds.skip, noFace: kinds.no_face, agreed: metrics.correct,
     accuracy: metrics.accuracy, kappa: metrics.kappa, macroF1: metrics.macroF1, perClass, metrics,
   };
 }

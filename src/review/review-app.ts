@@ -6,10 +6,12 @@ import { renderReviewPage } from './page/review-page.js';
 import type { ReviewAgreement } from './review-agreement.js';
 import { MediaUnavailableError, placeholderSvg, ReviewMedia } from './review-media.js';
 import { quoteInput } from './quote-input.js';
+import { byteRange, clipWebm } from './review-clip.js';
 import type { ReviewQueueFilter } from './review-queue.js';
 import type { ReviewSession } from './review-session.js';
 import { EmolabelError } from '../errors.js';
 import { CLIP_STATUSES, type ClipStatus } from '../pipeline/clip-result.js';
+import { DECISION_KINDS, type DecisionKind } from '../store/review-store.js';
 
 /** Options of {@link createReviewApp}. */
 export interface ReviewAppOptions {
@@ -17,6 +19,22 @@ export interface ReviewAppOptions {
   readonly reviewer: string;
   /** `Host` values the app answers to; see {@link originGuard}. Unset: any. */
   readonly allowedHosts?: readonly string[];
+}
+
+/** The last few clips cut for the page (a reviewer goes back and forth over a handful of items). */
+class ClipCache {
+  private readonly clips = new Map<string, Promise<{ webm: Buffer; startSec: number }>>();
+
+  get(result: Parameters<typeof clipWebm>[0] & { faceIndex: number }): Promise<{ webm: Buffer; startSec: number }> {
+    const key = `${result.path}#${result.id}`;
+    const cached = this.clips.get(key);
+    if (cached) return cached;
+    const made = clipWebm(result);
+    made.catch(() => this.clips.delete(key));
+    this.clips.set(key, made);
+    while (this.clips.size > 8) this.clips.delete(this.clips.keys().next().value as string);
+    return made;
+  }
 }
 
 /** Largest request body the app reads (64 KiB): a decision is a few hundred bytes. */
@@ -68,12 +86,14 @@ async function jsonBody(context: Context): Promise<Record<string, unknown>> {
  * socket through `app.request()`; `startReviewServer` serves it on a port.
  *
  * Routes: `GET /` page · `GET /api/run` · `GET /api/queue?label&status&reviewed` · `GET /api/item?item&face`
- * · `GET /api/progress` · `POST /api/decisions {itemId, faceIndex, label, reviewer?}` · `POST /api/undo {reviewer?}`
- * · `GET /media/frame?item&face&frame` · `GET /media/crop?item&face&frame`.
+ * · `GET /api/progress` · `POST /api/decisions {itemId, faceIndex, label, decision?, note?, reviewer?}` · `POST /api/undo {reviewer?}`
+ * · `GET /media/frame?item&face&frame` · `GET /media/crop?item&face&frame` · `GET /media/clip?item&face` (a video's
+ * stretch around its sampled frames, WebM, byte ranges).
  */
 export function createReviewApp(session: ReviewSession, options: ReviewAppOptions): Hono {
   const app = new Hono();
   const media = new ReviewMedia();
+  const clips = new ClipCache();
   app.use('*', originGuard(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}));
   app.use('*', bodyLimit({
     maxSize: MAX_REQUEST_BODY_BYTES,
@@ -92,7 +112,7 @@ export function createReviewApp(session: ReviewSession, options: ReviewAppOption
   app.get('/', (context) => {
     const nonce = randomBytes(16).toString('base64');
     context.header('Content-Security-Policy',
-      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self'; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
     context.header('X-Frame-Options', 'DENY');
     return context.html(renderReviewPage(nonce));
   });
@@ -111,16 +131,36 @@ export function createReviewApp(session: ReviewSession, options: ReviewAppOption
   app.post('/api/decisions', async (context) => {
     const body = await jsonBody(context);
     const faceIndex = typeof body.faceIndex === 'number' ? body.faceIndex : Number.NaN;
-    if (typeof body.itemId !== 'string' || typeof body.label !== 'string' || !Number.isInteger(faceIndex) || faceIndex < 0) {
-      throw new EmolabelError('invalid_input', 'Expected {"itemId": string, "faceIndex": whole number, "label": string}.');
+    const kind = body.decision ?? 'label';
+    const shapeOk = typeof body.itemId === 'string' && Number.isInteger(faceIndex) && faceIndex >= 0 && (DECISION_KINDS as readonly unknown[]).includes(kind)
+      && (body.label === undefined || typeof body.label === 'string') && (body.note === undefined || typeof body.note === 'string') && (kind !== 'label' || typeof body.label === 'string');
+    if (!shapeOk) {
+      throw new EmolabelError('invalid_input', `Expected {"itemId": string, "faceIndex": whole number, "label": string, "decision"?: ${DECISION_KINDS.join(' | ')}, "note"?: string} (a label needed for decision label).`);
     }
-    const decision = session.decide(body.itemId, faceIndex, body.label, reviewerOf(body, options.reviewer));
+    const choice = { decision: kind as DecisionKind, ...(typeof body.label === 'string' ? { label: body.label } : {}), ...(typeof body.note === 'string' ? { note: body.note } : {}) };
+    const decision = session.decide(body.itemId as string, faceIndex, choice, reviewerOf(body, options.reviewer));
     return context.json({ decision, progress: progressOf(session.agreement()) });
   });
   app.post('/api/undo', async (context) => {
     const body = await jsonBody(context);
     const undone = session.undo(reviewerOf(body, options.reviewer));
     return context.json({ undone: undone ?? null, progress: progressOf(session.agreement()) });
+  });
+  app.get('/media/clip', async (context) => {
+    const item = context.req.query('item');
+    const face = parseFace(context.req.query('face'));
+    const result = item === undefined || face === undefined ? undefined : session.findResult(item, face);
+    try {
+      if (!result) throw new MediaUnavailableError('not_in_run', 'no such item or face in this run');
+      const { webm } = await clips.get(result);
+      const range = byteRange(context.req.header('Range'), webm.length);
+      const headers = { 'Content-Type': 'video/webm', 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, max-age=300' };
+      if (!range) return context.body(new Uint8Array(webm), 200, headers);
+      return context.body(new Uint8Array(webm.subarray(range.start, range.end + 1)), 206, { ...headers, 'Content-Range': `bytes ${range.start}-${range.end}/${webm.length}` });
+    } catch (error) {
+      if (!(error instanceof MediaUnavailableError)) throw error;
+      return context.json({ error: error.message }, 404, { 'X-Emolabel-Media': error.problem });
+    }
   });
   app.get('/media/:what{frame|crop}', async (context) => {
     const item = context.req.query('item');

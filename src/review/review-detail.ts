@@ -1,3 +1,4 @@
+import { clipWindow } from './review-clip.js';
 import { isFrameMissing } from './review-media.js';
 import type { ReviewQueueItem } from './review-queue.js';
 import type { ActionUnitObservation, Usage } from '../annotators/annotator.js';
@@ -26,10 +27,10 @@ export interface ReviewFrame {
 
 /** Everything the page shows about one queue item. */
 export interface ReviewDetail extends ReviewQueueItem {
-  /** File name of the media (the full path stays on the server). */
-  readonly name: string;
   readonly distribution?: Distribution;
   readonly frames: readonly ReviewFrame[];
+  /** A video's stretch around its sampled frames (WebM), and the clip time its start is at. */
+  readonly clip?: { readonly url: string; readonly startSec: number };
   readonly rationale?: string;
   readonly rawText?: string;
   readonly actionUnits?: readonly ActionUnitObservation[];
@@ -51,7 +52,7 @@ export function actionUnitsOf(result: ClipResult): readonly ActionUnitObservatio
 }
 
 /** The media URL of a frame or crop of an item: addressed by item, face and frame position, never by path. */
-export function mediaUrl(what: 'frame' | 'crop', itemId: string, faceIndex: number, position: number): string {
+export function mediaUrl(what: 'frame' | 'crop' | 'clip', itemId: string, faceIndex: number, position = 0): string {
   const query = new URLSearchParams({ item: itemId, face: String(faceIndex), frame: String(position) });
   return `/media/${what}?${query.toString()}`;
 }
@@ -71,10 +72,11 @@ export function buildReviewDetail(result: ClipResult, entry: ReviewQueueItem): R
     };
   });
   const actionUnits = actionUnitsOf(result);
+  const missing = frames.some((frame) => frame.missing);
   return {
     ...entry,
-    name: result.path.split(/[\\/]/).pop() ?? result.id,
     frames,
+    ...(result.kind === 'video' && !missing ? { clip: { url: mediaUrl('clip', result.id, result.faceIndex), startSec: clipWindow(result).startSec } } : {}),
     usage: result.usage,
     costUsd: result.costUsd,
     model: result.model,

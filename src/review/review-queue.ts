@@ -8,6 +8,8 @@ export interface ReviewQueueItem {
   /** {@link reviewKey} of the item and face. */
   readonly key: string;
   readonly itemId: string;
+  /** File (or frame folder) name of the media, without its folders: what the queue shows. */
+  readonly name: string;
   readonly faceIndex: number;
   readonly kind: ClipResult['kind'];
   readonly status: ClipStatus;
@@ -26,7 +28,7 @@ export interface ReviewQueueFilter {
   /** The model's label; `''` selects items without one. */
   readonly label?: string;
   readonly status?: ClipStatus;
-  /** `reviewed`, `unreviewed`, or `all`. @default 'all' */
+  /** `reviewed`, `unreviewed` (no decision, or skipped), or `all`. @default 'all' */
   readonly reviewed?: 'all' | 'reviewed' | 'unreviewed';
 }
 
@@ -45,7 +47,7 @@ export function buildReviewQueue(
     const others = opinions.get(opinionKey(result.path, result.faceIndex)) ?? [];
     const review = reviews.get(key);
     return {
-      key, itemId: result.id, faceIndex: result.faceIndex, kind: result.kind, status: result.status,
+      key, itemId: result.id, name: result.path.split(/[\\/]/).filter(Boolean).pop() ?? result.id, faceIndex: result.faceIndex, kind: result.kind, status: result.status,
       ...(result.label === undefined ? {} : { label: result.label }),
       ...(result.confidence === undefined ? {} : { confidence: result.confidence }),
       priority: reviewPriority(result, others), opinions: others, position,
@@ -60,8 +62,10 @@ export function filterReviewQueue(queue: readonly ReviewQueueItem[], filter: Rev
   return queue.filter((item) => {
     if (filter.label !== undefined && (item.label ?? '') !== filter.label) return false;
     if (filter.status !== undefined && item.status !== filter.status) return false;
-    if (filter.reviewed === 'reviewed' && !item.review) return false;
-    if (filter.reviewed === 'unreviewed' && item.review) return false;
+    // A skipped item is left for later: still to review.
+    const reviewed = item.review !== undefined && item.review.decision !== 'skip';
+    if (filter.reviewed === 'reviewed' && !reviewed) return false;
+    if (filter.reviewed === 'unreviewed' && reviewed) return false;
     return true;
   });
 }

@@ -9,9 +9,16 @@ import { EmolabelError } from '../errors.js';
 import { DEFAULT_FACE_MARGIN } from '../faces/find-faces.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import { findRun } from '../store/find-run.js';
-import { type ReviewDecision, ReviewStore, type UndoOutcome } from '../store/review-store.js';
+import { type DecisionKind, type ReviewDecision, ReviewStore, type UndoOutcome } from '../store/review-store.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import { BUILT_IN_TAXONOMIES, normaliseLabel } from '../taxonomy/taxonomy.js';
+
+/** What a reviewer chose for an item: a label (the default decision), or `unsure`, `skip`, `no_face`; and a note. */
+export interface DecisionChoice {
+  readonly label?: string;
+  readonly decision?: DecisionKind;
+  readonly note?: string;
+}
 
 /** A run as the page's header shows it. */
 export interface ReviewRunSummary {
@@ -91,17 +98,23 @@ export class ReviewSession {
     return computeReviewAgreement(this.store.getResults(run.id), this.reviews.getReviews(run.id), run.labels);
   }
 
-  /** Saves a decision after checking that the item is in the run and the label in its taxonomy. */
-  decide(itemId: string, faceIndex: number, rawLabel: string, reviewer: string): ReviewDecision {
+  /**
+   * Saves a decision after checking that the item is in the run and, for a label (or an unsure
+   * leaning), that it is in the run's taxonomy. `skip` and `no_face` take no label.
+   */
+  decide(itemId: string, faceIndex: number, choice: DecisionChoice, reviewer: string): ReviewDecision {
     const run = this.run();
-    const label = canonicalRunLabel(rawLabel, run);
+    const decision = choice.decision ?? 'label';
+    const raw = choice.label ?? '';
+    const takesLabel = decision === 'label' || (decision === 'unsure' && raw.trim() !== '');
+    const label = takesLabel ? canonicalRunLabel(raw, run) : '';
     if (label === undefined) {
-      throw new EmolabelError('invalid_input', `Expected a label of the run's taxonomy (${run.labels.join(', ')}), got ${quoteInput(rawLabel)}.`);
+      throw new EmolabelError('invalid_input', `Expected a label of the run's taxonomy (${run.labels.join(', ')}), got ${quoteInput(raw)}.`);
     }
     if (!this.findResult(itemId, faceIndex)) {
       throw new EmolabelError('invalid_input', `Run ${run.id} has no item ${quoteInput(itemId)} with face ${faceIndex}.`);
     }
-    return this.reviews.saveDecision(run.id, { itemId, faceIndex, label, reviewer });
+    return this.reviews.saveDecision(run.id, { itemId, faceIndex, label, decision, ...(choice.note === undefined ? {} : { note: choice.note }), reviewer });
   }
 
   undo(reviewer: string): UndoOutcome | undefined {

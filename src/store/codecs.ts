@@ -81,6 +81,7 @@ const clipResultV2 = clipResultV1.extend({
   peakFrame: z.number().optional(),
   hintFollowed: z.boolean().optional(),
   worker: z.looseObject({ host: z.string(), pid: z.number() }).optional(),
+  faceDetection: z.enum(['not_applied']).optional(),
 });
 
 /** `results.result`: one output row. Codec 3: `costUsd` is `null` when a paid request's price is unknown. */

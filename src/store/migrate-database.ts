@@ -31,7 +31,7 @@ function refuseNewer(database: Database.Database, version: number, latest: numbe
  * migrateDatabase(new Database('.emolabel/emolabel.db')); // { from: 1, to: 2 }
  */
 export function migrateDatabase(database: Database.Database, migrations: readonly Migration[] = MIGRATIONS): MigrationOutcome {
-  const latest = migrations.length;
+  const latest = migrations.at(-1)?.version ?? 0;
   const found = readVersion(database);
   refuseNewer(database, found, latest);
   if (found === latest) return { from: found, to: latest };
@@ -40,7 +40,7 @@ export function migrateDatabase(database: Database.Database, migrations: readonl
   return database.transaction((): MigrationOutcome => {
     const from = readVersion(database);
     refuseNewer(database, from, latest);
-    for (const migration of migrations.slice(from)) {
+    for (const migration of migrations.filter((step) => step.version > from)) {
       try {
         migration.up(database);
       } catch (error) {

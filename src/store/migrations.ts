@@ -179,14 +179,32 @@ CREATE TABLE batch_requests (
 CREATE INDEX batch_requests_by_batch ON batch_requests (batch_name);
 `;
 
-/** Every schema step, in order: `MIGRATIONS[n]` has version `n + 1`. */
+/**
+ * Runs can be given a name (unique among named runs, a handle for `export`, `review`, `runs delete`),
+ * and a review decision can be more than a label: `unsure`, `skip` or `no_face` (the crop is not a
+ * face), with a note. Rows written before keep `decision = 'label'`.
+ */
+const SCHEMA_6 = `
+ALTER TABLE runs ADD COLUMN name TEXT;
+CREATE UNIQUE INDEX runs_by_name ON runs (name) WHERE name IS NOT NULL;
+ALTER TABLE reviews ADD COLUMN decision TEXT NOT NULL DEFAULT 'label';
+ALTER TABLE reviews ADD COLUMN note TEXT;
+ALTER TABLE review_history ADD COLUMN decision TEXT NOT NULL DEFAULT 'label';
+ALTER TABLE review_history ADD COLUMN note TEXT;
+`;
+
+/**
+ * Every schema step, in increasing version order. Versions may skip numbers (each line of work was
+ * given its own number), so a step is applied when its version is above the store's.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, items, results, requests, response cache, reviews', up: (database) => database.exec(SCHEMA_1) },
   { version: 2, description: 'raw provider replies in the cache, reasoning tokens, codec versions', up: (database) => database.exec(SCHEMA_2) },
   { version: 3, description: 'run leases (the session running a run)', up: (database) => database.exec(SCHEMA_3) },
   { version: 4, description: 'requests of unknown price marked (cost_known)', up: (database) => database.exec(SCHEMA_4) },
   { version: 5, description: 'provider batches and their requests', up: (database) => database.exec(SCHEMA_5) },
+  { version: 6, description: 'run names; review decisions unsure, skip, no face, with a note', up: (database) => database.exec(SCHEMA_6) },
 ];
 
 /** The schema version this emolabel writes: that of the last migration. */
-export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

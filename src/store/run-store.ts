@@ -25,6 +25,8 @@ export type RunStatus = 'running' | 'done' | 'interrupted' | 'stopped';
 /** A run as stored: what was asked and how far it got. */
 export interface RunRecord {
   readonly id: string;
+  /** A name given with `emolabel runs name` (unique in the store), when it has one. */
+  readonly name?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Hash of the inputs and the options that change results; equal fingerprints resume each other. */
@@ -72,7 +74,7 @@ interface LeaseRow { token: string; pid: number; host: string; started_at: strin
 
 interface RunRow {
   id: string; created_at: string; updated_at: string; fingerprint: string; inputs: string; options: string; model: string;
-  strategy: string; taxonomy: string; labels: string; status: RunStatus; total: number; note: string | null; codec: number;
+  strategy: string; taxonomy: string; labels: string; status: RunStatus; total: number; note: string | null; codec: number; name?: string | null;
   done: number; cost: number | null; failed: number; unpriced: number;
 }
 
@@ -100,7 +102,7 @@ const RUN_SELECT = `
 function toRecord(file: string, row: RunRow): RunRecord {
   const source = (column: string) => ({ file, table: 'runs', column, row: `run ${row.id}` });
   return {
-    id: row.id, createdAt: row.created_at, updatedAt: row.updated_at, fingerprint: row.fingerprint,
+    id: row.id, ...(row.name ? { name: row.name } : {}), createdAt: row.created_at, updatedAt: row.updated_at, fingerprint: row.fingerprint,
     inputs: decodeBlob(RUN_INPUTS, row.inputs, row.codec, source('inputs')),
     options: decodeBlob(RUN_OPTIONS, row.options, row.codec, source('options')),
     model: row.model, strategy: row.strategy, taxonomy: row.taxonomy, labels: decodeBlob(RUN_LABELS, row.labels, row.codec, source('labels')),

@@ -48,18 +48,45 @@ export function hasQuorum(labelled: number, total: number): boolean {
 }
 
 /**
- * A label's full distribution: the annotator's own, or, when it gave only a label and confidence,
- * that confidence on the label and the rest spread evenly over the other labels. Undefined for an
+ * A label's full distribution: the annotator's own, or, when it gave only a label and confidence
+ * (or a distribution that is flat or whose top is another label, as LLMs sometimes write), that
+ * confidence on the label and the rest spread evenly over the other labels. Undefined for an
  * answer that does not vote ({@link givesLabel}).
  */
 export function distributionOf(annotation: Annotation, taxonomy: Taxonomy): Distribution | undefined {
   if (!givesLabel(annotation)) return undefined;
-  if (annotation.distribution !== undefined) return annotation.distribution;
+  if (annotation.distribution !== undefined && agreesWithLabel(annotation.distribution, annotation.label, taxonomy)) return annotation.distribution;
   const confidence = annotation.confidence ?? 1;
   const others = taxonomy.labels.length - 1;
   return Object.fromEntries(
     taxonomy.labels.map((label) => [label, label === annotation.label ? confidence : others > 0 ? (1 - confidence) / others : 0]),
   );
+}
+
+/** Near-equal probabilities count as tied (LLMs write two decimals). */
+const TIE = 1e-6;
+
+/** Whether a distribution backs its answer's label: not flat, and the label is (one of) its most probable. */
+function agreesWithLabel(distribution: Distribution, label: string, taxonomy: Taxonomy): boolean {
+  const values = taxonomy.labels.map((each) => distribution[each] ?? 0);
+  const top = Math.max(...values);
+  if (top - Math.min(...values) <= TIE) return false;
+  return (distribution[label] ?? 0) >= top - TIE;
+}
+
+/**
+ * The most probable label of a combined distribution. Labels within a rounding error of the top
+ * are tied; the tie goes to the label more frames voted for, then the higher summed confidence of
+ * those votes, and only then to taxonomy order.
+ */
+export function topLabelOf(distribution: Distribution, annotations: readonly Annotation[], taxonomy: Taxonomy): { label: string; confidence: number } {
+  const top = Math.max(...taxonomy.labels.map((label) => distribution[label] ?? 0));
+  const tied = taxonomy.labels.filter((label) => (distribution[label] ?? 0) >= top - TIE);
+  const votes = (label: string) => annotations.filter((annotation) => givesLabel(annotation) && annotation.label === label);
+  const score = (label: string) => ({ count: votes(label).length, confidence: votes(label).reduce((sum, annotation) => sum + (annotation.confidence ?? 1), 0) });
+  const ranked = tied.map((label) => ({ label, ...score(label) })).sort((a, b) => b.count - a.count || b.confidence - a.confidence);
+  const label = ranked[0]?.label ?? taxonomy.labels[0] ?? '';
+  return { label, confidence: distribution[label] ?? 0 };
 }
 
 function mostCommon<T>(values: readonly T[]): T | undefined {

@@ -1,6 +1,6 @@
 import type { Annotation } from '../annotators/annotator.js';
 import { DeferredRequestError } from '../errors.js';
-import { collectWarnings, failedClip, givesLabel, hasQuorum, imageContentOf, mostlyFollowedHint, sumUsage } from './combine-annotations.js';
+import { collectWarnings, distributionOf, failedClip, givesLabel, hasQuorum, imageContentOf, mostlyFollowedHint, sumUsage } from './combine-annotations.js';
 import type { ClipAnnotation, Strategy, StrategyInput } from './strategy.js';
 
 /**
@@ -29,7 +29,8 @@ export async function annotateEachFrame(input: StrategyInput): Promise<Annotatio
  * refusals and errors do not. A clip label needs more than half of the frames labelled; otherwise
  * the clip is not `ok` and its message says how many were. Confidence is the summed confidence of
  * the winning frames over all frames, so it falls with disagreement, with doubt, and with frames
- * that gave no label.
+ * that gave no label. The distribution is the share of votes per label over several frames, and
+ * the model's own probabilities for a single frame (a photo).
  */
 export const frameVoteStrategy: Strategy = {
   specificationVersion: 'v1',
@@ -49,7 +50,10 @@ export const frameVoteStrategy: Strategy = {
     const labelled = ranked.reduce((total, [, vote]) => total + vote.count, 0);
     const winner = ranked[0];
     if (winner === undefined || !hasQuorum(labelled, annotations.length)) return failedClip(annotations, { frameLabels, warnings }, labelled);
-    const distribution = Object.fromEntries(input.taxonomy.labels.map((label) => [label, (votes.get(label)?.count ?? 0) / labelled]));
+    // One frame (a photo): its own probabilities, not a one-hot vote; several: the vote shares.
+    const single = annotations.length === 1 ? annotations.find(givesLabel) : undefined;
+    const distribution = (single && distributionOf(single, input.taxonomy))
+      ?? Object.fromEntries(input.taxonomy.labels.map((label) => [label, (votes.get(label)?.count ?? 0) / labelled]));
     const hintFollowed = mostlyFollowedHint(annotations.filter(givesLabel));
     return {
       status: 'ok',

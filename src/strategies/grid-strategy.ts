@@ -62,5 +62,6 @@ export const gridStrategy: Strategy = {
   worker: { module: import.meta.url, exportName: 'gridStrategy' },
   name: 'grid',
   description: 'frames tiled into one numbered grid image; one request per clip',
+  layout: 'grid',
   annotateClip: (input) => annotateAsGrid(input),
 };

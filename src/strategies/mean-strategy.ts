@@ -1,12 +1,13 @@
-import { collectWarnings, distributionOf, failedClip, givesLabel, hasQuorum, mostlyFollowedHint, sumUsage } from './combine-annotations.js';
+import { collectWarnings, distributionOf, failedClip, givesLabel, hasQuorum, mostlyFollowedHint, sumUsage, topLabelOf } from './combine-annotations.js';
 import { annotateEachFrame } from './frame-vote-strategy.js';
 import type { ClipAnnotation, Strategy, StrategyInput } from './strategy.js';
-import { topLabel } from '../taxonomy/taxonomy.js';
 
 /**
  * `mean`: one request per frame; the clip's distribution is the mean of the labelled frames'
  * distributions. Like `frame`, it needs more than half of the frames labelled (abstentions and
- * answers that saw no face do not count), and its confidence is scaled by the labelled share.
+ * answers that saw no face do not count), and its confidence is scaled by the labelled share. The
+ * label is the mean's most probable one; a flat answer counts as its label and confidence, and a
+ * tie goes to the label more frames gave ({@link topLabelOf}), never simply to the first label.
  */
 export const meanStrategy: Strategy = {
   specificationVersion: 'v1',
@@ -27,7 +28,7 @@ export const meanStrategy: Strategy = {
     const distribution = Object.fromEntries(
       input.taxonomy.labels.map((label) => [label, distributions.reduce((sum, each) => sum + (each[label] ?? 0), 0) / distributions.length]),
     );
-    const { label, confidence } = topLabel(distribution, input.taxonomy);
+    const { label, confidence } = topLabelOf(distribution, annotations, input.taxonomy);
     const hintFollowed = mostlyFollowedHint(annotations.filter(givesLabel));
     return {
       status: 'ok', label, confidence: (confidence * distributions.length) / annotations.length, distribution, frameLabels, annotations,

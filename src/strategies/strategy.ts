@@ -1,4 +1,4 @@
-import type { AbstainReason, Annotation, Annotator, Usage } from '../annotators/annotator.js';
+import type { AbstainReason, Annotation, Annotator, ImageLayout, Usage } from '../annotators/annotator.js';
 import type { FaceCrop } from '../faces/find-faces.js';
 import type { Distribution, Taxonomy } from '../taxonomy/taxonomy.js';
 
@@ -52,5 +52,11 @@ export interface Strategy {
    */
   readonly worker?: { readonly module: string; readonly exportName: string };
   readonly description: string;
+  /**
+   * The image layout its requests need (`grid`: one tiled image), when the annotator must read it:
+   * an annotator whose `capabilities.layouts` lacks it cannot run this strategy (the bench skips
+   * such cells before running). Absent: any annotator.
+   */
+  readonly layout?: ImageLayout['kind'];
   annotateClip(input: StrategyInput): Promise<ClipAnnotation>;
 }

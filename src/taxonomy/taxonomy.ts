@@ -53,8 +53,37 @@ export const ternary: Taxonomy = {
   synonyms: { neg: 'negative', neu: 'neutral', pos: 'positive' },
 };
 
+/** The seven basic classes and Contempt, as AffectNet-8 labels faces; Contempt stays its own class. */
+export const basic8: Taxonomy = {
+  name: 'basic8',
+  labels: [...BASIC_LABELS, 'Contempt'],
+  descriptions: {
+    ...basic7.descriptions,
+    Contempt: 'contempt: one lip corner tightened and raised (a smirk on one side)',
+  },
+  fromBasic: basic7.fromBasic,
+};
+
 /** Built-in taxonomies by name. */
-export const BUILT_IN_TAXONOMIES: Readonly<Record<string, Taxonomy>> = { basic7, ternary };
+export const BUILT_IN_TAXONOMIES: Readonly<Record<string, Taxonomy>> = { basic7, basic8, ternary };
+
+/**
+ * Emotions that are classes of their own in some datasets but that the basic classes fold into
+ * another (`contempt` → Disgust): a taxonomy without such a label changes their meaning, which
+ * readers of gold labels should be told.
+ */
+const FOLDED_EMOTIONS: readonly string[] = ['contempt'];
+
+/**
+ * When `raw` names an emotion that `taxonomy` has no class for and folds into another (contempt
+ * into Disgust under basic7), the label it became; `undefined` for a label the taxonomy keeps.
+ * @example foldedInto('contempt', basic7) // 'Disgust'; foldedInto('contempt', basic8) // undefined
+ */
+export function foldedInto(raw: string, taxonomy: Taxonomy): string | undefined {
+  const key = labelKey(raw);
+  if (!FOLDED_EMOTIONS.includes(key) || taxonomy.labels.some((label) => labelKey(label) === key) || taxonomy.synonyms?.[key] !== undefined) return undefined;
+  return normaliseLabel(raw, taxonomy);
+}
 
 /**
  * Maps any spelling of a label to the taxonomy's canonical name: the label itself in any case,
@@ -95,4 +124,10 @@ export function topLabel(distribution: Distribution, taxonomy: Taxonomy): { labe
 /** The same probability for every label of `taxonomy`. */
 export function uniformDistribution(taxonomy: Taxonomy): Distribution {
   return Object.fromEntries(taxonomy.labels.map((label) => [label, 1 / taxonomy.labels.length]));
+}
+
+/** `500 "contempt" labels of <where> were counted as Disgust: basic7 has no class for it …`: the warning for {@link foldedInto}. */
+export function foldedWarning(label: string, into: string, count: number, taxonomy: Taxonomy, where: string): string {
+  return `${count} "${label}" label${count === 1 ? '' : 's'} of ${where} ${count === 1 ? 'was' : 'were'} counted as ${into}: ${taxonomy.name} has no class for it` +
+    ' (use --taxonomy basic8, or a taxonomy file with that label, to keep it apart)';
 }

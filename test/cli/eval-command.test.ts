@@ -57,9 +57,55 @@ describe('emolabel eval', () => {
     expect(JSON.parse(out)).toMatchObject({ n: 3, missing: 0, accuracy: 2 / 3 });
   });
 
+  it('counts out-of-taxonomy predictions wrong by default, with a warning naming them; skip and error on request', async () => {
+    writeFileSync(join(temp.dir, 'peer.csv'), 'image,prediction\nimages/a.jpg,anger\nimages/b.jpg,pain\nimages/c.jpg,pain\nimages/d.jpg,bored\nimages/e.jpg,fear\n');
+    const wrong = await run(['eval', '--pred', 'peer.csv', '--truth', 'truth.csv', '--json']);
+    expect(wrong.code, wrong.err).toBe(0);
+    expect(wrong.err).toContain('3 rows of the predictions CSV');
+    expect(wrong.err).toMatch(/"pain" ×2, "bored"\): counted as wrong predictions/);
+    expect(JSON.parse(wrong.out)).toMatchObject({ n: 5, missing: 0, unknownPredictions: 3, accuracy: 2 / 5 });
+    const skipped = await run(['eval', '--pred', 'peer.csv', '--truth', 'truth.csv', '--json', '--unknown-labels', 'skip']);
+    expect(JSON.parse(skipped.out)).toMatchObject({ n: 2, missing: 3, unknownPredictions: 0, accuracy: 1 });
+    expect(skipped.err).toMatch(/left out \(--unknown-labels skip\)/);
+    const refused = await run(['eval', '--pred', 'peer.csv', '--truth', 'truth.csv', '--unknown-labels', 'error']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/"pain" \(line 3\), "bored" \(line 5\)/);
+  });
+
+  it('warns when contempt is folded into Disgust, and keeps it apart with basic8', async () => {
+    writeFileSync(join(temp.dir, 'affect-gold.csv'), 'clip,emotion\nv/1.mp4,contempt\nv/2.mp4,disgust\nv/3.mp4,contempt\n');
+    writeFileSync(join(temp.dir, 'affect-pred.csv'), 'id,label\nv/1,Contempt\nv/2,Disgust\nv/3,Disgust\n');
+    const folded = await run(['eval', '--pred', 'affect-pred.csv', '--truth', 'affect-gold.csv', '--json']);
+    expect(folded.code, folded.err).toBe(0);
+    expect(folded.err).toMatch(/2 "contempt" labels of the truth CSV .*affect-gold\.csv were counted as Disgust: basic7 has no class for it \(use --taxonomy basic8/);
+    expect(JSON.parse(folded.out)).toMatchObject({ n: 3, accuracy: 1 });
+    const kept = await run(['eval', '--pred', 'affect-pred.csv', '--truth', 'affect-gold.csv', '--json', '--taxonomy', 'basic8']);
+    expect(kept.err).toBe('');
+    const json = JSON.parse(kept.out);
+    expect(json.confusion.labels).toContain('Contempt');
+    expect(json).toMatchObject({ n: 3, accuracy: 2 / 3 });
+    expect(json.perClass.Contempt).toMatchObject({ support: 2, recall: 0.5 });
+  });
+
+  it('finds the usual item and label column names, and takes --path-column and --id-column', async () => {
+    writeFileSync(join(temp.dir, 'clips-gold.csv'), 'video,expression\nclips/1.mp4,happy\nclips/2.mp4,sad\n');
+    writeFileSync(join(temp.dir, 'clips-pred.csv'), 'name,media,label\nfirst,clips/1.mp4,Happy\nsecond,clips/2.mp4,Angry\n');
+    const byPath = await run(['eval', '--pred', 'clips-pred.csv', '--truth', 'clips-gold.csv', '--json', '--id-column', 'video', '--path-column', 'media']);
+    // --id-column names a column of both files; the predictions have none, so it is refused …
+    expect(byPath.code).toBe(1);
+    expect(byPath.err).toMatch(/no "video" column/);
+    writeFileSync(join(temp.dir, 'clips-gold2.csv'), 'video,expression,media\nclips/1.mp4,happy,clips/1.mp4\nclips/2.mp4,sad,clips/2.mp4\n');
+    // … while --path-column matches the two files on their media paths when the ids differ.
+    const matched = await run(['eval', '--pred', 'clips-pred.csv', '--truth', 'clips-gold2.csv', '--json', '--path-column', 'media']);
+    expect(matched.code, matched.err).toBe(0);
+    expect(JSON.parse(matched.out)).toMatchObject({ n: 2, accuracy: 0.5 });
+    const detected = await run(['eval', '--pred', 'pred.csv', '--truth', 'clips-gold.csv', '--json']);
+    expect(detected.err).toMatch(/No id of the predictions/);
+  });
+
   it('fails with exit 1 and one clear line for bad files', async () => {
     writeFileSync(join(temp.dir, 'bad-labels.csv'), 'id,label\nimages/a,furious\n');
-    const unknown = await run(['eval', '--pred', 'bad-labels.csv', '--truth', 'truth.csv']);
+    const unknown = await run(['eval', '--pred', 'bad-labels.csv', '--truth', 'truth.csv', '--unknown-labels', 'error']);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/^emolabel: The predictions CSV .*bad-labels\.csv has labels that basic7 does not know: "furious" \(line 2\)\. Valid labels: Angry, Disgust, Fear, Happy, Neutral, Sad, Surprise/);
     const noColumn = await run(['eval', '--pred', 'truth.csv', '--truth', 'truth.csv', '--pred-label', 'emotion']);

@@ -181,4 +181,73 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(reviewed).toEqual(expected);
     expect(rows.filter((row) => row.labelSource === 'review').every((row) => row.reviewer === 'e2e-reviewer')).toBe(true);
   }, 180_000);
+
+  it('shows file names, plays the clip around its frames, zooms, and takes unsure, skip and no-face decisions with a note', async () => {
+    server ??= await startReviewCli([runId, '--db', db, '--port', '0']);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.url);
+    await expect.poll(() => page.locator('[data-testid=queue-item]').count(), POLL).toBe(results.length);
+    await idle(page);
+    // Queue entries read by file name, long ones cut in the middle so the end (and extension) stays.
+    expect(await page.locator('[data-testid=queue-item][data-key="clip#0"] [data-testid=queue-name]').textContent()).toBe('clip.mp4');
+    const cut = await page.evaluate(() => (globalThis as unknown as { middleTruncate: (text: string, max: number) => string }).middleTruncate('faces-holdout_subject_0042_session_3_take_7.mp4', 34));
+    expect(cut).toHaveLength(34);
+    expect(cut).toMatch(/^faces-holdout_su.*….*take_7\.mp4$/);
+
+    // The clip plays from the sampled frames.
+    await page.locator('[data-testid=queue-item][data-key="clip#0"]').click();
+    await idle(page);
+    const video = page.locator('[data-testid=clip]');
+    await expect.poll(() => video.evaluate((node) => Number(Reflect.get(node, 'readyState'))), POLL).toBeGreaterThanOrEqual(1);
+    const duration = await video.evaluate((node) => Number(Reflect.get(node, 'duration')));
+    expect(Number.isFinite(duration) && duration > 0.5).toBe(true);
+    await page.locator('[data-testid=seek]').nth(2).click();
+    await expect.poll(() => video.evaluate((node) => Number(Reflect.get(node, 'currentTime'))), POLL).toBeGreaterThan(0.3);
+    mkdirSync(dirname(screenshotPath), { recursive: true });
+    await page.screenshot({ path: join(dirname(screenshotPath), 'review-clip.png'), fullPage: true });
+
+    // Zoom on a frame with the keyboard, larger with +, closed with Escape; a crop zooms on click.
+    await page.keyboard.press('z');
+    await expect.poll(() => page.locator('[data-testid=zoom-image]').evaluate((image) => Number(Reflect.get(image, 'naturalWidth'))), POLL).toBeGreaterThan(100);
+    await page.keyboard.press('+');
+    expect(await page.locator('#zoom-scale').textContent()).toBe('125%');
+    await page.screenshot({ path: join(dirname(screenshotPath), 'review-zoom.png') });
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[data-testid=zoom]').isHidden()).toBe(true);
+    await page.locator('[data-testid=crop] .zoomable').first().click();
+    expect(await page.locator('[data-testid=zoom]').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+
+    // A note, then "no face" with the keyboard; unsure and skip on the next items.
+    await page.keyboard.press('e');
+    await page.keyboard.type('only a poster of a face');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('n');
+    await idle(page);
+    const unsure = await current(page);
+    await page.keyboard.press('q');
+    await idle(page);
+    const skipped = await current(page);
+    await page.keyboard.press('s');
+    await idle(page);
+    expect(await page.locator('[data-testid=queue-item][data-key="clip#0"] .labels').textContent()).toMatch(/→ no face$/);
+    expect(await page.locator(`[data-testid=queue-item][data-key="${unsure}"] .labels`).textContent()).toMatch(/→ unsure$/);
+    expect(await page.locator(`[data-testid=queue-item][data-key="${skipped}"]`).getAttribute('class')).toMatch(/skipped/);
+    await page.locator('[data-testid=queue-item][data-key="clip#0"]').click();
+    await idle(page);
+    expect(await page.locator('[data-testid=decision]').textContent()).toMatch(/^Reviewed: no face by e2e-reviewer/);
+    expect(await page.locator('[data-testid=note]').inputValue()).toBe('only a poster of a face');
+    expect(errors).toEqual([]);
+
+    const io = captureIo(dir);
+    expect(await runCli(['export', runId, '--db', db, '--reviewed', '--format', 'jsonl'], io)).toBe(0);
+    const rows = io.out().trim().split('\n').map((line) => JSON.parse(line) as { id: string; faceIndex: number; label?: string; reviewDecision?: string; reviewNote?: string });
+    const byKey = new Map(rows.map((row) => [`${row.id}#${row.faceIndex}`, row]));
+    expect(byKey.get('clip#0')).toMatchObject({ reviewDecision: 'no_face', reviewNote: 'only a poster of a face' });
+    expect(byKey.get('clip#0')?.label).toBeUndefined();
+    expect(byKey.get(unsure)).toMatchObject({ reviewDecision: 'unsure' });
+    expect(byKey.get(skipped)).toMatchObject({ reviewDecision: 'skip' });
+  }, 180_000);
 });

@@ -124,7 +124,8 @@ describe.skipIf(missing !== undefined)('runMatrix on faces-dev', () => {
 
     await runMatrix({ dataset, outDir, ...matrix, limit: 14, createAnnotator: happyFactory(calls) });
     expect(calls.count).toBe(8 * 7);
-  });
+    // Three benches of face detection on real crops: 13 s alone, over a minute on a loaded 2-core machine.
+  }, 180_000);
 
   it('stops at --max-cost across cells, lists the cells not run, and a higher budget finishes the bench', async () => {
     const dataset = await getDatasetLoader('folder').load(root);
@@ -261,6 +262,27 @@ describe.skipIf(missing !== undefined)('runMatrix on faces-dev', () => {
     );
     await expect(runMatrix({ ...base, taxonomies: ['plutchik'] })).rejects.toThrow(/Unknown taxonomy "plutchik"/);
     await expect(runMatrix({ ...base, models: ['local', 'nope:model'] })).rejects.toThrow(/Unknown model "nope:model"/);
+    await expect(runMatrix({ ...base, strategies: ['grid'] })).rejects.toThrow(/No cell of the bench can run: local__grid__-__basic7 \(not run: local reads no grid images \(only frames\); strategy grid needs them\)/);
+    const gone = { ...dataset, items: dataset.items.map((item) => ({ ...item, path: join(temp.dir, 'moved', basename(item.path)) })) };
+    await expect(runMatrix({ ...base, dataset: gone })).rejects.toThrow(new RegExp(`None of the ${dataset.items.length} clips of .* is on disk \\(e\\.g\\. .*moved`));
     expect(existsSync(outDir)).toBe(false);
+  });
+
+  it('skips the cells it knows cannot run (the local model with grid) up front, listing them as failures', async () => {
+    const dataset = await getDatasetLoader('folder').load(root);
+    const warnings: string[] = [];
+    const calls = { count: 0, prompts: [] as unknown[] };
+    const factory = happyFactory(calls);
+    const createAnnotator = (model: string, settings: AnnotatorSettings) => {
+      const annotator = factory(model, settings);
+      return model === 'mock:frames-only' ? Object.assign(annotator, { capabilities: { ...annotator.capabilities, layouts: ['frames' as const] } }) : annotator;
+    };
+    const { report } = await runMatrix({
+      dataset, outDir: join(temp.dir, 'out-invalid'), models: ['mock:frames-only'], strategies: ['frame', 'grid'], prompts: ['direct'], taxonomies: ['basic7'], limit: 2,
+      createAnnotator, onWarning: (warning) => warnings.push(warning),
+    });
+    expect(report.cells.map((cell) => cell.name)).toEqual(['mock-frames-only__frame__direct__basic7']);
+    expect(report.failures).toEqual([{ name: 'mock-frames-only__grid__direct__basic7', error: expect.stringMatching(/^not run: mock:frames-only reads no grid images \(only frames\)/) }]);
+    expect(warnings).toEqual([expect.stringMatching(/^mock-frames-only__grid__direct__basic7: not run/)]);
   });
 });

@@ -120,8 +120,16 @@ describe('discoverInputs', () => {
     expect((await discoverInputs([], { manifest: join(dir, 'same-label.csv') })).items).toHaveLength(1);
   });
 
+  it('reads the usual column names of shipped manifests (image, video, clip, file; emotion, expression)', async () => {
+    writeFileSync(join(dir, 'shipped.csv'), 'image,emotion\nphotos/b.jpg,happiness\n');
+    const { items } = await discoverInputs([], { manifest: join(dir, 'shipped.csv') });
+    expect(items).toMatchObject([{ id: 'photos/b', label: 'happiness', kind: 'image' }]);
+    writeFileSync(join(dir, 'shipped-id.csv'), 'id,clip,expression\nface-1,photos/b.jpg,sad\n');
+    expect((await discoverInputs([], { manifest: join(dir, 'shipped-id.csv') })).items).toMatchObject([{ id: 'face-1', label: 'sad' }]);
+  });
+
   it('fails clearly on a manifest without a path column', async () => {
-    writeFileSync(join(dir, 'bad.csv'), 'file,label\na.jpg,Happy\n');
+    writeFileSync(join(dir, 'bad.csv'), 'where,label\na.jpg,Happy\n');
     await expect(discoverInputs([], { manifest: join(dir, 'bad.csv') })).rejects.toThrow(/bad\.csv has no "path" column/);
   });
 });

@@ -45,6 +45,12 @@ describe('annotate() end to end on real faces with the local model', () => {
     expect(seen.sort()).toEqual(results.map((result) => result.id).sort());
   });
 
+  it('labels the laughing woman of face-api\'s own demo photo sample1.jpg Happy with the defaults', async () => {
+    const { results } = await annotate([demoFace(1)], {});
+    expect(results).toMatchObject([{ status: 'ok', faceFound: true, label: 'Happy' }]);
+    expect(results[0]?.confidence).toBeGreaterThan(0.8);
+  });
+
   it('passes the crops of a clip to the strategy and annotator it is given', async () => {
     const annotator = new MockAnnotator([{ status: 'ok', label: 'Surprise', confidence: 0.8 }]);
     const { results } = await annotate([join(dir, 'inputs/clip.mp4')], { annotator, frames: 3 });
@@ -70,5 +76,13 @@ describe('annotate() with a manifest', () => {
     const annotator = new MockAnnotator([{ status: 'ok', label: 'positive', confidence: 0.7 }]);
     const { results } = await annotate([], { manifest: join(dir, 'clips.csv'), annotator, taxonomy: 'ternary', faces: 'none' });
     expect(results.map((result) => [result.id, result.truth])).toEqual([['a', 'positive'], ['b', 'negative']]);
+  });
+
+  it('labels whole frames as ok with face detection not applied under faces: none (not no_face)', async () => {
+    copyFileSync(demoFace(2), join(dir, 'c.jpg'));
+    const annotator = new MockAnnotator([{ status: 'ok', label: 'Happy', confidence: 0.7 }]);
+    const { results, summary } = await annotate([join(dir, 'c.jpg')], { annotator, faces: 'none' });
+    expect(results).toMatchObject([{ id: 'c', status: 'ok', faceFound: false, faceDetection: 'not_applied', label: 'Happy' }]);
+    expect(summary).toMatchObject({ ok: 1, noFace: 0 });
   });
 });

@@ -86,7 +86,7 @@ describe.skipIf(!wired)('prompts v2 end to end: real faces, the real annotator, 
   it('frame: with three abstentions the five labelled frames vote, and confidence counts all eight', async () => {
     abstainOn = new Set([1, 4, 8]);
     const { results } = await run('frame');
-    expect(results[0]).toMatchObject({ status: 'no_face', label: 'positive' });
+    expect(results[0]).toMatchObject({ status: 'ok', faceDetection: 'not_applied', label: 'positive' });
     expect(results[0]?.frameLabels.filter(Boolean)).toHaveLength(5);
     expect(results[0]?.confidence).toBeCloseTo((5 * 0.82) / 8, 6);
   });
@@ -111,6 +111,6 @@ describe.skipIf(!wired)('prompts v2 end to end: real faces, the real annotator, 
     expect(results[0]).toMatchObject({ status: 'abstained', abstain: 'too_blurred' });
     abstainOn = new Set([1]);
     const v1 = await run('multi', { prompt: 'direct@v1' });
-    expect(v1.results[0]).toMatchObject({ status: 'no_face', label: 'positive', promptVersion: 'direct@v1', frameLabels: [] });
+    expect(v1.results[0]).toMatchObject({ status: 'ok', label: 'positive', promptVersion: 'direct@v1', frameLabels: [] });
   });
 });

@@ -50,6 +50,11 @@ describe('emolabel export --reviewed', () => {
     const unreviewed = rows.filter((row) => row.label_source === 'model');
     expect(unreviewed).toHaveLength(results.length - 3);
     expect(unreviewed.every((row) => row.label === row.model_label && row.reviewer === '')).toBe(true);
+    // A reviewed row does not carry the model's probabilities and frame labels as if they backed the person's label.
+    const reviewedRow = find(changed.id, changed.faceIndex);
+    expect(Object.entries(reviewedRow ?? {}).filter(([column, value]) => column.startsWith('p_') && value !== '')).toEqual([]);
+    expect(reviewedRow).toMatchObject({ frame_labels: '', confidence: '1', model_confidence: String(Math.round((changed.confidence ?? 0) * 10_000) / 10_000) });
+    expect(unreviewed.some((row) => Object.entries(row).some(([column, value]) => column.startsWith('p_') && value !== ''))).toBe(true);
   });
 
   it('JSONL: one object per result with labelSource, modelLabel and reviewer', async () => {

@@ -103,6 +103,36 @@ describe('review app through its request handler', () => {
     expect((await sharp(Buffer.from(await group.arrayBuffer())).metadata()).width).toBe(result('group', 2).frames[0]?.width);
   });
 
+  it('serves a video\'s stretch around its sampled frames as WebM, with byte ranges; not for photos', async () => {
+    const item = (await (await get('/api/item?item=clip&face=0')).json()) as { clip?: { url: string; startSec: number }; name: string };
+    expect(item.name).toBe('clip.mp4');
+    expect(item.clip?.url).toBe('/media/clip?item=clip&face=0&frame=0');
+    const whole = await get(item.clip?.url ?? '');
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('video/webm');
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
+    const part = await get(item.clip?.url ?? '', { range: 'bytes=10-19' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 10-19/${bytes.length}`);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(10, 20));
+    expect((await get('/media/clip?item=group&face=0')).status).toBe(404);
+    expect(((await (await get('/api/item?item=group&face=0')).json()) as { clip?: unknown }).clip).toBeUndefined();
+  });
+
+  it('takes unsure, skip and no-face decisions with a note from the page', async () => {
+    const noFace = (await (await post('/api/decisions', { itemId: 'clip', faceIndex: 0, decision: 'no_face', note: 'a poster', reviewer: 'bo' })).json()) as { decision: Record<string, unknown>; progress: Record<string, number> };
+    expect(noFace.decision).toMatchObject({ decision: 'no_face', label: '', note: 'a poster' });
+    expect(noFace.progress).toMatchObject({ reviewed: 1, labelled: 0, noFace: 1 });
+    const skip = (await (await post('/api/decisions', { itemId: 'clip', faceIndex: 0, decision: 'skip', reviewer: 'bo' })).json()) as { progress: Record<string, number> };
+    expect(skip.progress).toMatchObject({ reviewed: 0, skipped: 1 });
+    expect((await post('/api/decisions', { itemId: 'clip', faceIndex: 0, decision: 'maybe', reviewer: 'bo' })).status).toBe(400);
+    expect((await post('/api/decisions', { itemId: 'clip', faceIndex: 0, decision: 'unsure', label: 'Bored', reviewer: 'bo' })).status).toBe(400);
+    await post('/api/undo', { reviewer: 'bo' });
+    await post('/api/undo', { reviewer: 'bo' });
+    expect(((await (await get('/api/progress')).json()) as { reviewed: number }).reviewed).toBe(0);
+  });
+
   it('never serves a file outside the run, however the path is written', async () => {
     writeFileSync(join(dir, 'secret.txt'), 'TOP-SECRET-CONTENT');
     const attempts = [

@@ -30,7 +30,7 @@ describe('review store on a real run', () => {
     const store = RunStore.open(dbPath);
     const saved = new ReviewStore(store.database).saveDecision(runId, { itemId: first.id, faceIndex: first.faceIndex, label: 'Fear', reviewer: 'ana', decidedAt: '2026-01-02T03:04:05.000Z' });
     store.close();
-    expect(saved).toEqual({ itemId: first.id, faceIndex: first.faceIndex, label: 'Fear', reviewer: 'ana', decidedAt: '2026-01-02T03:04:05.000Z' });
+    expect(saved).toEqual({ itemId: first.id, faceIndex: first.faceIndex, label: 'Fear', decision: 'label', reviewer: 'ana', decidedAt: '2026-01-02T03:04:05.000Z' });
     const reopened = RunStore.open(dbPath);
     try {
       const reviews = new ReviewStore(reopened.database).getReviews(runId);
@@ -52,7 +52,7 @@ describe('review store on a real run', () => {
       const keyA = reviewKey(a.id, a.faceIndex);
 
       // bo's undo touches only bo's decision.
-      expect(reviews.undo(runId, 'bo')).toEqual({ itemId: b.id, faceIndex: b.faceIndex, undoneLabel: 'Surprise' });
+      expect(reviews.undo(runId, 'bo')).toEqual({ itemId: b.id, faceIndex: b.faceIndex, undoneLabel: 'Surprise', undoneDecision: 'label' });
       expect(reviews.getReviews(runId).has(reviewKey(b.id, b.faceIndex))).toBe(false);
       expect(reviews.undo(runId, 'bo')).toBeUndefined();
 
@@ -135,6 +135,44 @@ describe('review store on a real run', () => {
       const reviews = new ReviewStore(store.database);
       expect(() => reviews.saveDecision(runId, { itemId: 'clip', faceIndex: 0, label: ' ', reviewer: 'ana' })).toThrow(/needs a label and a reviewer/);
       expect(() => reviews.saveDecision(runId, { itemId: 'clip', faceIndex: 0, label: 'Happy', reviewer: '' })).toThrow(/needs a label and a reviewer/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('keeps unsure, skip and no-face decisions with a note, apart from the agreement, and undoes them', () => {
+    const store = RunStore.open(dbPath);
+    try {
+      const reviews = new ReviewStore(store.database);
+      // Start from no decision: take back what the tests above left.
+      while (reviews.undo(runId, 'ana') || reviews.undo(runId, 'bo'));
+      const [a, b, c, d] = labelled;
+      if (!a || !b || !c || !d) throw new Error('the run needs four labelled faces');
+      reviews.saveDecision(runId, { itemId: a.id, faceIndex: a.faceIndex, decision: 'unsure', label: 'Sad', note: '  looks sad or tired ', reviewer: 'cy' });
+      reviews.saveDecision(runId, { itemId: b.id, faceIndex: b.faceIndex, decision: 'skip', label: 'Happy', reviewer: 'cy' });
+      reviews.saveDecision(runId, { itemId: c.id, faceIndex: c.faceIndex, decision: 'no_face', note: 'a poster in the background', reviewer: 'cy' });
+      reviews.saveDecision(runId, { itemId: d.id, faceIndex: d.faceIndex, label: d.label as string, reviewer: 'cy' });
+      const saved = reviews.getReviews(runId);
+      expect(saved.get(reviewKey(a.id, a.faceIndex))).toMatchObject({ decision: 'unsure', label: 'Sad', note: 'looks sad or tired' });
+      expect(saved.get(reviewKey(b.id, b.faceIndex))).toMatchObject({ decision: 'skip', label: '' });
+      expect(saved.get(reviewKey(c.id, c.faceIndex))).toMatchObject({ decision: 'no_face', label: '', note: 'a poster in the background' });
+
+      const agreement = computeReviewAgreement(store.getResults(runId), saved, basic7.labels);
+      expect(agreement).toMatchObject({ reviewed: 3, labelled: 1, unsure: 1, skipped: 1, noFace: 1, agreed: 1, accuracy: 1 });
+      const applied = applyReviews(store.getResults(runId), saved);
+      const find = (result: typeof a) => applied.find((row) => row.id === result.id && row.faceIndex === result.faceIndex);
+      expect(find(a)).toMatchObject({ label: a.label, labelSource: 'model', reviewDecision: 'unsure', reviewNote: 'looks sad or tired' });
+      expect(find(b)).toMatchObject({ label: b.label, labelSource: 'model', reviewDecision: 'skip' });
+      expect(find(c)).toMatchObject({ labelSource: 'review', reviewDecision: 'no_face', modelLabel: c.label });
+      expect(find(c)?.label).toBeUndefined();
+      expect(() => reviews.saveDecision(runId, { itemId: a.id, faceIndex: a.faceIndex, decision: 'label', reviewer: 'cy' })).toThrow(/needs a label/);
+      expect(() => reviews.saveDecision(runId, { itemId: a.id, faceIndex: a.faceIndex, decision: 'skip', note: 'x'.repeat(2001), reviewer: 'cy' })).toThrow(/at most 2000 characters/);
+
+      expect(reviews.undo(runId, 'cy')).toMatchObject({ undoneDecision: 'label' });
+      expect(reviews.undo(runId, 'cy')).toMatchObject({ undoneLabel: 'no face', undoneDecision: 'no_face' });
+      expect(reviews.undo(runId, 'cy')).toMatchObject({ undoneLabel: 'skip', undoneDecision: 'skip' });
+      expect(reviews.undo(runId, 'cy')).toMatchObject({ undoneLabel: 'Sad', undoneDecision: 'unsure' });
+      expect(reviews.getReviews(runId).size).toBe(0);
     } finally {
       store.close();
     }

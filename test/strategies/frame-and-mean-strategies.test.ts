@@ -101,6 +101,35 @@ describe('mean strategy', () => {
   });
 });
 
+describe('strategies on flat or single answers', () => {
+  const flat = { Angry: 1 / 7, Disgust: 1 / 7, Fear: 1 / 7, Happy: 1 / 7, Neutral: 1 / 7, Sad: 1 / 7, Surprise: 1 / 7 };
+
+  it('frame keeps the model\'s probabilities for a single image instead of a one-hot vote', async () => {
+    const distribution = { Angry: 0.02, Disgust: 0.02, Fear: 0.03, Happy: 0.2, Neutral: 0.58, Sad: 0.1, Surprise: 0.05 };
+    const clip = await frameVoteStrategy.annotateClip({ crops: crops.slice(0, 1), annotator: new MockAnnotator([ok('Neutral', 0.58, { distribution })]), taxonomy: basic7 });
+    expect(clip).toMatchObject({ status: 'ok', label: 'Neutral', distribution });
+    expect(clip.confidence).toBeCloseTo(0.58, 10);
+  });
+
+  it('mean does not give a flat distribution\'s first label: the answer\'s own label and confidence count', async () => {
+    const annotator = new MockAnnotator([ok('Surprise', 0.77, { distribution: flat })]);
+    const clip = await meanStrategy.annotateClip({ crops: crops.slice(0, 1), annotator, taxonomy: basic7 });
+    expect(clip.label).toBe('Surprise');
+    expect(clip.confidence).toBeCloseTo(0.77, 10);
+  });
+
+  it('mean breaks a tie of the mean by the frames\' votes, not by taxonomy order', async () => {
+    const sad = { Angry: 0.05, Disgust: 0, Fear: 0, Happy: 0, Neutral: 0, Sad: 0.9, Surprise: 0.05 };
+    const angry = { Angry: 0.9, Disgust: 0, Fear: 0, Happy: 0, Neutral: 0, Sad: 0.05, Surprise: 0.05 };
+    const split = { Angry: 0.475, Disgust: 0, Fear: 0, Happy: 0, Neutral: 0, Sad: 0.475, Surprise: 0.05 };
+    // Mean: Angry (0.9+0.05+0.475)/3 = Sad (0.05+0.9+0.475)/3; two frames say Sad (the split one's label).
+    const annotator = new MockAnnotator([ok('Angry', 0.9, { distribution: angry }), ok('Sad', 0.9, { distribution: sad }), ok('Sad', 0.475, { distribution: split })]);
+    const clip = await meanStrategy.annotateClip({ crops: crops.slice(0, 3), annotator, taxonomy: basic7 });
+    expect(clip.distribution?.Angry).toBeCloseTo(clip.distribution?.Sad ?? 0, 10);
+    expect(clip.label).toBe('Sad');
+  });
+});
+
 describe('strategy registry', () => {
   it('lists the known strategies for an unknown name', () => {
     expect(() => getStrategy('vote')).toThrow(/Unknown strategy "vote". Must be one of \[frame, mean/);

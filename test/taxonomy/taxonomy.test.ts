@@ -71,6 +71,6 @@ describe('resolveTaxonomy', () => {
   });
 
   it('lists the built-in names for an unknown taxonomy', () => {
-    expect(() => resolveTaxonomy('valence')).toThrow(/Unknown taxonomy "valence". Use one of basic7, ternary/);
+    expect(() => resolveTaxonomy('valence')).toThrow(/Unknown taxonomy "valence". Use one of basic7, basic8, ternary/);
   });
 });

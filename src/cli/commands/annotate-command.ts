@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import type { RegisterCommand } from '../register-command.js';
+import { counted } from '../plural.js';
 import { EXIT } from '../cli-io.js';
 import { withFlagNames } from '../flag-names.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
@@ -44,10 +45,10 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('-o, --out <file>', 'write results to a .csv, .jsonl or .json file (default: print a table)')
     .option('-m, --model <id>', 'annotator, provider:model', 'local')
     .option('-s, --strategy <name>', 'frame (majority vote), mean (average probabilities), multi (all frames in one LLM request) or grid (frames tiled into one image)', 'frame')
-    .option('-t, --taxonomy <name|file>', 'basic7, ternary, or a taxonomy .json file', 'basic7')
+    .option('-t, --taxonomy <name|file>', 'basic7, basic8 (keeps Contempt), ternary, or a taxonomy .json file', 'basic7')
     .option('-f, --frames <n>', 'frames sampled evenly from each video or frame folder', integerOption(1), 8)
     .addOption(new Option('--faces <mode>', 'largest face per frame, all faces, or none (whole frames)').choices(['largest', 'all', 'none']).default('largest'))
-    .option('--face-margin <fraction>', 'margin added around each face box', numberOption(0, 2), 0.1)
+    .option('--face-margin <fraction>', 'margin added around each face box, as a fraction of its size', numberOption(0, 2), 0)
     .option('--manifest <csv>', 'a CSV with columns path and optional label (paths relative to the CSV)')
     .option('--clip-folders', 'treat every folder of images as one clip (FERV39k layout)')
     .option('-c, --concurrency <n>', 'items processed at once', integerOption(1), 2)
@@ -112,7 +113,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
           ...(itemRunner ? { itemRunner } : {}),
           stopSignal: interrupt.signal,
           onRunStart: (run, { total, done, resumed }) => {
-            if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${total} items${resumed ? `, ${done} already done` : ''}\n`);
+            if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${counted(total, 'item')}${resumed ? `, ${done} already done` : ''}\n`);
             progress.start(total, done);
           },
           onResult: (batch, { done }) => progress.update(batch, done),
@@ -142,7 +143,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         const cost = summary.costUsd > 0 || summary.unpriced > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens${reasoning}, $${summary.costUsd.toFixed(4)}${unpriced}` : '';
         const batched = outcome.batches && outcome.batches.submitted > 0 ? ` (${outcome.batches.submitted} submitted in batches this session)` : '';
         const requests = outcome.requests.sent + outcome.requests.cached > 0 ? `; ${outcome.requests.sent} requests sent${batched}, ${outcome.requests.cached} from cache` : '';
-        io.stderr.write(`run ${run.id}: ${summary.items} results: ${summary.ok} ok, ${summary.noFace} no face, ${summary.abstained} abstained, ${summary.refused} refused, ${summary.failed - summary.refused} errors${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
+        io.stderr.write(`run ${run.id}: ${counted(summary.items, 'result')}: ${summary.ok} ok, ${summary.noFace} no face, ${summary.abstained} abstained, ${summary.refused} refused, ${counted(summary.failed - summary.refused, 'error')}${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
       }
       if (stopped?.reason === 'batch') {
         const db = flags.db === DEFAULT_DB_PATH ? '' : ` --db ${flags.db}`;
@@ -150,7 +151,7 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
         return setExitCode(EXIT.ok);
       }
       if (stopped) {
-        io.stderr.write(`emolabel: run ${run.id} stopped after ${run.done}/${run.total} items: ${withFlagNames(stopped.message)}\n`);
+        io.stderr.write(`emolabel: run ${run.id} stopped after ${run.done}/${counted(run.total, 'item')}: ${withFlagNames(stopped.message)}\n`);
         io.stderr.write(`  resume with: emolabel annotate --resume ${run.id}${stopped.reason === 'budget' ? ' --max-cost <higher>' : ''}${flags.db === DEFAULT_DB_PATH ? '' : ` --db ${flags.db}`}\n`);
         setExitCode(stopped.reason === 'budget' ? EXIT.budgetReached : stopped.reason === 'interrupted' ? EXIT.interrupted : EXIT.failed);
         return;

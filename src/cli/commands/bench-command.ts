@@ -82,6 +82,7 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
         cache: flags.cache,
         ...(flags.maxCost === undefined ? {} : { maxCostUsd: flags.maxCost }),
         resilience: resilienceOptionsFromFlags(flags),
+        onWarning: (warning) => io.stderr.write(`Warning: ${warning}\n`),
         onCell: (event) => {
           const prefix = `[${event.index + 1}/${event.total}] ${event.cell.name}`;
           if (event.phase === 'start') log(`${prefix}: ${event.pending} clip(s)\n`);

@@ -43,7 +43,7 @@ export const registerDatasetCommand: RegisterCommand = (program, io, setExitCode
     .argument('<path>', 'the dataset folder, manifest CSV or split list')
     .option('--scene <name>', 'ferv39k: keep only this scene (e.g. DailyLife)')
     .option('--frames-root <dir>', "ferv39k: folder holding <Scene>/<Emotion>/<clip> frame folders (FERV39k's 2_ClipsforFaceCrop)")
-    .option('-t, --taxonomy <name|file>', 'normalise labels to basic7, ternary, or a taxonomy .json file', 'basic7')
+    .option('-t, --taxonomy <name|file>', 'normalise labels to basic7, basic8 (keeps Contempt), ternary, or a taxonomy .json file', 'basic7')
     .option('--truth <csv>', 'write id,path,label of every item here (works without the media on disk)')
     .option('--json', 'print the counts as JSON')
     .action(async (kind: string, path: string, flags: DatasetFlags) => {
@@ -51,6 +51,7 @@ export const registerDatasetCommand: RegisterCommand = (program, io, setExitCode
       const loader = getDatasetLoader(kind);
       const raw = await loader.load(resolve(io.cwd, path), datasetLoadOptions(kind, flags, io.cwd));
       const dataset = normaliseDatasetLabels(raw, taxonomy);
+      for (const warning of dataset.warnings ?? []) io.stderr.write(`Warning: ${warning}\n`);
       const counts = countByLabel(dataset.items, taxonomy.labels);
       const { onDisk, firstMissing } = countOnDisk(dataset.items);
       if (flags.truth) await writeTruthCsv(resolve(io.cwd, flags.truth), dataset.items);

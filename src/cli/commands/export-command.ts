@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import type { RegisterCommand } from '../register-command.js';
+import { counted } from '../plural.js';
 import { DEFAULT_DB_PATH } from '../../store/open-database.js';
 import { RunStore } from '../../store/run-store.js';
 import { EXPORT_FORMATS, type ExportFormat, exportRun } from '../../output/export-run.js';
@@ -70,7 +71,7 @@ export const registerExportCommand: RegisterCommand = (program, io) => {
         if (flags.out) {
           // Whole or not at all: an earlier export at this path stays intact if writing fails.
           await writeOutputFile(out ?? resolve(io.cwd, flags.out), text);
-          io.stderr.write(`exported ${run.id} (${run.done}/${run.total} items) as ${flags.format} → ${flags.out}\n`);
+          io.stderr.write(`exported ${run.id} (${run.done}/${counted(run.total, 'item')}) as ${flags.format} → ${flags.out}\n`);
         } else {
           io.stdout.write(text);
         }

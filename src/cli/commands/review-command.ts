@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { RegisterCommand } from '../register-command.js';
+import { counted } from '../plural.js';
 import { EXIT } from '../cli-io.js';
 import { integerOption } from '../parse-option.js';
 import { readLabelStudioOpinions } from '../../review/label-studio-opinions.js';
@@ -63,7 +64,7 @@ export const registerReviewCommand: RegisterCommand = (program, io, setExitCode)
         const labelStudio = flags.labelStudio === undefined ? undefined : readLabelStudioOpinions(resolve(io.cwd, flags.labelStudio), resolveTaxonomy(typeof run.options.taxonomyFile === 'string' ? run.options.taxonomyFile : run.taxonomy));
         const server = await startReviewServer({ store, runId: run.id, reviewer, host: flags.host, port: flags.port, ...(labelStudio ? { labelStudio } : {}) });
         const stopped = untilStopped();
-        io.stdout.write(`Reviewing run ${run.id} (${run.total} items, ${run.model}) as ${reviewer}\n`);
+        io.stdout.write(`Reviewing run ${run.id} (${counted(run.total, 'item')}, ${run.model}) as ${reviewer}\n`);
         io.stdout.write(`Open ${server.url}\n`);
         io.stdout.write('Keys: 1-9 label, Enter accept, arrows move, u undo. Press Ctrl-C to stop.\n');
         if (!LOOPBACK_HOSTS.has(flags.host)) io.stderr.write(`warning: --host ${flags.host} makes the page reachable from your network; it has no login.\n`);

@@ -73,10 +73,11 @@ function queueRow(item, position) {
   var bar = el('div', { className: 'priority' }, [el('span')]);
   bar.firstChild.style.height = Math.round(item.priority.score * 100) + '%';
   var labels = (item.label || '\u2014') + (item.confidence === undefined ? '' : ' ' + fixed(item.confidence, 2));
-  if (item.review) labels += ' \u2192 ' + item.review.label;
+  if (item.review) labels += ' \u2192 ' + decisionWord(item.review);
   var why = item.priority.reasons.map(function (reason) { return reason.text; }).join('; ');
-  var row = el('li', { 'data-key': item.key, 'data-testid': 'queue-item', className: item.review ? 'reviewed' : '' },
-    [bar, el('span', { className: 'id', text: item.itemId + (item.faceIndex ? ' \u00b7 face ' + item.faceIndex : '') }), el('span', { className: 'labels', text: labels }), el('span', { className: 'why', text: why || 'likely right' })]);
+  var rowClass = !item.review ? '' : item.review.decision === 'skip' ? 'skipped' : item.review.decision === 'unsure' ? 'reviewed unsure' : 'reviewed';
+  var row = el('li', { 'data-key': item.key, 'data-testid': 'queue-item', className: rowClass, title: item.itemId },
+    [bar, el('span', { className: 'id', 'data-testid': 'queue-name', text: middleTruncate(item.name || item.itemId, 26) + (item.faceIndex ? ' \u00b7 face ' + item.faceIndex : '') }), el('span', { className: 'labels', text: labels }), el('span', { className: 'why', text: why || 'likely right' })]);
   row.addEventListener('click', function () { enqueue(function () { return select(position); }); });
   return row;
 }
@@ -99,6 +100,12 @@ function refreshRow(position) {
   markCurrent();
 }
 
+/** What a decision says in a few words: the label, or unsure (leaning), skipped, no face. */
+function decisionWord(review) {
+  if (!review.decision || review.decision === 'label') return review.label;
+  if (review.decision === 'unsure') return 'unsure' + (review.label ? ' (' + review.label + '?)' : '');
+  return review.decision === 'skip' ? 'skipped' : 'no face';
+}
 function picture(url, missing, className) {
   var box = el('div', { className: className });
   function placeholder() { box.textContent = ''; box.appendChild(el('div', { className: 'placeholder', 'data-testid': 'placeholder', text: 'media file missing' })); }
@@ -123,6 +130,11 @@ function frameFigure(frame) {
     });
   }
   var caption = 'frame ' + frame.sourceIndex + (frame.timeSec === undefined ? '' : ' \u00b7 ' + fixed(frame.timeSec, 2) + ' s') + (frame.label ? ' \u00b7 ' + frame.label : '') + (frame.box ? '' : ' \u00b7 no face');
+  if (!frame.missing) {
+    holder.classList.add('zoomable');
+    holder.title = 'zoom (z)';
+    holder.addEventListener('click', function () { openZoom(frame.frameUrl, frame.box, caption); });
+  }
   return el('figure', { className: 'frame', 'data-testid': 'frame' }, [holder, el('figcaption', { text: caption })]);
 }
 function facts(rows) {
@@ -135,17 +147,18 @@ function renderDetail(detail) {
   var root = $('detail');
   root.textContent = '';
   if (!detail) { root.appendChild(el('div', { className: 'empty', text: 'Nothing to review with these filters.' })); return; }
-  root.appendChild(el('h2', { 'data-testid': 'current-id', text: detail.itemId + (detail.faceIndex ? ' \u00b7 face ' + detail.faceIndex : '') }, [el('span', { className: 'pill ' + detail.status, text: detail.status }), el('span', { className: 'pill', text: detail.kind })]));
+  root.appendChild(el('h2', { 'data-testid': 'current-id', text: detail.name + (detail.faceIndex ? ' \u00b7 face ' + detail.faceIndex : '') }, [el('span', { className: 'pill ' + detail.status, text: detail.status }), el('span', { className: 'pill', text: detail.kind })]));
+  if (detail.name !== detail.itemId) root.appendChild(el('div', { className: 'item-id', text: detail.itemId }));
   var verdict = el('div', { className: 'verdict' }, ['Model: ', el('strong', { 'data-testid': 'model-label', text: detail.label || 'no label' }), detail.confidence === undefined ? '' : ' (' + fixed(detail.confidence, 2) + ')', ' \u00b7 ']);
   verdict.appendChild(detail.review
-    ? el('span', { className: 'decision', 'data-testid': 'decision', text: 'Reviewed: ' + detail.review.label + ' by ' + detail.review.reviewer + ' at ' + new Date(detail.review.decidedAt).toLocaleString() })
+    ? el('span', { className: 'decision ' + (detail.review.decision || 'label'), 'data-testid': 'decision', text: 'Reviewed: ' + decisionWord(detail.review) + ' by ' + detail.review.reviewer + ' at ' + new Date(detail.review.decidedAt).toLocaleString() })
     : el('span', { 'data-testid': 'decision', text: 'Not reviewed' }));
   root.appendChild(verdict);
   var buttons = el('div', { className: 'buttons' });
   state.labels.forEach(function (label, position) {
     var classes = (label === detail.label ? 'model ' : '') + (detail.review && detail.review.label === label ? 'chosen' : '');
     var button = el('button', { className: classes, 'data-label': label }, [position < 9 ? el('kbd', { text: String(position + 1) }) : null, label]);
-    button.addEventListener('click', function () { decide(label); });
+    button.addEventListener('click', function () { decide({ decision: 'label', label: label }); });
     buttons.appendChild(button);
   });
   if (detail.label) {
@@ -154,6 +167,18 @@ function renderDetail(detail) {
     buttons.appendChild(accept);
   }
   root.appendChild(buttons);
+  var others = el('div', { className: 'buttons others' });
+  [['unsure', 'q', 'unsure'], ['skip', 's', 'skip'], ['no_face', 'n', 'no face / not a face']].forEach(function (entry) {
+    var chosen = detail.review && detail.review.decision === entry[0] ? ' chosen' : '';
+    var button = el('button', { className: 'decide-' + entry[0] + chosen, 'data-decision': entry[0] }, [el('kbd', { text: entry[1] }), entry[2]]);
+    button.addEventListener('click', function () { decide({ decision: entry[0] }); });
+    others.appendChild(button);
+  });
+  root.appendChild(others);
+  var note = el('textarea', { id: 'note', 'data-testid': 'note', rows: '2', maxlength: '2000', placeholder: 'Note, saved with your next decision on this item (e to write, Esc to leave)' });
+  note.value = detail.review && detail.review.note ? detail.review.note : '';
+  root.appendChild(note);
+  if (detail.clip) { root.appendChild(el('h3', { text: 'Video around the sampled frames' })); root.appendChild(clipPlayer(detail)); }
   if (detail.priority.reasons.length) root.appendChild(el('ul', { className: 'reasons' }, detail.priority.reasons.map(function (reason) { return el('li', { text: reason.text }); })));
   root.appendChild(el('h3', { text: 'Frames used' }));
   root.appendChild(el('div', { className: 'frames' }, detail.frames.map(frameFigure)));
@@ -161,7 +186,10 @@ function renderDetail(detail) {
   if (crops.length) {
     root.appendChild(el('h3', { text: 'Face crops' }));
     root.appendChild(el('div', { className: 'crops' }, crops.map(function (frame) {
-      return el('figure', { className: 'crop', 'data-testid': 'crop' }, [picture(frame.cropUrl, frame.missing, ''), el('figcaption', { text: frame.label || '' })]);
+      var holder = picture(frame.cropUrl, frame.missing, 'zoomable');
+      holder.title = 'zoom';
+      holder.addEventListener('click', function () { openZoom(frame.cropUrl, undefined, 'face crop, frame ' + frame.sourceIndex); });
+      return el('figure', { className: 'crop', 'data-testid': 'crop' }, [holder, el('figcaption', { text: frame.label || '' })]);
     })));
   }
   if (detail.distribution) {
@@ -215,11 +243,15 @@ function applyReview(key, review) {
   refreshRow(position);
   return position;
 }
-function decide(label) {
+function decide(choice) {
+  var noteBox = $('note');
+  var note = noteBox ? noteBox.value : '';
   enqueue(function () {
     var item = state.queue[state.index];
     if (!item) return;
-    return api('/api/decisions', { itemId: item.itemId, faceIndex: item.faceIndex, label: label, reviewer: state.reviewer }).then(function (data) {
+    var body = { itemId: item.itemId, faceIndex: item.faceIndex, decision: choice.decision, reviewer: state.reviewer, note: note };
+    if (choice.label) body.label = choice.label;
+    return api('/api/decisions', body).then(function (data) {
       applyReview(item.key, data.decision);
       renderProgress(data.progress);
       return select(state.index + 1 < state.queue.length ? state.index + 1 : state.index);
@@ -228,7 +260,7 @@ function decide(label) {
 }
 function acceptModel() {
   var item = state.queue[state.index];
-  if (item && item.label) decide(item.label); else toast('No model label to accept; choose one with the number keys.');
+  if (item && item.label) decide({ decision: 'label', label: item.label }); else toast('No model label to accept; choose one with the number keys.');
 }
 function undo() {
   enqueue(function () {
@@ -256,11 +288,18 @@ function loadQueue() {
 document.addEventListener('keydown', function (event) {
   var target = event.target;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (zoomOpen()) { if (zoomKey(event)) event.preventDefault(); return; }
   // A held key repeats: moving may repeat, deciding may not.
   if (event.repeat && event.key.indexOf('Arrow') !== 0) return;
   if (target && (target.tagName === 'SELECT' || target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) { if (event.key === 'Escape') target.blur(); return; }
-  if (/^[1-9]$/.test(event.key)) { var label = state.labels[Number(event.key) - 1]; if (label) decide(label); }
+  if (/^[1-9]$/.test(event.key)) { var label = state.labels[Number(event.key) - 1]; if (label) decide({ decision: 'label', label: label }); }
   else if (event.key === 'Enter') acceptModel();
+  else if (event.key === 'q' || event.key === '?') decide({ decision: 'unsure' });
+  else if (event.key === 's') decide({ decision: 'skip' });
+  else if (event.key === 'n') decide({ decision: 'no_face' });
+  else if (event.key === 'z') zoomFirstFrame();
+  else if (event.key === 'p') toggleClip();
+  else if (event.key === 'e') { var box = $('note'); if (box) box.focus(); }
   else if (event.key === 'ArrowDown' || event.key === 'ArrowRight' || event.key === 'j') move(1);
   else if (event.key === 'ArrowUp' || event.key === 'ArrowLeft' || event.key === 'k') move(-1);
   else if (event.key === 'u') undo();

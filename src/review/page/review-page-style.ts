@@ -30,6 +30,24 @@ aside { border-right: 1px solid var(--line); display: flex; flex-direction: colu
 #queue li .labels { white-space: nowrap; }
 #queue li .why { grid-column: 2 / span 2; font-size: 12px; color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 #queue li.reviewed .labels { color: var(--ok); }
+#queue li.unsure .labels, #queue li.skipped .labels { color: var(--warn); }
+.item-id { color: var(--muted); font-size: 12px; word-break: break-all; margin-bottom: 4px; }
+.buttons.others button.chosen { background: var(--warn); border-color: var(--warn); }
+#note { width: 100%; max-width: 820px; font: inherit; border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; }
+.zoomable { cursor: zoom-in; }
+.clip video { display: block; max-width: 640px; width: 100%; background: #000; border-radius: 4px; }
+.clip .marks { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 4px; }
+.clip .marks button { border: 1px solid var(--line); background: #fff; border-radius: 4px; font-size: 12px; cursor: pointer; }
+#zoom { position: fixed; inset: 0; background: rgba(17, 24, 39, .88); display: flex; flex-direction: column; z-index: 10; }
+#zoom[hidden] { display: none; }
+.zoom-bar { display: flex; gap: 8px; align-items: center; padding: 8px 16px; color: #fff; }
+.zoom-bar button { background: #374151; color: #fff; border: 0; border-radius: 4px; padding: 4px 10px; cursor: pointer; }
+#zoom-caption { flex: 1; }
+.zoom-view { flex: 1; overflow: auto; display: flex; align-items: flex-start; justify-content: center; padding: 16px; }
+#zoom-stage { position: relative; transform-origin: top center; }
+#zoom-stage img { display: block; max-width: 90vw; max-height: 80vh; image-rendering: auto; }
+#zoom-stage svg { position: absolute; inset: 0; width: 100%; height: 100%; }
+#zoom-stage rect { fill: none; stroke: #22c55e; stroke-width: 2; vector-effect: non-scaling-stroke; }
 #detail { overflow-y: auto; padding: 12px 20px 40px; min-width: 0; }
 #detail h2 { margin: 0 0 4px; font-size: 18px; word-break: break-all; }
 .pill { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 12px; background: #e5e7eb; margin-left: 6px; vertical-align: middle; }

@@ -1,5 +1,6 @@
 import { REVIEW_PAGE_SCRIPT } from './review-page-script.js';
 import { REVIEW_PAGE_STYLE } from './review-page-style.js';
+import { REVIEW_PAGE_VIEWER_SCRIPT } from './review-page-viewer-script.js';
 
 /**
  * The review page: one self-contained HTML document (style and script inline, no CDN). `nonce`
@@ -36,9 +37,10 @@ export function renderReviewPage(nonce: string): string {
   </aside>
   <section id="detail" data-testid="detail"></section>
 </main>
-<footer><kbd>1</kbd>–<kbd>9</kbd> choose a label and save · <kbd>Enter</kbd> accept the model's label · <kbd>←</kbd><kbd>→</kbd>/<kbd>↑</kbd><kbd>↓</kbd> move · <kbd>u</kbd> undo your last decision</footer>
+<footer><kbd>1</kbd>–<kbd>9</kbd> choose a label and save · <kbd>Enter</kbd> accept the model's label · <kbd>q</kbd> unsure · <kbd>s</kbd> skip · <kbd>n</kbd> no face / not a face · <kbd>e</kbd> note · <kbd>z</kbd> zoom (<kbd>+</kbd><kbd>-</kbd>, <kbd>Esc</kbd>) · <kbd>p</kbd> play the clip · <kbd>←</kbd><kbd>→</kbd>/<kbd>↑</kbd><kbd>↓</kbd> move · <kbd>u</kbd> undo your last decision</footer>
+<div id="zoom" data-testid="zoom" hidden><div class="zoom-bar"><button type="button" id="zoom-out">−</button><span id="zoom-scale">100%</span><button type="button" id="zoom-in">+</button><span id="zoom-caption"></span><button type="button" id="zoom-close">close (Esc)</button></div><div class="zoom-view"><div id="zoom-stage"></div></div></div>
 <div id="toast" role="status" aria-live="polite"></div>
-<script nonce="${nonce}">${REVIEW_PAGE_SCRIPT}</script>
+<script nonce="${nonce}">${REVIEW_PAGE_SCRIPT}${REVIEW_PAGE_VIEWER_SCRIPT}</script>
 </body>
 </html>
 `;
