@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
 import { extractItem, failedResult, type ItemContext } from './annotate-item.js';
+import { requestLimitMiddleware } from './request-limit.js';
 import { type ClipResult, isFailure } from './clip-result.js';
 import { startItemWorkers } from './workers/plan-item-workers.js';
 import type { Annotator } from '../annotators/annotator.js';
+import { wrapAnnotator } from '../annotators/annotator-middleware.js';
 import type { AnnotatorSettings } from '../annotators/annotator-provider.js';
 import { createAnnotator } from '../annotators/annotator-registry.js';
 import { DeferredRequestError, EmolabelError } from '../errors.js';
@@ -122,8 +124,10 @@ export async function prepareAnnotation(inputs: string | readonly string[], opti
     workers: options.workers, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, annotator, strategy, taxonomy, customDetector: options.detector !== undefined,
     frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir,
   });
+  // `concurrency` counts requests in flight (a clip's frames go out side by side), not items.
+  const limited = wrapAnnotator({ annotator, middleware: requestLimitMiddleware(options.concurrency ?? DEFAULT_CONCURRENCY) });
   const context: ItemContext = {
-    annotator, strategy, taxonomy, frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir, signal: options.signal,
+    annotator: limited, strategy, taxonomy, frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir, signal: options.signal,
     detector: faceMode === 'none' ? undefined : (options.detector ?? createTinyFaceDetector()), workers,
   };
   return {

@@ -4,23 +4,20 @@ import { collectWarnings, distributionOf, failedClip, givesLabel, hasQuorum, ima
 import type { ClipAnnotation, Strategy, StrategyInput } from './strategy.js';
 
 /**
- * Labels each frame with its own request, sequentially, in frame order. A request put in a batch
- * (`DeferredRequestError`) does not stop the others: they are all asked, so one batch holds them
- * all, and the deferral is passed on after the last.
+ * Labels each frame with its own request, all at once (the run's request limit decides how many
+ * go out together), answers in frame order. A request put in a batch (`DeferredRequestError`) does
+ * not stop the others: they are all asked, so one batch holds them all, and the deferral is passed
+ * on after the last. Any other failure is thrown once every request has settled, so none is left
+ * running unseen.
  */
 export async function annotateEachFrame(input: StrategyInput): Promise<Annotation[]> {
-  const annotations: Annotation[] = [];
-  let deferred: DeferredRequestError | undefined;
-  for (const crop of input.crops) {
-    try {
-      annotations.push(await input.annotator.annotate({ images: [crop.image], taxonomy: input.taxonomy, signal: input.signal, ...imageContentOf([crop]) }));
-    } catch (error) {
-      if (!DeferredRequestError.isInstance(error)) throw error;
-      deferred ??= error;
-    }
-  }
-  if (deferred) throw deferred;
-  return annotations;
+  const settled = await Promise.allSettled(input.crops.map((crop) =>
+    input.annotator.annotate({ images: [crop.image], taxonomy: input.taxonomy, signal: input.signal, ...imageContentOf([crop]) })));
+  const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected' && !DeferredRequestError.isInstance(outcome.reason));
+  if (failure) throw failure.reason;
+  const deferred = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (deferred) throw deferred.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<Annotation>).value);
 }
 
 /**
