@@ -139,12 +139,18 @@ const SCHEMA_4 = `
 ALTER TABLE requests ADD COLUMN cost_known INTEGER NOT NULL DEFAULT 1;
 `;
 
+/** Each run records the emolabel that created it (NULL for runs of an earlier schema). */
+const SCHEMA_5 = `
+ALTER TABLE runs ADD COLUMN emolabel_version TEXT;
+`;
+
 /** Every schema step, in order: `MIGRATIONS[n]` has version `n + 1`. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, items, results, requests, response cache, reviews', up: (database) => database.exec(SCHEMA_1) },
   { version: 2, description: 'raw provider replies in the cache, reasoning tokens, codec versions', up: (database) => database.exec(SCHEMA_2) },
   { version: 3, description: 'run leases (the session running a run)', up: (database) => database.exec(SCHEMA_3) },
   { version: 4, description: 'requests of unknown price marked (cost_known)', up: (database) => database.exec(SCHEMA_4) },
+  { version: 5, description: 'the emolabel version that created each run', up: (database) => database.exec(SCHEMA_5) },
 ];
 
 /** The schema version this emolabel writes: that of the last migration. */
