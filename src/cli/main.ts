@@ -15,6 +15,7 @@ import { registerWorkerCommand } from './commands/worker-command.js';
 import { withFlagNames } from './flag-names.js';
 import type { RegisterCommand } from './register-command.js';
 import { EmolabelError } from '../errors.js';
+import { EMOLABEL_VERSION } from '../version.js';
 
 const COMMANDS: readonly RegisterCommand[] = [registerAnnotateCommand, registerRunsCommand, registerBatchesCommand, registerExportCommand, registerImportBatchCommand, registerReviewCommand, registerLabelStudioBackendCommand, registerEvalCommand, registerDatasetCommand, registerBenchCommand, registerModelsCommand, registerWorkerCommand];
 
@@ -26,7 +27,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   let exitCode: number = EXIT.ok;
   const program = new Command('emolabel')
     .description('Label facial emotion in videos, frame folders and images.')
-    .version('0.1.0')
+    .version(EMOLABEL_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)');

@@ -131,7 +131,7 @@ export async function discoverInputs(paths: readonly string[], options: Discover
     items.push(withLabel({ id, path, kind }));
   }
 
-  for (const path of paths) await addPath(path, dirname(resolve(path)));
+  for (const path of paths) await addPath(resolve(path), dirname(resolve(path)));
   const givenIds = new Set<string>();
   if (options.manifest) {
     const root = dirname(resolve(options.manifest));

@@ -193,6 +193,11 @@ ALTER TABLE review_history ADD COLUMN decision TEXT NOT NULL DEFAULT 'label';
 ALTER TABLE review_history ADD COLUMN note TEXT;
 `;
 
+/** Each run records the emolabel that created it (NULL for runs of an earlier schema). */
+const SCHEMA_7 = `
+ALTER TABLE runs ADD COLUMN emolabel_version TEXT;
+`;
+
 /**
  * Every schema step, in increasing version order. Versions may skip numbers (each line of work was
  * given its own number), so a step is applied when its version is above the store's.
@@ -204,6 +209,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, description: 'requests of unknown price marked (cost_known)', up: (database) => database.exec(SCHEMA_4) },
   { version: 5, description: 'provider batches and their requests', up: (database) => database.exec(SCHEMA_5) },
   { version: 6, description: 'run names; review decisions unsure, skip, no face, with a note', up: (database) => database.exec(SCHEMA_6) },
+  { version: 7, description: 'the emolabel version that created each run', up: (database) => database.exec(SCHEMA_7) },
 ];
 
 /** The schema version this emolabel writes: that of the last migration. */

@@ -6,6 +6,7 @@ import { openDatabase } from './open-database.js';
 import { storableNumber } from './request-log.js';
 import type { MediaItem } from '../media/media-item.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
+import { EMOLABEL_VERSION } from '../version.js';
 
 /** A label another run gave the same media, as {@link RunStore.listOtherModelLabels} finds it. */
 export interface OtherModelLabel {
@@ -48,6 +49,8 @@ export interface RunRecord {
   readonly failed: number;
   /** Why a run stopped, when it did. */
   readonly note?: string;
+  /** The emolabel version that created the run (not part of its fingerprint); absent for runs made before it was recorded. */
+  readonly emolabelVersion?: string;
 }
 
 /** Who runs a run now: the session holding its lease ({@link RunStore.acquireLease}). */
@@ -74,7 +77,7 @@ interface LeaseRow { token: string; pid: number; host: string; started_at: strin
 
 interface RunRow {
   id: string; created_at: string; updated_at: string; fingerprint: string; inputs: string; options: string; model: string;
-  strategy: string; taxonomy: string; labels: string; status: RunStatus; total: number; note: string | null; codec: number; name?: string | null;
+  strategy: string; taxonomy: string; labels: string; status: RunStatus; total: number; note: string | null; codec: number; name?: string | null; emolabel_version: string | null;
   done: number; cost: number | null; failed: number; unpriced: number;
 }
 
@@ -108,6 +111,7 @@ function toRecord(file: string, row: RunRow): RunRecord {
     model: row.model, strategy: row.strategy, taxonomy: row.taxonomy, labels: decodeBlob(RUN_LABELS, row.labels, row.codec, source('labels')),
     status: row.status, total: row.total, done: row.done, costUsd: row.cost ?? 0, unpriced: row.unpriced, failed: row.failed,
     ...(row.note ? { note: row.note } : {}),
+    ...(row.emolabel_version ? { emolabelVersion: row.emolabel_version } : {}),
   };
 }
 
@@ -131,9 +135,9 @@ export class RunStore {
     const id = run.id ?? newRunId();
     const stamp = now();
     this.database
-      .prepare(`INSERT INTO runs (id, created_at, updated_at, fingerprint, inputs, options, model, strategy, taxonomy, labels, status, total, codec)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 0, ?)`)
-      .run(id, stamp, stamp, run.fingerprint, encodeBlob(run.inputs), encodeBlob(run.options), run.model, run.strategy, run.taxonomy, encodeBlob(run.labels), CODEC_VERSION);
+      .prepare(`INSERT INTO runs (id, created_at, updated_at, fingerprint, inputs, options, model, strategy, taxonomy, labels, status, total, codec, emolabel_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 0, ?, ?)`)
+      .run(id, stamp, stamp, run.fingerprint, encodeBlob(run.inputs), encodeBlob(run.options), run.model, run.strategy, run.taxonomy, encodeBlob(run.labels), CODEC_VERSION, EMOLABEL_VERSION);
     return this.getRun(id) as RunRecord;
   }
 

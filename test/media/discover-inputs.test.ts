@@ -1,5 +1,5 @@
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverInputs } from '../../src/media/discover-inputs.js';
 import { demoFace } from '../support/demo-faces.js';
@@ -23,6 +23,15 @@ describe('discoverInputs', () => {
     const { items, failures } = await discoverInputs([join(dir, 'photos')]);
     expect(items.map((item) => [item.id, item.kind])).toEqual([['b', 'image'], ['clip', 'video'], ['sub/a', 'image']]);
     expect(failures).toEqual([]);
+  });
+
+  it('reads paths relative to the working directory, as the library docs pass them', async () => {
+    const demo = relative(process.cwd(), dirname(demoFace(1)));
+    expect(demo.startsWith('..')).toBe(false);
+    const { items, failures } = await discoverInputs([`${demo}/`, join(demo, 'sample1.jpg')]);
+    expect(failures).toEqual([]);
+    expect(items.map((item) => item.id)).toContain('sample1');
+    expect(items.find((item) => item.id === 'sample1')?.path).toBe(resolve(demo, 'sample1.jpg'));
   });
 
   it('makes each leaf folder of images one clip with --clip-folders', async () => {

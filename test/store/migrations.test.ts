@@ -104,7 +104,7 @@ describe('numbered migrations', () => {
 function rowsOf(database: Database.Database): Record<string, unknown[]> {
   const tables = ['runs', 'items', 'results', 'requests', 'response_cache', 'reviews', 'review_history'];
   return Object.fromEntries(tables.map((table) => {
-    const columns = (database.prepare(`SELECT name FROM pragma_table_info('${table}') WHERE name NOT IN ('codec', 'response', 'reasoning_tokens', 'cost_known', 'name', 'decision', 'note')`).all() as Array<{ name: string }>)
+    const columns = (database.prepare(`SELECT name FROM pragma_table_info('${table}') WHERE name NOT IN ('codec', 'response', 'reasoning_tokens', 'cost_known', 'name', 'decision', 'note', 'emolabel_version')`).all() as Array<{ name: string }>)
       .map((column) => column.name);
     // `response` of requests is an emolabel 0.1 column; only response_cache gained one.
     const kept = table === 'requests' ? [...columns, 'response'] : columns;
@@ -159,6 +159,11 @@ describe('a store written by emolabel 0.1 (schema 1, test/fixtures/store-v1)', (
     expect(before.requests).toHaveLength(2);
     expect(before.response_cache).toHaveLength(2);
     expect(before.reviews).toHaveLength(1);
+  });
+
+  it('leaves the emolabel version of runs made before it was recorded unknown', () => {
+    expect(localRun.emolabelVersion).toBeUndefined();
+    expect(llmRun.emolabelVersion).toBeUndefined();
   });
 
   it('reads every blob of version 1 through the codecs', () => {

@@ -11,9 +11,28 @@ import { Worker } from 'node:worker_threads';
  * loader in the worker first, then imports the module.
  */
 export function startWorkerThread(entry: URL, workerData: unknown): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
+  const execArgv = workerExecArgv(process.execArgv);
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData, execArgv });
   const bootstrap = `import { register } from ${JSON.stringify(tsxRegisterUrl())}; register(); await import(${JSON.stringify(entry.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData, execArgv });
+}
+
+/** Options that only describe the main script; Node refuses to start a worker that inherits them. */
+const MAIN_SCRIPT_OPTIONS = new Set(['--input-type', '-e', '--eval', '-p', '--print']);
+
+/**
+ * The process's `execArgv` without the options that describe the main script (`node
+ * --input-type=module -e '…'` or `node -p`): a worker that inherits them fails to start.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < execArgv.length; index++) {
+    const option = execArgv[index]!;
+    const name = option.split('=')[0]!;
+    if (!MAIN_SCRIPT_OPTIONS.has(name)) kept.push(option);
+    else if (!option.includes('=')) index++;
+  }
+  return kept;
 }
 
 /** A module beside `base` (an `import.meta.url`), with the extension `base` has: `.ts` in the sources, `.js` in dist/. */
