@@ -46,7 +46,7 @@ export const registerLabelStudioBackendCommand: RegisterCommand = (program, io, 
     .option('-t, --taxonomy <name|file>', "basic7, ternary, or a taxonomy .json file; the project's label names are mapped onto it", 'basic7')
     .option('-f, --frames <n>', 'frames sampled evenly from each video', integerOption(1), 8)
     .addOption(new Option('--faces <mode>', 'largest face per frame, all faces (a track and a timeline each), or none').choices(['largest', 'all', 'none']).default('largest'))
-    .option('--face-margin <fraction>', 'margin added around each face box', numberOption(0, 2), 0.1)
+    .option('--face-margin <fraction>', 'margin added around each face box', numberOption(0, 2), 0)
     .option('--base-url <url>', 'endpoint of an OpenAI-compatible server')
     .option('--api-key-env <name>', "environment variable holding the provider's API key")
     .option('--prompt <mode>', 'LLM prompt mode: direct, au-cot or hint')
