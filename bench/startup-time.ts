@@ -6,14 +6,16 @@
  *
  *   npx tsx bench/startup-time.ts                         # 15 repetitions of each
  *   EMOLABEL_BENCH_REPEATS=31 npx tsx bench/startup-time.ts
+ *   EMOLABEL_BENCH_BIN=/tmp/old/bin/emolabel.js npx tsx bench/startup-time.ts   # another build
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeMachine, formatMarkdownTable } from './support/bench-report.js';
 
 const REPEATS = Number(process.env.EMOLABEL_BENCH_REPEATS ?? '15');
-const BIN = resolve('bin/emolabel.js');
+/** The CLI to time: this checkout's, or another build's (an older commit, for a before/after figure). */
+const BIN = process.env.EMOLABEL_BENCH_BIN ?? fileURLToPath(new URL('../bin/emolabel.js', import.meta.url));
 
 const COMMANDS: ReadonlyArray<{ readonly name: string; readonly args: readonly string[] }> = [
   { name: '`emolabel --help`', args: [BIN, '--help'] },
@@ -37,7 +39,7 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-if (!existsSync(resolve('dist/cli/main.js'))) {
+if (!existsSync(new URL('../dist/cli/main.js', pathToFileURL(BIN)))) {
   process.stderr.write('startup-time: dist/ is missing; run `npm run build` first\n');
   process.exit(1);
 }
@@ -63,5 +65,5 @@ const rows = [
     return [command.name, ms.toFixed(0), `${(ms / bareMedian).toFixed(1)}x`];
   }),
 ];
-process.stdout.write(`Start-up, median of ${REPEATS} runs each, ${describeMachine()}\n\n`);
+process.stdout.write(`Start-up of ${BIN}, median of ${REPEATS} runs each, ${describeMachine()}\n\n`);
 process.stdout.write(`${formatMarkdownTable(['command', 'ms', 'vs bare node'], rows)}\n`);
