@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { DEFAULT_ML_BACKEND_PORT } from './default-ml-backend-port.js';
 import { createMlBackendApp, type MlBackendAppOptions } from './ml-backend-app.js';
 import type { LabelStudioPredictor } from './label-studio-predictor.js';
 import { EmolabelError } from '../errors.js';
 
-/** The port `emolabel label-studio-backend` listens on unless `--port` says otherwise (the Python backends' default). */
-export const DEFAULT_ML_BACKEND_PORT = 9090;
+export { DEFAULT_ML_BACKEND_PORT };
 
 export interface MlBackendServerOptions extends MlBackendAppOptions {
   readonly predictor: LabelStudioPredictor;

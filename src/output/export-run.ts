@@ -1,10 +1,10 @@
+import { EXPORT_FORMATS, type ExportFormat } from './export-formats.js';
 import { labelStudioTasksText } from './label-studio-export.js';
 import { formatResults } from './write-results.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 
-export const EXPORT_FORMATS = ['csv', 'jsonl', 'json', 'label-studio'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, type ExportFormat };
 
 export interface ExportOptions {
   /** Prefix for media URLs in Label Studio tasks, followed by the path relative to the input root (default: its local-files storage URL). */

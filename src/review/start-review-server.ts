@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { DEFAULT_REVIEW_PORT } from './default-review-port.js';
 import { createReviewApp } from './review-app.js';
 import type { LabelStudioOpinions } from './label-studio-opinions.js';
 import { ReviewSession } from './review-session.js';
 import { EmolabelError } from '../errors.js';
 import type { RunStore } from '../store/run-store.js';
 
-/** The port `emolabel review` listens on unless `--port` says otherwise. */
-export const DEFAULT_REVIEW_PORT = 8790;
+export { DEFAULT_REVIEW_PORT };
 
 /** Options of {@link startReviewServer}. */
 export interface ReviewServerOptions {

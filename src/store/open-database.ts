@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULT_DB_PATH } from './default-db-path.js';
 import { EmolabelError } from '../errors.js';
 import { migrateDatabase } from './migrate-database.js';
 import { storeFailureOf } from './store-error.js';
 
-/** The default store: `.emolabel/emolabel.db` under the working directory. */
-export const DEFAULT_DB_PATH = '.emolabel/emolabel.db';
+export { DEFAULT_DB_PATH };
 
 /**
  * Opens (creating when needed) the SQLite run store at `path` and brings its schema up to date

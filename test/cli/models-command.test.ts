@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ModelListingJson } from '../../src/cli/commands/models-command.js';
+import type { ModelListingJson } from '../../src/cli/commands/models-action.js';
 import { runCli } from '../../src/cli/main.js';
 import { GENAI_PRICES_RELEASE } from '../../src/annotators/cost/genai-prices-lookup.js';
 import { captureIo } from '../support/capture-io.js';

@@ -2,12 +2,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../register-command.js';
 import { integerOption } from '../parse-option.js';
-import { createAnnotator } from '../../annotators/annotator-registry.js';
 import { EmolabelError } from '../../errors.js';
-import { parseRunSpec } from '../../runs/run-spec.js';
-import { BatchStore, type StoredBatch } from '../../store/batch-store.js';
-import { DEFAULT_DB_PATH } from '../../store/open-database.js';
-import { RunStore } from '../../store/run-store.js';
+import type { StoredBatch } from '../../store/batch-store.js';
+import { DEFAULT_DB_PATH } from '../../store/default-db-path.js';
 
 /** `3m`, `5h`, `2d`: how long ago `iso` was. */
 function age(iso: string, now = Date.now()): string {
@@ -37,7 +34,9 @@ export const registerBatchesCommand: RegisterCommand = (program, io) => {
     .option('--db <path>', 'the run store (SQLite)', DEFAULT_DB_PATH)
     .option('-n, --limit <n>', 'batches to list', integerOption(1), 50)
     .option('--json', 'print JSON')
-    .action((flags: { db: string; limit: number; json?: boolean }) => {
+    .action(async (flags: { db: string; limit: number; json?: boolean }) => {
+      // Loaded only when the command runs, so help stays light.
+      const [{ RunStore }, { BatchStore }] = await Promise.all([import('../../store/run-store.js'), import('../../store/batch-store.js')]);
       const store = RunStore.open(resolve(io.cwd, flags.db));
       try {
         const batches = new BatchStore(store.database).listBatches(flags.limit);
@@ -55,6 +54,9 @@ export const registerBatchesCommand: RegisterCommand = (program, io) => {
     .action(async (id: string, _flags: unknown, cancel: Command) => {
       // `--db` is the parent command's (`emolabel batches cancel <id> --db …`).
       const { db } = cancel.optsWithGlobals<{ db: string }>();
+      const [{ RunStore }, { BatchStore }, { parseRunSpec }, { createAnnotator }] = await Promise.all([
+        import('../../store/run-store.js'), import('../../store/batch-store.js'), import('../../runs/run-spec.js'), import('../../annotators/annotator-registry.js'),
+      ]);
       const store = RunStore.open(resolve(io.cwd, db));
       try {
         const batches = new BatchStore(store.database);

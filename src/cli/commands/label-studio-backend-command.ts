@@ -1,39 +1,10 @@
-import { dirname, join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { RegisterCommand } from '../register-command.js';
-import { EXIT } from '../cli-io.js';
 import { choiceOption, integerOption, numberOption } from '../parse-option.js';
 import { addProviderLimitOptions } from '../provider-limit-options.js';
-import { type RunSpecFlags, runSpecFromFlags, type SessionFlags, sessionFromFlags } from '../run-flags.js';
-import { createAnnotator } from '../../annotators/annotator-registry.js';
-import { EmolabelError } from '../../errors.js';
-import { LabelStudioPredictor } from '../../label-studio/label-studio-predictor.js';
-import { DEFAULT_ML_BACKEND_PORT, startMlBackend } from '../../label-studio/start-ml-backend.js';
-import { DEFAULT_DB_PATH } from '../../store/open-database.js';
-import { RunStore } from '../../store/run-store.js';
-import { getStrategy } from '../../strategies/strategy-registry.js';
-
-interface BackendFlags extends RunSpecFlags, SessionFlags {
-  readonly db: string;
-  readonly port: number;
-  readonly host: string;
-  readonly mediaCache?: string;
-  readonly localFilesRoot?: string;
-  readonly basicAuthUser?: string;
-  readonly basicAuthPass?: string;
-}
-
-function untilStopped(): Promise<void> {
-  return new Promise((resolveStop) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveStop();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
+import { DEFAULT_ML_BACKEND_PORT } from '../../label-studio/default-ml-backend-port.js';
+import { DEFAULT_DB_PATH } from '../../store/default-db-path.js';
+import type { BackendFlags } from './label-studio-backend-action.js';
 
 export const registerLabelStudioBackendCommand: RegisterCommand = (program, io, setExitCode) => {
   const command = program
@@ -61,36 +32,7 @@ export const registerLabelStudioBackendCommand: RegisterCommand = (program, io, 
     .option('--basic-auth-pass <password>', 'and this password (default: BASIC_AUTH_PASS)');
   addProviderLimitOptions(command, 'stop predicting once the runs would cost more than this many dollars')
     .action(async (flags: BackendFlags) => {
-      getStrategy(flags.strategy);
-      const spec = runSpecFromFlags([], flags, io.cwd);
-      createAnnotator(spec.model, spec.annotatorSettings).checkReady?.();
-      const user = flags.basicAuthUser ?? io.env.BASIC_AUTH_USER;
-      const password = flags.basicAuthPass ?? io.env.BASIC_AUTH_PASS;
-      if ((user === undefined) !== (password === undefined)) throw new EmolabelError('invalid_option', 'Give both --basic-auth-user and --basic-auth-pass (or BASIC_AUTH_USER and BASIC_AUTH_PASS), or neither.');
-      const db = resolve(io.cwd, flags.db);
-      const store = RunStore.open(db);
-      try {
-        const predictor = new LabelStudioPredictor({
-          spec,
-          session: { ...sessionFromFlags(flags, io.cwd), store },
-          media: {
-            cacheDir: flags.mediaCache ? resolve(io.cwd, flags.mediaCache) : join(dirname(db), 'label-studio-media'),
-            ...(io.env.LABEL_STUDIO_URL ? { labelStudioUrl: io.env.LABEL_STUDIO_URL } : {}),
-            ...(io.env.LABEL_STUDIO_API_KEY ? { apiKey: io.env.LABEL_STUDIO_API_KEY } : {}),
-            ...(flags.localFilesRoot ? { localFilesRoot: resolve(io.cwd, flags.localFilesRoot) } : {}),
-          },
-          onWarning: (message) => io.stderr.write(`warning: ${message}\n`),
-        });
-        const server = await startMlBackend({ predictor, host: flags.host, port: flags.port, ...(user && password ? { basicAuth: { user, password } } : {}) });
-        const stopped = untilStopped();
-        io.stdout.write(`emolabel ML backend for Label Studio: ${predictor.modelVersion}\n`);
-        io.stdout.write(`Connect ${server.url} under your project's Settings > Model${user ? ' (with basic auth)' : ''}. Press Ctrl-C to stop.\n`);
-        if (!io.env.LABEL_STUDIO_URL) io.stderr.write('note: LABEL_STUDIO_URL is not set: tasks whose media are Label Studio paths (/data/upload/…) get no prediction.\n');
-        await stopped;
-        await server.close();
-        setExitCode(EXIT.ok);
-      } finally {
-        store.close();
-      }
+      const { runLabelStudioBackendCommand } = await import('./label-studio-backend-action.js');
+      await runLabelStudioBackendCommand(flags, io, setExitCode);
     });
 };
