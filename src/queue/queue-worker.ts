@@ -103,7 +103,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const item = itemOfJob(data);
     const annotator = wrapAnnotator({
       annotator: run.base,
-      middleware: [redisResponseLogMiddleware({ redis, runId: data.runId, jobId: String(job.id), useCache: data.limits.cache }), run.resilience],
+      middleware: [run.requestLimit, redisResponseLogMiddleware({ redis, runId: data.runId, jobId: String(job.id), useCache: data.limits.cache }), run.resilience],
     });
     try {
       const results = await annotateItem({ ...item, path: mapPath(item.path, pathMap) }, { ...run.context, annotator, signal });

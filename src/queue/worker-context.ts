@@ -2,10 +2,12 @@ import { hostname } from 'node:os';
 import { UnrecoverableError } from 'bullmq';
 import { type Annotator, annotatorId, type JsonValue } from '../annotators/annotator.js';
 import { createAnnotator } from '../annotators/annotator-registry.js';
+import type { AnnotatorMiddleware } from '../annotators/annotator-middleware.js';
 import { describeError } from '../errors.js';
 import { createTinyFaceDetector } from '../faces/tiny-face-detector.js';
 import type { ItemContext } from '../pipeline/annotate-item.js';
 import { DEFAULT_CONCURRENCY } from '../pipeline/annotate.js';
+import { requestLimitMiddleware } from '../pipeline/request-limit.js';
 import { startItemWorkers } from '../pipeline/workers/plan-item-workers.js';
 import { DEFAULT_FRAME_COUNT } from '../media/load-frames.js';
 import { type ResilienceMiddleware, resilienceMiddleware } from '../runs/resilience/resilient-annotator.js';
@@ -26,6 +28,8 @@ export interface RunContext {
   readonly spec: RunSpec;
   readonly base: Annotator;
   readonly resilience: ResilienceMiddleware;
+  /** At most `concurrency` requests in flight across this process's jobs of the run, as `annotate`'s own limit. */
+  readonly requestLimit: AnnotatorMiddleware;
   readonly context: ItemContext;
   close(): Promise<void>;
 }
@@ -117,7 +121,7 @@ export async function createRunContext(job: QueueJob, options: RunContextOptions
     detector: faceMode === 'none' ? undefined : createTinyFaceDetector(), workers,
   };
   return {
-    spec, base, resilience, context,
+    spec, base, resilience, context, requestLimit: requestLimitMiddleware(options.concurrency),
     close: async () => {
       await workers?.close();
       await base.close?.();

@@ -39,7 +39,7 @@ describe('worker threads and the main script\'s options', () => {
       expect(status, output).toBe(0);
       const lines = output.trim().split('\n');
       expect(lines[0]).toBe('started');
-      expect(JSON.parse(lines.at(-1)!)).toEqual([['ok', 'Happy', null], ['ok', 'Sad', null]]);
+      expect(JSON.parse(lines.at(-1)!)).toEqual([['ok', 'Happy', null], ['ok', 'Happy', null]]);
     } finally {
       cleanup();
     }
