@@ -1,16 +1,14 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Annotator } from '../../src/annotators/annotator.js';
 import { createAnnotator } from '../../src/annotators/annotator-registry.js';
-import type { BatchCapability } from '../../src/annotators/batch-api.js';
-import { EmolabelError } from '../../src/errors.js';
 import { runAnnotation, type RunSession } from '../../src/runs/run-annotation.js';
 import { runSpecOf } from '../../src/runs/run-spec.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { demoFace } from '../support/demo-faces.js';
 import { type FakeAnthropicBatchOptions, startFakeAnthropicServer } from '../support/fake-anthropic-server.js';
 import { makeTempDir } from '../support/make-clips.js';
+import { withLostBatchCreate } from '../support/lost-batch-create.js';
 
 const ITEMS = 6;
 const env = { ANTHROPIC_API_KEY: 'sk-ant-test-batch' };
@@ -75,23 +73,7 @@ describe('batch mode against a stand-in Anthropic Message Batches API', { timeou
     const server = await start();
     try {
       const real = createAnnotator('anthropic:claude-haiku-4-5', { baseUrl: server.url, env });
-      const capability = real.capabilities.batch as BatchCapability;
-      const losing: Annotator = {
-        ...real,
-        capabilities: {
-          ...real.capabilities,
-          batch: {
-            ...capability,
-            client: () => {
-              const client = capability.client();
-              return { ...client, create: async (input, signal) => {
-                await client.create(input, signal);
-                throw new EmolabelError('provider_error', 'socket hang up', { isRetryable: true });
-              } };
-            },
-          },
-        },
-      };
+      const losing = withLostBatchCreate(real);
       await expect(runWith(server, 'lost.db', { annotator: losing, batch: { sleep: noWait } })).rejects.toThrow(/socket hang up/);
       const outcome = await runWith(server, 'lost.db', { batch: { sleep: noWait } });
       expect(server.batches.batches).toHaveLength(1);

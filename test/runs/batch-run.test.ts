@@ -1,10 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Annotator } from '../../src/annotators/annotator.js';
 import { createAnnotator } from '../../src/annotators/annotator-registry.js';
-import type { BatchCapability } from '../../src/annotators/batch-api.js';
-import { EmolabelError } from '../../src/errors.js';
 import { runAnnotation, type RunSession } from '../../src/runs/run-annotation.js';
 import { runSpecOf } from '../../src/runs/run-spec.js';
 import { BatchStore } from '../../src/store/batch-store.js';
@@ -12,6 +9,7 @@ import { RunStore } from '../../src/store/run-store.js';
 import { demoFace } from '../support/demo-faces.js';
 import { type FakeOpenAiBatchOptions, startFakeOpenAiServer } from '../support/fake-openai-server.js';
 import { makeTempDir } from '../support/make-clips.js';
+import { withLostBatchCreate } from '../support/lost-batch-create.js';
 
 const ITEMS = 6;
 const env = { OPENAI_API_KEY: 'sk-test-batch' };
@@ -129,24 +127,7 @@ describe('batch mode against a stand-in OpenAI Batch API', { timeout: 60_000 }, 
     const server = await start();
     try {
       const real = createAnnotator('openai:gpt-4o-mini', { baseUrl: server.url, env });
-      const capability = real.capabilities.batch as BatchCapability;
-      const losing: Annotator = {
-        ...real,
-        capabilities: {
-          ...real.capabilities,
-          batch: {
-            ...capability,
-            client: () => {
-              const client = capability.client();
-              // The provider makes the batch; the answer never arrives (a dropped connection, a kill).
-              return { ...client, create: async (input, signal) => {
-                await client.create(input, signal);
-                throw new EmolabelError('provider_error', 'socket hang up', { isRetryable: true });
-              } };
-            },
-          },
-        },
-      };
+      const losing = withLostBatchCreate(real);
       await expect(runWith(server, 'lost.db', { annotator: losing, batch: { sleep: noWait } })).rejects.toThrow(/Could not submit batch emolabel-.*socket hang up/);
       expect(server.batches.batches).toHaveLength(1);
       const outcome = await runWith(server, 'lost.db', { batch: { sleep: noWait } });
