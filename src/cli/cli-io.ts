@@ -27,6 +27,19 @@ export function exitQuietlyOnClosedPipe(stream: Pick<NodeJS.WriteStream, 'on'>, 
 
 let pipesWatched = false;
 
+/**
+ * Resolves at the first interrupt {@link CliIo.onInterrupt} reports (Ctrl-C, SIGTERM, SIGHUP): how a
+ * server command (`review`, `label-studio-backend`) knows to close. Never resolves without one.
+ */
+export function untilInterrupted(io: CliIo): Promise<void> {
+  return new Promise((resolveStop) => {
+    const unsubscribe = io.onInterrupt?.(() => {
+      unsubscribe?.();
+      resolveStop();
+    });
+  });
+}
+
 export function processIo(): CliIo {
   if (!pipesWatched) {
     pipesWatched = true;

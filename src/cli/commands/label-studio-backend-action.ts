@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { type CliIo, EXIT } from '../cli-io.js';
+import { EXIT, type CliIo, untilInterrupted } from '../cli-io.js';
 import { type RunSpecFlags, runSpecFromFlags, type SessionFlags, sessionFromFlags } from '../run-flags.js';
 import { createAnnotator } from '../../annotators/annotator-registry.js';
 import { EmolabelError } from '../../errors.js';
@@ -16,18 +16,6 @@ export interface BackendFlags extends RunSpecFlags, SessionFlags {
   readonly localFilesRoot?: string;
   readonly basicAuthUser?: string;
   readonly basicAuthPass?: string;
-}
-
-function untilStopped(): Promise<void> {
-  return new Promise((resolveStop) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveStop();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /** What `emolabel label-studio-backend` does once its flags are parsed; loaded only when the command runs, so help stays light. */
@@ -53,7 +41,7 @@ export async function runLabelStudioBackendCommand(flags: BackendFlags, io: CliI
       onWarning: (message) => io.stderr.write(`warning: ${message}\n`),
     });
     const server = await startMlBackend({ predictor, host: flags.host, port: flags.port, ...(user && password ? { basicAuth: { user, password } } : {}) });
-    const stopped = untilStopped();
+    const stopped = untilInterrupted(io);
     io.stdout.write(`emolabel ML backend for Label Studio: ${predictor.modelVersion}\n`);
     io.stdout.write(`Connect ${server.url} under your project's Settings > Model${user ? ' (with basic auth)' : ''}. Press Ctrl-C to stop.\n`);
     if (!io.env.LABEL_STUDIO_URL) io.stderr.write('note: LABEL_STUDIO_URL is not set: tasks whose media are Label Studio paths (/data/upload/…) get no prediction.\n');

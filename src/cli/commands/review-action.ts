@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { type CliIo, EXIT } from '../cli-io.js';
+import { EXIT, type CliIo, untilInterrupted } from '../cli-io.js';
 import { counted } from '../plural.js';
 import { readLabelStudioOpinions } from '../../review/label-studio-opinions.js';
 import { resolveReviewRun } from '../../review/review-session.js';
@@ -30,19 +30,6 @@ export interface ReviewFlags {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
-/** Resolves once SIGINT or SIGTERM arrives (Ctrl-C stops the server cleanly). */
-function untilStopped(): Promise<void> {
-  return new Promise((resolveStop) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveStop();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 /** What `emolabel review` does once its flags are parsed; loaded only when the command runs, so help stays light. */
 export async function runReviewCommand(runId: string | undefined, flags: ReviewFlags, io: CliIo, setExitCode: (code: number) => void): Promise<void> {
   const store = RunStore.open(resolve(io.cwd, flags.db));
@@ -51,7 +38,7 @@ export async function runReviewCommand(runId: string | undefined, flags: ReviewF
     const reviewer = defaultReviewer(flags.reviewer, io.env);
     const labelStudio = flags.labelStudio === undefined ? undefined : readLabelStudioOpinions(resolve(io.cwd, flags.labelStudio), resolveTaxonomy(typeof run.options.taxonomyFile === 'string' ? run.options.taxonomyFile : run.taxonomy));
     const server = await startReviewServer({ store, runId: run.id, reviewer, host: flags.host, port: flags.port, ...(labelStudio ? { labelStudio } : {}) });
-    const stopped = untilStopped();
+    const stopped = untilInterrupted(io);
     io.stdout.write(`Reviewing run ${run.id} (${counted(run.total, 'item')}, ${run.model}) as ${reviewer}\n`);
     io.stdout.write(`Open ${server.url}\n`);
     io.stdout.write('Keys: 1-9 label, Enter accept, arrows move, u undo. Press Ctrl-C to stop.\n');
