@@ -1,13 +1,7 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAnnotator } from '../../src/annotators/annotator-registry.js';
-import { runAnnotation, type RunSession } from '../../src/runs/run-annotation.js';
-import { runSpecOf } from '../../src/runs/run-spec.js';
-import { RunStore } from '../../src/store/run-store.js';
-import { demoFace } from '../support/demo-faces.js';
 import { type FakeGoogleBatchOptions, startFakeGoogleServer } from '../support/fake-google-server.js';
-import { makeTempDir } from '../support/make-clips.js';
+import { batchRunFixture } from '../support/batch-run-fixture.js';
 import { withLostBatchCreate } from '../support/lost-batch-create.js';
 
 const ITEMS = 6;
@@ -15,24 +9,8 @@ const env = { GEMINI_API_KEY: 'gemini-test-batch' };
 const noWait = async () => {};
 
 describe('batch mode against a stand-in Gemini batch mode (inline requests)', { timeout: 60_000 }, () => {
-  const { dir, cleanup } = makeTempDir();
-  const images = join(dir, 'images');
-  beforeAll(() => {
-    mkdirSync(images);
-    ([1, 2, 3, 4, 5, 6] as const).map(demoFace).forEach((source, index) => copyFileSync(source, join(images, `face-${index}.jpg`)));
-  });
-  afterAll(cleanup);
-
+  const { runWith } = batchRunFixture('google:gemini-3-flash', env);
   const start = (batch: FakeGoogleBatchOptions = {}) => startFakeGoogleServer({ apiKey: env.GEMINI_API_KEY, batch });
-  const runWith = async (server: { url: string }, database: string, session: Partial<RunSession> = {}) => {
-    const store = RunStore.open(join(dir, database));
-    try {
-      const spec = runSpecOf([images], { model: 'google:gemini-3-flash', strategy: 'multi', frames: 2, annotatorSettings: { baseUrl: server.url } });
-      return await runAnnotation(spec, { store, env, concurrency: 2, ...session });
-    } finally {
-      store.close();
-    }
-  };
   const online = (server: { requests: Array<{ path: string }> }) => server.requests.filter((request) => request.path.endsWith(':generateContent'));
 
   it('one batch, every row ok, no online request, half the online cost', async () => {
