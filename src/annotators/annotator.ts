@@ -88,6 +88,15 @@ export interface FrameLabel {
  */
 export type AnnotationStatus = 'ok' | 'abstained' | 'refused' | 'error';
 
+/** An account's rate limits as the provider stated them on its latest answer (per minute). */
+export interface ProviderRateLimits {
+  readonly requestsPerMinute?: number;
+  /** Input + output tokens per minute (Anthropic: the combined limit, else the input one). */
+  readonly tokensPerMinute?: number;
+  readonly remainingRequests?: number;
+  readonly remainingTokens?: number;
+}
+
 /** An annotator's answer for one request. */
 export interface Annotation {
   readonly status: AnnotationStatus;
@@ -132,6 +141,8 @@ export interface Annotation {
    * more than one reply (a repair).
    */
   readonly providerResponse?: JsonValue;
+  /** The account's limits the provider stated on its latest answer (rate-limit headers): a run without `--rpm`/`--tpm` follows them. */
+  readonly rateLimits?: ProviderRateLimits;
 }
 
 /** A value that survives JSON: what settings identities and worker settings are made of. */

@@ -28,7 +28,8 @@ export interface RunSpecFlags {
 
 /** The flags of `emolabel annotate` that say how this session runs it ({@link SessionOptions}). */
 export interface SessionFlags extends ProviderLimitFlags {
-  readonly concurrency: number;
+  readonly concurrency: number | 'auto';
+  readonly maxConcurrency?: number;
   readonly workers?: number;
   readonly saveFrames?: string;
   readonly takeOver?: boolean;
@@ -68,6 +69,7 @@ export function runSpecFromFlags(inputs: readonly string[], flags: RunSpecFlags,
 export function sessionFromFlags(flags: SessionFlags, cwd: string, stats?: ResilienceStats): SessionOptions {
   return {
     concurrency: flags.concurrency,
+    ...(flags.maxConcurrency === undefined ? {} : { maxConcurrency: flags.maxConcurrency }),
     workers: flags.workers,
     saveFramesDir: flags.saveFrames && resolve(cwd, flags.saveFrames),
     cache: flags.cache,

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ClipResult, ClipStatus, FrameRecord } from './clip-result.js';
 import type { ItemFaces } from './item-faces.js';
+import type { RequestLimit } from './request-limit.js';
 import { withItemScope } from './item-scope.js';
 import type { ItemWorkers } from './workers/item-worker-pool.js';
 import { type Annotator, annotatorId } from '../annotators/annotator.js';
@@ -29,6 +30,8 @@ export interface ItemContext {
   readonly signal?: AbortSignal;
   /** Worker threads that run the CPU-heavy part of each item (whole items for the local model); absent: all runs here. */
   readonly workers?: ItemWorkers;
+  /** The requests-in-flight limit of a paid annotator: items are labelled as many at a time as it allows. Absent for free annotators. */
+  readonly requestLimit?: RequestLimit;
 }
 
 /** The CPU-heavy first half of an item: decodes its frames, finds and crops the faces, and saves them when asked. */

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
 import { extractItem, failedResult, type ItemContext } from './annotate-item.js';
-import { requestLimitMiddleware } from './request-limit.js';
+import { createRequestLimit, providerSignalsMiddleware, type RequestLimit, requestLimitMiddleware } from './request-limit.js';
 import { type ClipResult, isFailure } from './clip-result.js';
 import { startItemWorkers } from './workers/plan-item-workers.js';
 import type { Annotator } from '../annotators/annotator.js';
-import { wrapAnnotator } from '../annotators/annotator-middleware.js';
+import { isMetered, wrapAnnotator } from '../annotators/annotator-middleware.js';
 import type { AnnotatorSettings } from '../annotators/annotator-provider.js';
 import { createAnnotator } from '../annotators/annotator-registry.js';
 import { DeferredRequestError, EmolabelError } from '../errors.js';
@@ -41,8 +41,20 @@ export interface AnnotateOptions {
   readonly manifest?: string;
   /** Each folder that directly holds images is one clip (FERV39k layout). @default false */
   readonly clipFolders?: boolean;
-  /** Items processed at once. @default 2 */
-  readonly concurrency?: number;
+  /**
+   * Requests in flight to a paid annotator (items labelled at once for the local model): a number,
+   * or `auto`, which starts at 4 and follows the provider (more while it answers, half after a 429;
+   * see request-limit.ts). For the local model `auto` is 2.
+   * @default 'auto'
+   */
+  readonly concurrency?: number | 'auto';
+  /** The ceiling of `concurrency: 'auto'`. @default 64 */
+  readonly maxConcurrency?: number;
+  /**
+   * The request limit to use, made by the caller, who then puts `providerSignalsMiddleware(limit)`
+   * next to the provider inside its retries. @default one made from `concurrency`, around `annotator`
+   */
+  readonly requestLimit?: RequestLimit;
   /**
    * Worker threads for the CPU-bound work (decode, face detection, the local model), one model each;
    * `1` runs everything on the main thread. With the bundled local model whole items run on the
@@ -108,7 +120,8 @@ export interface PreparedAnnotation {
 export async function prepareAnnotation(inputs: string | readonly string[], options: AnnotateOptions = {}): Promise<PreparedAnnotation> {
   const frameCount = options.frames ?? DEFAULT_FRAME_COUNT;
   checkPositiveInteger('frames', frameCount);
-  checkPositiveInteger('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY);
+  if (options.concurrency !== 'auto') checkPositiveInteger('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY);
+  const itemConcurrency = typeof options.concurrency === 'number' ? options.concurrency : DEFAULT_CONCURRENCY;
   if (options.workers !== undefined) checkPositiveInteger('workers', options.workers);
   const taxonomy = typeof options.taxonomy === 'object' ? options.taxonomy : resolveTaxonomy(options.taxonomy ?? 'basic7');
   const strategy = getStrategy(options.strategy ?? 'frame');
@@ -121,12 +134,16 @@ export async function prepareAnnotation(inputs: string | readonly string[], opti
     throw new EmolabelError('invalid_input', 'No images, videos or frame folders found in the inputs; check the paths (set `clipFolders` for folders of frames).');
   }
   const workers = startItemWorkers({
-    workers: options.workers, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, annotator, strategy, taxonomy, customDetector: options.detector !== undefined,
+    workers: options.workers, concurrency: itemConcurrency, annotator, strategy, taxonomy, customDetector: options.detector !== undefined,
     frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir,
   });
   // `concurrency` counts requests in flight (a clip's frames go out side by side), not items.
-  const limited = wrapAnnotator({ annotator, middleware: requestLimitMiddleware(options.concurrency ?? DEFAULT_CONCURRENCY) });
+  const requestLimit = isMetered(annotator) ? (options.requestLimit ?? createRequestLimit({ concurrency: options.concurrency ?? 'auto', maxConcurrency: options.maxConcurrency })) : undefined;
+  const limited = requestLimit === undefined ? annotator : wrapAnnotator({
+    annotator, middleware: [requestLimitMiddleware(requestLimit), ...(options.requestLimit ? [] : [providerSignalsMiddleware(requestLimit)])],
+  });
   const context: ItemContext = {
+    ...(requestLimit ? { requestLimit } : {}),
     annotator: limited, strategy, taxonomy, frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir, signal: options.signal,
     detector: faceMode === 'none' ? undefined : (options.detector ?? createTinyFaceDetector()), workers,
   };
@@ -147,7 +164,7 @@ export function inputFailureResult(failure: InputFailure, context: ItemContext):
 }
 
 export interface AnnotateItemsOptions {
-  /** Items labelled (sending requests) at once. @default 2 */
+  /** Items labelled at once when the context has no request limit (the local model). @default 2 */
   readonly concurrency?: number;
   /** Once aborted, no further item starts; items already started finish. */
   readonly stopSignal?: AbortSignal;
@@ -177,12 +194,20 @@ function extractionSlots(concurrency: number): number {
  * for every item with `keepResults: false`).
  */
 export async function annotateItems(context: ItemContext, items: readonly MediaItem[], options: AnnotateItemsOptions = {}): Promise<Array<ClipResult[] | undefined>> {
-  // Workers running whole items ask for enough items to stay busy (two each).
-  const concurrency = Math.max(options.concurrency ?? DEFAULT_CONCURRENCY, context.workers?.itemsInFlight ?? 0);
-  const extracting = extractionSlots(concurrency);
+  // Workers running whole items ask for enough items to stay busy (two each); a paid annotator's
+  // items are labelled as many at a time as its request limit allows, which may change as it learns.
+  const given = context.requestLimit?.current ?? options.concurrency ?? DEFAULT_CONCURRENCY;
+  const itemsAtOnce = (limit: number) => Math.max(limit, context.workers?.itemsInFlight ?? 0);
+  let concurrency = itemsAtOnce(given);
+  const extracting = extractionSlots(context.requestLimit ? Math.max(concurrency, context.requestLimit.report().max) : concurrency);
   const queue = new PQueue({ concurrency: concurrency + extracting });
   const extraction = new PQueue({ concurrency: extracting });
   const labelling = new PQueue({ concurrency });
+  const stopFollowing = context.requestLimit?.onChange((limit) => {
+    concurrency = itemsAtOnce(limit);
+    labelling.concurrency = concurrency;
+    queue.concurrency = concurrency + extracting;
+  });
   const resultsByItem: Array<ClipResult[] | undefined> = new Array(items.length).fill(undefined);
   let stopError: unknown;
   const stopped = () => stopError !== undefined || options.stopSignal?.aborted === true;
@@ -219,6 +244,7 @@ export async function annotateItems(context: ItemContext, items: readonly MediaI
     });
   }
   await queue.onIdle();
+  stopFollowing?.();
   options.stopSignal?.removeEventListener('abort', stop);
   if (stopError !== undefined) throw stopError;
   return resultsByItem;
@@ -240,7 +266,7 @@ export async function annotate(inputs: string | readonly string[], options: Anno
   failureResults.forEach(report);
   try {
     const itemResults = await annotateItems(prepared.context, prepared.items, {
-      concurrency: options.concurrency, stopSignal: options.signal, onItemDone: (_item, results) => report(results),
+      concurrency: typeof options.concurrency === 'number' ? options.concurrency : undefined, stopSignal: options.signal, onItemDone: (_item, results) => report(results),
     });
     options.signal?.throwIfAborted();
     const results = [...failureResults, ...itemResults.map((each) => each ?? [])].flat();

@@ -1,16 +1,180 @@
 import { AsyncResource } from 'node:async_hooks';
 import PQueue from 'p-queue';
+import { type LimitedBy, RateAttribution } from './rate-attribution.js';
 import { type AnnotatorMiddleware, isMetered } from '../annotators/annotator-middleware.js';
 import { EmolabelError } from '../errors.js';
 
+/** How a request sent to the provider ended, as the request limit learns from it. */
+export type ProviderOutcome = 'answered' | 'pushed-back' | 'failed';
+
+/** Where the concurrency of a run went: what `--concurrency` became and what held the rate. */
+export interface RequestLimitReport {
+  /** `fixed` (`--concurrency N`) or `adaptive` (`--concurrency auto`). */
+  readonly mode: 'fixed' | 'adaptive';
+  readonly initial: number;
+  /** The limit when the report was made. */
+  readonly final: number;
+  /** The highest limit reached. */
+  readonly peak: number;
+  /** The ceiling (`--max-concurrency`; the limit itself when fixed). */
+  readonly max: number;
+  /** Requests sent to the provider (every attempt). */
+  readonly sent: number;
+  /** Attempts the provider turned away as rate-limited (HTTP 429). */
+  readonly pushBacks: number;
+  /** Times the adaptive limit was cut after a push-back. */
+  readonly decreases: number;
+  /** Milliseconds from the first request to the last answer. */
+  readonly elapsedMs: number;
+  /** Milliseconds of `elapsedMs` each cause held the rate (see {@link LimitedBy}). */
+  readonly limitedMs: Readonly<Record<LimitedBy, number>>;
+}
+
 /**
- * At most `concurrency` requests in flight to a paid annotator, however many items or frames ask at
+ * The requests-in-flight limit of a run (version `v1`): a fixed number, or one that follows the
+ * provider ({@link createRequestLimit}). The request-limit middleware schedules requests through it;
+ * a middleware next to the provider (`providerSignalsMiddleware`) tells it when each attempt leaves
+ * and how it ended, which is what the adaptive limit learns from.
+ */
+export interface RequestLimit {
+  readonly specificationVersion: 'v1';
+  /** Requests allowed in flight now. */
+  readonly current: number;
+  /** Runs `task` once a slot is free, first come first served; rejects when `signal` aborts while it waits. */
+  schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** An attempt leaves for the provider; call the function returned when it ends. */
+  sent(): (outcome: ProviderOutcome) => void;
+  /** Called with the new limit whenever it changes; returns a function that stops the calls. */
+  onChange(listener: (limit: number) => void): () => void;
+  report(): RequestLimitReport;
+}
+
+/** What `concurrency: 'auto'` starts at: enough to learn quickly, few enough to be polite to a small server. */
+export const AUTO_INITIAL_CONCURRENCY = 4;
+/** The default ceiling of `concurrency: 'auto'` (`--max-concurrency`). */
+export const AUTO_MAX_CONCURRENCY = 64;
+
+export interface RequestLimitOptions {
+  /** A number: that many requests in flight, always. `auto`: start at {@link AUTO_INITIAL_CONCURRENCY} and follow the provider. */
+  readonly concurrency: number | 'auto';
+  /** The ceiling of `auto`. @default {@link AUTO_MAX_CONCURRENCY} */
+  readonly maxConcurrency?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * A limit on requests in flight. `auto` is additive increase, multiplicative decrease, as TCP's
+ * congestion control: while every slot is at the provider and more requests wait, each answer adds
+ * a slot (the limit doubles per round trip) until the first 429, then one slot per round trip; a
+ * 429 halves the limit, at most once per round trip's worth of requests. Slots held by requests
+ * that wait for the `rpm`/`tpm` bucket or a backoff do not count as demand, so a limit the provider
+ * states (flags or its rate-limit headers) is followed by the bucket, not probed with 429s.
+ */
+export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
+  const now = options.now ?? Date.now;
+  const adaptive = options.concurrency === 'auto';
+  const max = adaptive ? (options.maxConcurrency ?? AUTO_MAX_CONCURRENCY) : (options.concurrency as number);
+  checkLimit('concurrency', max);
+  const initial = adaptive ? Math.min(AUTO_INITIAL_CONCURRENCY, max) : max;
+  const queue = new PQueue({ concurrency: initial });
+  const listeners = new Set<(limit: number) => void>();
+  const attribution = new RateAttribution(now);
+  let limit = initial;
+  let peak = initial;
+  let threshold = max;
+  let credit = 0;
+  let atProvider = 0;
+  let sent = 0;
+  let pushBacks = 0;
+  let decreases = 0;
+  let sentAtLastDecrease = Number.NEGATIVE_INFINITY;
+  let limitAtLastDecrease = 0;
+
+  const observe = () => attribution.observe({ limit, inFlight: queue.pending, waiting: queue.size, atProvider });
+  for (const event of ['add', 'active', 'next'] as const) queue.on(event, observe);
+  const setLimit = (next: number) => {
+    const clamped = Math.max(1, Math.min(max, next));
+    if (clamped === limit) return;
+    limit = clamped;
+    peak = Math.max(peak, limit);
+    queue.concurrency = limit;
+    for (const listener of listeners) listener(limit);
+  };
+  const grow = () => {
+    if (limit < threshold) return setLimit(limit + 1);
+    credit += 1 / limit;
+    if (credit >= 1) {
+      credit -= 1;
+      setLimit(limit + 1);
+    }
+  };
+  const pushedBack = () => {
+    pushBacks += 1;
+    // Every request of the window that tripped the limit comes back 429 at once: cut once for them all.
+    if (sent - sentAtLastDecrease < limitAtLastDecrease) return;
+    sentAtLastDecrease = sent;
+    limitAtLastDecrease = limit;
+    decreases += 1;
+    threshold = Math.max(1, Math.floor(limit / 2));
+    credit = 0;
+    setLimit(threshold);
+  };
+
+  return {
+    specificationVersion: 'v1',
+    get current() {
+      return limit;
+    },
+    async schedule(task, signal) {
+      return queue.add(AsyncResource.bind(task), { signal }) as ReturnType<typeof task>;
+    },
+    sent() {
+      sent += 1;
+      atProvider += 1;
+      observe();
+      return (outcome) => {
+        // Every slot at the provider and requests waiting for one: the limit, not the bucket or the input, holds the rate.
+        const saturated = atProvider >= limit && queue.size > 0;
+        atProvider -= 1;
+        if (adaptive && outcome === 'pushed-back') pushedBack();
+        else if (adaptive && outcome === 'answered' && saturated) grow();
+        if (outcome === 'pushed-back' && !adaptive) pushBacks += 1;
+        observe();
+      };
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    report() {
+      return {
+        mode: adaptive ? 'adaptive' : 'fixed', initial, final: limit, peak, max, sent, pushBacks, decreases,
+        elapsedMs: attribution.elapsedMs(), limitedMs: attribution.limitedMs(),
+      };
+    },
+  };
+}
+
+function checkLimit(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new EmolabelError('invalid_option', `Expected \`${name}\` to be a whole number of at least 1 (or \`auto\`), got \`${value}\` (${typeof value}).`);
+  }
+}
+
+/** Whether a provider's failure says it is rate-limiting this client (a retryable HTTP 429). */
+export function isPushBack(error: unknown): boolean {
+  return EmolabelError.isInstance(error) && error.isRetryable && error.httpStatus === 429;
+}
+
+/**
+ * At most `limit` requests in flight to a paid annotator, however many items or frames ask at
  * once: the run's concurrency counts requests, not items, so a clip's frames (`frame`, `mean`) go
  * out side by side and a clip no longer costs one round trip per frame. Requests wait in arrival
  * order; one whose signal aborts while waiting leaves the queue without being sent.
  */
-export function requestLimitMiddleware(concurrency: number): AnnotatorMiddleware {
-  const queue = new PQueue({ concurrency });
+export function requestLimitMiddleware(limit: number | RequestLimit): AnnotatorMiddleware {
+  const requests = typeof limit === 'number' ? createRequestLimit({ concurrency: limit }) : limit;
   return {
     specificationVersion: 'v1',
     name: 'request-limit',
@@ -20,11 +184,34 @@ export function requestLimitMiddleware(concurrency: number): AnnotatorMiddleware
       try {
         // Bound to the caller's async context: the queue starts a waiting request from whichever
         // request finished, and the item it belongs to (item scope) must stay the caller's.
-        return await queue.add(AsyncResource.bind(() => next(request)), { signal: request.signal });
+        return await requests.schedule(AsyncResource.bind(() => next(request)), request.signal);
       } catch (error) {
         if (request.signal?.aborted && !(error instanceof EmolabelError)) {
           throw new EmolabelError('aborted', 'The request was aborted while waiting for a free request slot.', { cause: error });
         }
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Tells a {@link RequestLimit} when each attempt leaves for the provider and how it ended: put it
+ * next to the provider (inside the retries), so each 429 is seen, not only a request's last answer.
+ */
+export function providerSignalsMiddleware(limit: RequestLimit): AnnotatorMiddleware {
+  return {
+    specificationVersion: 'v1',
+    name: 'provider-signals',
+    appliesTo: isMetered,
+    async wrapAnnotate({ request, next }) {
+      const done = limit.sent();
+      try {
+        const annotation = await next(request);
+        done('answered');
+        return annotation;
+      } catch (error) {
+        done(isPushBack(error) ? 'pushed-back' : 'failed');
         throw error;
       }
     },

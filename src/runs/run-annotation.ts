@@ -3,6 +3,7 @@ import { createAnnotator, defaultRegistry } from '../annotators/annotator-regist
 import { type AnnotatorMiddleware, wrapAnnotator } from '../annotators/annotator-middleware.js';
 import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import { annotateItems, type AnnotateSummary, inputFailureResult, prepareAnnotation, summarise } from '../pipeline/annotate.js';
+import { createRequestLimit, type RequestLimitReport } from '../pipeline/request-limit.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import { findRun } from '../store/find-run.js';
 import { storeFailureOf } from '../store/store-error.js';
@@ -45,6 +46,8 @@ export interface RunOutcome {
   readonly stopped?: { reason: 'interrupted' | 'budget' | 'fatal' | 'batch'; message: string };
   /** Batch mode: the requests this session submitted in batches, and the batches still open. */
   readonly batches?: { submitted: number; open: number };
+  /** A paid annotator's requests in flight this session: what the limit became and what held the rate (absent for free annotators and queue runs). */
+  readonly requestLimit?: RequestLimitReport;
 }
 
 interface RunPlan {
@@ -186,9 +189,13 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
     store: batchStore, runId, model: annotatorId(base), capability: batchCapability, signal: session.stopSignal,
     ...(session.maxCostUsd === undefined ? {} : { budget: { maxCostUsd: session.maxCostUsd, paidUsd: () => responses.paidSoFar(runId).usd } }),
   }, batchOptions);
+  // Requests in flight, learnt from the provider with `concurrency: 'auto'`; workers of a queue keep their own.
+  const requestLimit = base.capabilities.billing === 'metered' && !session.itemRunner
+    ? createRequestLimit({ concurrency: session.concurrency ?? 'auto', maxConcurrency: session.maxConcurrency }) : undefined;
   const annotator = wrapAnnotator({
     annotator: base,
     middleware: runMiddleware({
+      requestLimit,
       responseLog: { runId, responses, useCache: session.cache !== false, stats },
       budget,
       ...(rounds ? { batch: batchMiddleware({ runId, store: batchStore, ...batchOptions }) } : {}),
@@ -198,7 +205,7 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
     }),
   });
 
-  const prepared = await prepareAnnotation(inputs, { ...annotateOptionsOf(spec, session), annotator: session.itemRunner ? keyless(annotator) : annotator });
+  const prepared = await prepareAnnotation(inputs, { ...annotateOptionsOf(spec, session), requestLimit, annotator: session.itemRunner ? keyless(annotator) : annotator });
   if (run.labels.length === 0) {
     store.setLabels(runId, prepared.context.taxonomy.labels);
   }
@@ -238,7 +245,7 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
       for (let round = 1; ; round += 1) {
         let deferred = 0;
         await annotateItems(prepared.context, prepared.items.filter((item) => !doneIds.has(item.id)), {
-          concurrency: session.concurrency, stopSignal: session.stopSignal, onItemDone: (item, results) => {
+          concurrency: typeof session.concurrency === 'number' ? session.concurrency : undefined, stopSignal: session.stopSignal, onItemDone: (item, results) => {
             doneIds.add(item.id);
             save(item.id, results);
           },
@@ -280,5 +287,6 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
   return {
     run: store.getRun(runId) as RunRecord, resumed, results, summary: summarise(results), requests: stats, stopped,
     ...(rounds ? { batches: { submitted, open: rounds.openBatches().length } } : {}),
+    ...(requestLimit ? { requestLimit: requestLimit.report() } : {}),
   };
 }

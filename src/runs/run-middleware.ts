@@ -1,4 +1,5 @@
 import type { AnnotatorMiddleware } from '../annotators/annotator-middleware.js';
+import { providerSignalsMiddleware, type RequestLimit } from '../pipeline/request-limit.js';
 import { type BudgetMiddleware, type BudgetOptions, budgetMiddleware } from './budget-middleware.js';
 import { type ResilienceMiddleware, resilienceMiddleware, type ResilientAnnotatorOptions } from './resilience/resilient-annotator.js';
 import { type ResponseLogOptions, responseLogMiddleware } from './response-log-middleware.js';
@@ -14,6 +15,8 @@ export interface RunMiddlewareOptions {
   readonly batch?: AnnotatorMiddleware;
   /** Rate limits, the only timeout, retries, fatal errors: options, or a middleware made for them. */
   readonly resilience?: ResilientAnnotatorOptions | ResilienceMiddleware;
+  /** The run's requests-in-flight limit, told of each attempt and each 429 from inside the retries. */
+  readonly requestLimit?: RequestLimit;
   /** Further middleware of the caller, closest to the provider. */
   readonly extra?: readonly AnnotatorMiddleware[];
 }
@@ -29,7 +32,9 @@ export interface RunMiddlewareOptions {
  * 4. batch: answers from collected batches, or defers the request to the next batch;
  * 5. resilience: rate limits, timeout, retries, fatal errors, closest to the provider (it passes
  *    a deferral on unchanged, and retries an online follow-up of a batch answer);
- * 6. the caller's extra middleware.
+ * 6. provider signals: tells the run's request limit (which wraps all of this, in the pipeline)
+ *    of every attempt and every 429, which `--concurrency auto` learns from;
+ * 7. the caller's extra middleware.
  *
  * Middleware whose `appliesTo` rejects the annotator is left out by `wrapAnnotator` (the free
  * local model gets none of 2-4).
@@ -42,6 +47,7 @@ export function runMiddleware(options: RunMiddlewareOptions): AnnotatorMiddlewar
     ...(options.budget ? ['wrapAnnotate' in options.budget ? options.budget : budgetMiddleware(options.budget)] : []),
     ...(options.batch ? [options.batch] : []),
     ...(resilience ? [resilience] : []),
+    ...(options.requestLimit ? [providerSignalsMiddleware(options.requestLimit)] : []),
     ...(options.extra ?? []),
   ];
 }

@@ -52,7 +52,7 @@ export type RunSpec = z.infer<typeof runSpecSchema>;
 /**
  * How this session runs a spec: never stored, never fingerprinted, free to change on a resume.
  */
-export interface SessionOptions extends Pick<AnnotateOptions, 'concurrency' | 'workers' | 'annotator' | 'detector' | 'saveFramesDir' | 'signal' | 'onResult' | 'onStart'> {
+export interface SessionOptions extends Pick<AnnotateOptions, 'concurrency' | 'maxConcurrency' | 'workers' | 'annotator' | 'detector' | 'saveFramesDir' | 'signal' | 'onResult' | 'onStart'> {
   /** Rate limits, the only timeout, retries (metered annotators only). */
   readonly resilience?: ResilientAnnotatorOptions | ResilienceMiddleware;
   /** Stop before the run's total cost would pass this many dollars. */
@@ -138,6 +138,7 @@ export function annotateOptionsOf(spec: RunSpec, session: SessionOptions): Annot
     clipFolders: spec.clipFolders,
     annotatorSettings: { ...spec.annotatorSettings, ...(session.env ? { env: session.env } : {}) },
     concurrency: session.concurrency,
+    maxConcurrency: session.maxConcurrency,
     workers: session.workers,
     annotator: session.annotator,
     detector: session.detector,

@@ -3,6 +3,8 @@ import {
 } from './fake-http-server.js';
 import { createFakeOpenAiBatches, type FakeOpenAiBatches, type FakeOpenAiBatchOptions } from './fake-openai-batch.js';
 
+import { type FakeLimitStats, type FakeProviderLimits, limitFakeProvider } from './fake-provider-limits.js';
+export type { FakeLimitStats, FakeProviderLimits } from './fake-provider-limits.js';
 export type { FakeBatchLineOutcome, FakeOpenAiBatch, FakeOpenAiBatches, FakeOpenAiBatchOptions } from './fake-openai-batch.js';
 
 interface ChatBody {
@@ -110,6 +112,8 @@ export interface FakeOpenAiOptions {
   readonly answer?: (request: RecordedRequest) => FakeAnswerOptions | undefined;
   /** How its Batch API (files, batches) behaves: see fake-openai-batch.ts. */
   readonly batch?: FakeOpenAiBatchOptions;
+  /** The account's latency, rate and cap on requests at once (429s past them, `x-ratelimit-*` headers): see fake-provider-limits.ts. */
+  readonly limits?: FakeProviderLimits;
 }
 
 /**
@@ -117,7 +121,7 @@ export interface FakeOpenAiOptions {
  * completions with `usage`, a `refusal` field, 401/429/503 error bodies with `Retry-After`.
  * Also stands in for Ollama, vLLM and other OpenAI-compatible servers. `url` is the base URL to pass.
  */
-export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeServer & { url: string; batches: FakeOpenAiBatches }> {
+export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeServer & { url: string; batches: FakeOpenAiBatches; limitStats: FakeLimitStats }> {
   const chat = (request: RecordedRequest, mode: FakeMode): FakeResponse => {
     if (request.method === 'GET' && request.path.startsWith('/v1/models') && options.models) {
       return { status: 200, body: { object: 'list', data: options.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'system' })) } };
@@ -171,6 +175,7 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
     }
   };
   const batches = createFakeOpenAiBatches(chat, options.batch);
-  const server = await startFakeHttpServer(async (request, mode) => (await batches.handle(request)) ?? chat(request, mode));
-  return Object.assign(server, { url: `${server.origin}/v1`, batches });
+  const account = limitFakeProvider(options.limits ?? {}, chat);
+  const server = await startFakeHttpServer(async (request, mode) => (await batches.handle(request)) ?? account.respond(request, mode));
+  return Object.assign(server, { url: `${server.origin}/v1`, batches, limitStats: account.stats });
 }

@@ -6,6 +6,7 @@ import { createLlmAnnotator, type LlmProviderDefinition, type TransportContext }
 import type { LlmAnnotatorSettings } from './llm-settings.js';
 import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { sdkFailure } from './provider-error.js';
+import { readRateLimitHeaders } from './rate-limit-headers.js';
 
 function createAnthropicTransport(context: TransportContext): LlmTransport {
   let loaded: ReturnType<typeof anthropicClient> | undefined;
@@ -13,12 +14,14 @@ function createAnthropicTransport(context: TransportContext): LlmTransport {
     async send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
       const { client, errors } = await (loaded ??= anthropicClient(context));
       let message: Anthropic.Message;
+      let headers: Headers;
       try {
-        message = await client.messages.create(anthropicMessagesBody(request), { signal });
+        ({ data: message, response: { headers } } = await client.messages.create(anthropicMessagesBody(request), { signal }).withResponse());
       } catch (error) {
         throw sdkFailure(error, { ...context, baseUrl: context.settings.baseUrl }, errors, 'a body that is not JSON; try again.');
       }
-      return readAnthropicMessage(message, request, context.displayId);
+      const rateLimits = readRateLimitHeaders(headers);
+      return { ...readAnthropicMessage(message, request, context.displayId), ...(rateLimits ? { rateLimits } : {}) };
     },
     // `GET /v1/models`, every page: snapshot ids (`claude-haiku-4-5-20251001`) that the run's alias names.
     async listModels(signal?: AbortSignal): Promise<readonly string[] | undefined> {

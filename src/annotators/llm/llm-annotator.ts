@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Annotation, AnnotationRequest, Annotator, JsonValue } from '../annotator.js';
+import type { Annotation, AnnotationRequest, Annotator, JsonValue, ProviderRateLimits } from '../annotator.js';
 import { annotationFromFields } from './annotation-from-fields.js';
 import type { AnnotationSchema } from './annotation-schema.js';
 import { type ApiKeySource, loadApiKey, redactSecretDeep } from './api-key.js';
@@ -87,7 +87,7 @@ const llmReplySchema = z.object({
 });
 
 /** The reply as JSON, for the response cache (undefined fields left out). */
-function replyAsJson(reply: LlmReply): JsonValue {
+function replyAsJson({ rateLimits: _limits, ...reply }: LlmReply): JsonValue {
   return JSON.parse(JSON.stringify(reply)) as JsonValue;
 }
 
@@ -247,12 +247,21 @@ export function createLlmAnnotator(definition: LlmProviderDefinition, modelId: s
         ...(reasoning.reasoningEffort === undefined ? {} : { reasoningEffort: reasoning.reasoningEffort }),
         ...(flex ? { serviceTier: 'flex' as const } : {}),
       };
+      let rateLimits: ProviderRateLimits | undefined;
+      const online: LlmTransport = {
+        ...client,
+        send: async (sent, signal) => {
+          const reply = await client.send(sent, signal);
+          rateLimits = reply.rateLimits ?? rateLimits;
+          return reply;
+        },
+      };
       const answer = await exchange({
-        id, transport: request.batch ? throughBatch(client, batchTransport(), request.batch) : client, schema, labels: taxonomy.labels, repairPrompt, actionUnits: prompt.mode === 'au-cot', promptVersion: prompt.version,
+        id, transport: request.batch ? throughBatch(client, batchTransport(), request.batch) : online, schema, labels: taxonomy.labels, repairPrompt, actionUnits: prompt.mode === 'au-cot', promptVersion: prompt.version,
         readReply: (reply, given) => readReply(reply, schema, given), priceOf: (usage, options) => (price ? costOfUsage(price, usage, options) : undefined), dropped, warnings,
       }, llmRequest, request);
       // A server that echoes the key (rationale, raw text, its JSON reply) must not get it into the store or the output.
-      return redactSecretDeep(answer, apiKey);
+      return redactSecretDeep(rateLimits ? { ...answer, rateLimits } : answer, apiKey);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Usage } from '../annotator.js';
+import type { ProviderRateLimits, Usage } from '../annotator.js';
 import type { BatchClient, BatchLineResult } from '../batch-api.js';
 import type { ImageDetail } from '../cost/image-tokens.js';
 
@@ -54,6 +54,8 @@ export interface LlmReply {
   readonly model?: string;
   /** Priced at the batch API's rate: a batch answered it, or OpenAI's `flex` tier did. */
   readonly batch?: boolean;
+  /** The account's limits stated in the answer's headers (not part of the reply the cache keeps). */
+  readonly rateLimits?: ProviderRateLimits;
 }
 
 /**

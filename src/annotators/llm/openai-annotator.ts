@@ -6,6 +6,7 @@ import type { LlmReply, LlmRequest, LlmTransport } from './llm-request.js';
 import { openAiBatchTransport } from './openai-batch.js';
 import { openAiChatBody, openAiClient, readChatCompletion, UNREADABLE_COMPLETION } from './openai-chat.js';
 import { sdkFailure } from './provider-error.js';
+import { readRateLimitHeaders } from './rate-limit-headers.js';
 
 function createOpenAiTransport(context: TransportContext, compatible: boolean): LlmTransport {
   let loaded: ReturnType<typeof openAiClient> | undefined;
@@ -13,12 +14,14 @@ function createOpenAiTransport(context: TransportContext, compatible: boolean): 
     async send(request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
       const { client, errors } = await (loaded ??= openAiClient(context));
       let completion: OpenAI.Chat.Completions.ChatCompletion;
+      let headers: Headers;
       try {
-        completion = await client.chat.completions.create(openAiChatBody(request, { compatible }), { signal });
+        ({ data: completion, response: { headers } } = await client.chat.completions.create(openAiChatBody(request, { compatible }), { signal }).withResponse());
       } catch (error) {
         throw sdkFailure(error, { ...context, baseUrl: context.settings.baseUrl }, errors, UNREADABLE_COMPLETION);
       }
-      return readChatCompletion(completion, context.displayId);
+      const rateLimits = readRateLimitHeaders(headers);
+      return { ...readChatCompletion(completion, context.displayId), ...(rateLimits ? { rateLimits } : {}) };
     },
     batch: openAiBatchTransport(context, () => (loaded ??= openAiClient(context)), { compatible }),
     // OpenAI lists the models a key may use; OpenAI-compatible servers list what they like, or nothing.

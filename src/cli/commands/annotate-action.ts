@@ -8,6 +8,7 @@ import { createProgressReporter } from '../progress-reporter.js';
 import { type RunSpecFlags, runSpecFromFlags, type SessionFlags, sessionFromFlags } from '../run-flags.js';
 import { createAnnotator } from '../../annotators/annotator-registry.js';
 import { createResilienceStats, formatResilienceStats } from '../../runs/resilience/resilience-stats.js';
+import { formatRequestRate } from '../format-request-rate.js';
 import { estimateRun } from '../../runs/estimate-run.js';
 import { formatCostEstimate } from '../../runs/format-cost-estimate.js';
 import { describeError, EmolabelError } from '../../errors.js';
@@ -101,6 +102,8 @@ export async function runAnnotateCommand(inputs: string[], flags: AnnotateFlags,
     const cost = summary.costUsd > 0 || summary.unpriced > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens${reasoning}, $${summary.costUsd.toFixed(4)}${unpriced}` : '';
     const batched = outcome.batches && outcome.batches.submitted > 0 ? ` (${outcome.batches.submitted} submitted in batches this session)` : '';
     const requests = outcome.requests.sent + outcome.requests.cached > 0 ? `; ${outcome.requests.sent} requests sent${batched}, ${outcome.requests.cached} from cache` : '';
+    const rate = outcome.requestLimit ? formatRequestRate(outcome.requestLimit, resilienceStats) : '';
+    if (rate) io.stderr.write(`${rate}\n`);
     io.stderr.write(`run ${run.id}: ${counted(summary.items, 'result')}: ${summary.ok} ok, ${summary.noFace} no face, ${summary.abstained} abstained, ${summary.refused} refused, ${counted(summary.failed - summary.refused, 'error')}${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
   }
   if (stopped?.reason === 'batch') {

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { RegisterCommand } from '../register-command.js';
-import { choiceOption, integerOption, numberOption } from '../parse-option.js';
+import { choiceOption, concurrencyOption, integerOption, numberOption } from '../parse-option.js';
 import { addProviderLimitOptions } from '../provider-limit-options.js';
 import { EmolabelError } from '../../errors.js';
 import { DEFAULT_DB_PATH } from '../../store/default-db-path.js';
@@ -20,7 +20,8 @@ export const registerAnnotateCommand: RegisterCommand = (program, io, setExitCod
     .option('--face-margin <fraction>', 'margin added around each face box, as a fraction of its size', numberOption(0, 2), 0)
     .option('--manifest <csv>', 'a CSV with columns path and optional label (paths relative to the CSV)')
     .option('--clip-folders', 'treat every folder of images as one clip (FERV39k layout)')
-    .option('-c, --concurrency <n>', 'items processed at once', integerOption(1), 2)
+    .option('-c, --concurrency <n|auto>', 'requests in flight to an LLM; auto starts at 4 and grows until the provider pushes back (429) or --max-concurrency; for the local model, items at once (auto: 2)', concurrencyOption, 'auto')
+    .option('--max-concurrency <n>', 'ceiling of --concurrency auto', integerOption(1), 64)
     .option('--workers <n>', 'worker threads for decoding, face detection and the local model; 1: main thread only (default: one per core up to --concurrency for the local model, 1 for LLMs)', integerOption(1))
     .option('--save-frames <dir>', 'also write the sampled frames and face crops as JPEG here')
     .option('-q, --quiet', 'no progress output')

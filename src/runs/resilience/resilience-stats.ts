@@ -19,6 +19,8 @@ export interface ResilienceStats {
   failed: number;
   /** Milliseconds spent waiting in backoff, summed over requests. */
   backoffMs: number;
+  /** The limits the provider stated in its rate-limit headers and the run followed (no `--rpm`/`--tpm` for them). */
+  providerLimits?: { readonly requestsPerMinute?: number; readonly tokensPerMinute?: number };
 }
 
 /** All counts at zero. */

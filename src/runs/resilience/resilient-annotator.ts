@@ -213,6 +213,12 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
       if ('annotation' in outcome) {
         repeatedRejection = { reason: '', count: 0 };
         refusedInARow = 0;
+        // Limits the provider states (rate-limit headers) are followed unless given; a shared limiter (Redis) keeps its own.
+        if (outcome.annotation.rateLimits && options.limiter === undefined) {
+          bucket.follow(outcome.annotation.rateLimits);
+          const stated = bucket.statedLimits();
+          if (stated.requestsPerMinute !== undefined || stated.tokensPerMinute !== undefined) stats.providerLimits = stated;
+        }
         const actual = usedTokens(outcome.annotation);
         limiter.settle(estimate, actual ?? estimate);
         if (actual !== undefined) learned.learn(request, actual);

@@ -72,8 +72,12 @@ export interface RateLimiter {
  */
 export class TokenBucket implements RateLimiter {
   private readonly clock: Clock;
-  private readonly requests: Bucket | undefined;
-  private readonly tokens: Bucket | undefined;
+  private readonly burstSeconds: number;
+  private requests: Bucket | undefined;
+  private tokens: Bucket | undefined;
+  // Limits set by the provider's headers (see follow); those given to the constructor never change.
+  private readonly given: { readonly requests: boolean; readonly tokens: boolean };
+  private stated: { requestsPerMinute?: number; tokensPerMinute?: number } = {};
   private updatedAt: number;
   private pausedUntilTime = Number.NEGATIVE_INFINITY;
   // Every acquire runs after the one before it settles: first come, first served.
@@ -85,9 +89,39 @@ export class TokenBucket implements RateLimiter {
     checkRate('burstSeconds', options.burstSeconds);
     const burstSeconds = options.burstSeconds ?? DEFAULT_BURST_SECONDS;
     this.clock = options.clock ?? systemClock;
+    this.burstSeconds = burstSeconds;
     this.requests = createBucket(options.requestsPerMinute, burstSeconds);
     this.tokens = createBucket(options.tokensPerMinute, burstSeconds);
+    this.given = { requests: this.requests !== undefined, tokens: this.tokens !== undefined };
     this.updatedAt = this.clock.now();
+  }
+
+  /**
+   * Follows the limits a provider states (its rate-limit headers) for each rate this bucket was not
+   * given: a bucket at that rate, as full as the provider says is left. A rate given to the
+   * constructor (`--rpm`, `--tpm`) always wins. A changed limit replaces the bucket, keeping its level.
+   */
+  follow(limits: { readonly requestsPerMinute?: number; readonly tokensPerMinute?: number; readonly remainingRequests?: number; readonly remainingTokens?: number }): void {
+    this.refill();
+    const replace = (current: Bucket | undefined, perMinute: number, remaining: number | undefined): Bucket => {
+      const fresh = createBucket(perMinute, this.burstSeconds) as Bucket;
+      fresh.level = Math.min(fresh.capacity, current?.level ?? remaining ?? fresh.capacity);
+      return fresh;
+    };
+    const { requestsPerMinute, tokensPerMinute } = limits;
+    if (!this.given.requests && requestsPerMinute !== undefined && requestsPerMinute > 0 && requestsPerMinute !== this.stated.requestsPerMinute) {
+      this.requests = replace(this.requests, requestsPerMinute, limits.remainingRequests);
+      this.stated = { ...this.stated, requestsPerMinute };
+    }
+    if (!this.given.tokens && tokensPerMinute !== undefined && tokensPerMinute > 0 && tokensPerMinute !== this.stated.tokensPerMinute) {
+      this.tokens = replace(this.tokens, tokensPerMinute, limits.remainingTokens);
+      this.stated = { ...this.stated, tokensPerMinute };
+    }
+  }
+
+  /** The limits taken from the provider's headers by {@link follow} (empty when none were, or all were given). */
+  statedLimits(): { readonly requestsPerMinute?: number; readonly tokensPerMinute?: number } {
+    return this.stated;
   }
 
   /**

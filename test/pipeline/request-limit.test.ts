@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { limitedBy, RateAttribution } from '../../src/pipeline/rate-attribution.js';
+import { createRequestLimit, type ProviderOutcome, type RequestLimit } from '../../src/pipeline/request-limit.js';
+
+/** A request held open until the test ends it: sent to the "provider" as soon as it has a slot. */
+interface Held {
+  finish(outcome: ProviderOutcome): Promise<void>;
+}
+
+/** Schedules `count` requests on `limit`; each reports itself sent once it holds a slot, and waits to be finished. */
+function scheduleRequests(limit: RequestLimit, count: number): { started: Held[]; done: Promise<unknown> } {
+  const started: Held[] = [];
+  const done = Promise.allSettled(Array.from({ length: count }, () => limit.schedule(() => new Promise<void>((resolve) => {
+    const end = limit.sent();
+    started.push({ finish: async (outcome) => { end(outcome); resolve(); await new Promise((tick) => setImmediate(tick)); } });
+  }))));
+  return { started, done };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('the request limit', () => {
+  it('fixed: exactly N requests in flight while more wait, and it never changes', async () => {
+    const limit = createRequestLimit({ concurrency: 3 });
+    const { started, done } = scheduleRequests(limit, 10);
+    await tick();
+    expect(started).toHaveLength(3);
+    for (let index = 0; index < 10; index += 1) {
+      await started[index]?.finish(index === 0 ? 'pushed-back' : 'answered');
+      expect(started.length - (index + 1)).toBeLessThanOrEqual(3);
+    }
+    await done;
+    expect(limit.report()).toMatchObject({ mode: 'fixed', initial: 3, final: 3, peak: 3, sent: 10, pushBacks: 1, decreases: 0 });
+  });
+
+  it('auto: grows by one slot per answer while every slot is busy and requests wait, up to its ceiling', async () => {
+    const limit = createRequestLimit({ concurrency: 'auto', maxConcurrency: 12 });
+    const { started, done } = scheduleRequests(limit, 60);
+    await tick();
+    expect(started).toHaveLength(4);
+    // Slow start: each answer of a full window adds a slot, so the window doubles.
+    for (let index = 0; index < 4; index += 1) await started[index]?.finish('answered');
+    expect(limit.current).toBe(8);
+    let finished = 4;
+    while (finished < started.length) await started[finished++]?.finish('answered');
+    await done;
+    expect(limit.report()).toMatchObject({ mode: 'adaptive', initial: 4, final: 12, peak: 12, max: 12, sent: 60, decreases: 0 });
+  });
+
+  it('auto: does not grow when slots are free (the input, not the limit, holds the rate)', async () => {
+    const limit = createRequestLimit({ concurrency: 'auto' });
+    for (let round = 0; round < 20; round += 1) {
+      // Two requests at a time against a limit of four: never saturated.
+      const { started, done } = scheduleRequests(limit, 2);
+      await tick();
+      for (const held of started) await held.finish('answered');
+      await done;
+    }
+    expect(limit.current).toBe(4);
+  });
+
+  it('auto: a window of 429s halves the limit once, then growth is one slot per window', async () => {
+    const limit = createRequestLimit({ concurrency: 'auto' });
+    const { started, done } = scheduleRequests(limit, 200);
+    await tick();
+    let finished = 0;
+    while (limit.current < 16) await started[finished++]?.finish('answered');
+    // Everything in flight comes back 429 together: one cut, not one per answer.
+    const inFlight = started.length - finished;
+    for (let index = 0; index < inFlight; index += 1) await started[finished++]?.finish('pushed-back');
+    expect(limit.current).toBe(8);
+    expect(limit.report()).toMatchObject({ pushBacks: inFlight, decreases: 1 });
+    // Congestion avoidance: about one slot per eight answers at eight, not one per answer.
+    for (let index = 0; index < 16; index += 1) await started[finished++]?.finish('answered');
+    expect(limit.current).toBeGreaterThanOrEqual(9);
+    expect(limit.current).toBeLessThanOrEqual(10);
+    while (finished < started.length) await started[finished++]?.finish('answered');
+    await done;
+  });
+
+  it('auto: the ceiling caps the start as well, and the floor is one request', async () => {
+    const limit = createRequestLimit({ concurrency: 'auto', maxConcurrency: 2 });
+    expect(limit.current).toBe(2);
+    const { started, done } = scheduleRequests(limit, 30);
+    await tick();
+    let finished = 0;
+    for (let round = 0; round < 5; round += 1) {
+      const inFlight = started.length - finished;
+      for (let index = 0; index < inFlight; index += 1) await started[finished++]?.finish('pushed-back');
+    }
+    expect(limit.current).toBe(1);
+    while (finished < started.length) await started[finished++]?.finish('answered');
+    await done;
+  });
+
+  it('rejects a concurrency that is not a whole number from 1', () => {
+    expect(() => createRequestLimit({ concurrency: 0 })).toThrow(/whole number of at least 1 \(or `auto`\)/);
+    expect(() => createRequestLimit({ concurrency: 'auto', maxConcurrency: 2.5 })).toThrow(/got `2.5`/);
+  });
+});
+
+describe('what held the rate', () => {
+  it('names the provider when slots wait for it, the limit when all are at the provider, the input when slots are free', () => {
+    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 3, atProvider: 1 })).toBe('provider');
+    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 3, atProvider: 4 })).toBe('concurrency');
+    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 0, atProvider: 4 })).toBe('concurrency');
+    expect(limitedBy({ limit: 4, inFlight: 1, waiting: 0, atProvider: 1 })).toBe('input');
+    expect(limitedBy({ limit: 4, inFlight: 0, waiting: 0, atProvider: 0 })).toBeUndefined();
+  });
+
+  it('adds up each interval under the state it was in, idle stretches as input, from the first request to the last observation', () => {
+    let now = 1_000;
+    const attribution = new RateAttribution(() => now);
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, atProvider: 0 });
+    now = 2_000;
+    attribution.observe({ limit: 2, inFlight: 2, waiting: 5, atProvider: 2 });
+    now = 2_300;
+    attribution.observe({ limit: 2, inFlight: 2, waiting: 5, atProvider: 0 });
+    now = 3_000;
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, atProvider: 0 });
+    now = 3_100;
+    attribution.observe({ limit: 2, inFlight: 1, waiting: 0, atProvider: 1 });
+    now = 3_200;
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, atProvider: 0 });
+    expect(attribution.limitedMs()).toEqual({ concurrency: 300, provider: 700, input: 200 });
+    expect(attribution.elapsedMs()).toBe(1_200);
+  });
+});
