@@ -15,6 +15,8 @@ export interface FakeProviderProcess {
   cpuSeconds(): number | undefined;
   /** Stops the server; resolves with the number of requests it received. */
   close(): Promise<number>;
+  /** Requests the server turned away with a 429 (with limits), known once it is closed. */
+  rejected(): number;
 }
 
 const serverScript = join(dirname(fileURLToPath(import.meta.url)), 'fake-provider-server.ts');
@@ -41,9 +43,9 @@ export function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** Starts the fake OpenAI-compatible provider in a child process; every answer waits `answerDelayMs`. */
-export async function startFakeProviderProcess(answerDelayMs: number): Promise<FakeProviderProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', serverScript, String(answerDelayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** Starts the fake OpenAI-compatible provider in a child process; every answer waits `answerDelayMs`; `limits` (FakeProviderLimits) add an account's 429s. */
+export async function startFakeProviderProcess(answerDelayMs: number, limits?: object): Promise<FakeProviderProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', serverScript, String(answerDelayMs), ...(limits ? [JSON.stringify(limits)] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const messages: Array<Record<string, unknown>> = [];
   const waiting: Array<(message: Record<string, unknown>) => void> = [];
@@ -62,7 +64,9 @@ export async function startFakeProviderProcess(answerDelayMs: number): Promise<F
   const { url } = await nextMessage();
   if (typeof url !== 'string' || child.pid === undefined) throw new Error('the fake provider did not print its URL');
   const pid = child.pid;
+  let rejected = 0;
   return {
+    rejected: () => rejected,
     url,
     pid,
     rssBytes: () => processRssBytes(pid),
@@ -70,7 +74,8 @@ export async function startFakeProviderProcess(answerDelayMs: number): Promise<F
     close: async () => {
       const answer = nextMessage();
       child.kill('SIGTERM');
-      const { requests } = await answer;
+      const { requests, rejected: turnedAway } = await answer;
+      rejected = typeof turnedAway === 'number' ? turnedAway : 0;
       return typeof requests === 'number' ? requests : 0;
     },
   };

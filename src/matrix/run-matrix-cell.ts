@@ -23,7 +23,7 @@ export interface MatrixCellSettings {
   /** Frames sampled per clip. @default annotate's default */
   readonly frames?: number;
   /** Clips labelled at once within a cell. @default 2 */
-  readonly concurrency?: number;
+  readonly concurrency?: number | 'auto';
   /** Once aborted, no new clip (or cell) starts; clips in progress finish and are saved. */
   readonly stopSignal?: AbortSignal;
   /** Aborts requests in flight too. */

@@ -14,6 +14,6 @@ export {
   startFakeHttpServer, fakeAnswer, schemaLabels, schemaWantsActionUnits, textTokens, SLOW_RESPONSE_MS,
   type FakeMode, type FakeResponder, type FakeResponse, type FakeServer, type ReceivedImage, type RecordedRequest,
 } from '../testing/fake-http-server.js';
-export { startFakeOpenAiServer, gpt4oMiniImageTokens, type FakeOpenAiOptions } from '../testing/fake-openai-server.js';
+export { startFakeOpenAiServer, gpt4oMiniImageTokens, type FakeOpenAiOptions, type FakeProviderLimits, type FakeLimitStats } from '../testing/fake-openai-server.js';
 export { startFakeAnthropicServer, type FakeAnthropicOptions } from '../testing/fake-anthropic-server.js';
 export { startFakeGoogleServer, type FakeGoogleOptions } from '../testing/fake-google-server.js';

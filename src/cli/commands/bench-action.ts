@@ -19,7 +19,7 @@ export interface BenchFlags extends ProviderLimitFlags {
   readonly scene?: string;
   readonly framesRoot?: string;
   readonly frames?: number;
-  readonly concurrency: number;
+  readonly concurrency: number | 'auto';
   readonly baseUrl?: string;
   readonly apiKeyEnv?: string;
   readonly title?: string;

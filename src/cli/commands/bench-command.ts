@@ -1,5 +1,5 @@
 import type { RegisterCommand } from '../register-command.js';
-import { integerOption } from '../parse-option.js';
+import { concurrencyOption, integerOption } from '../parse-option.js';
 import { addProviderLimitOptions } from '../provider-limit-options.js';
 import type { BenchFlags } from './bench-action.js';
 
@@ -19,7 +19,7 @@ export const registerBenchCommand: RegisterCommand = (program, io, setExitCode) 
     .option('--scene <name>', 'ferv39k: keep only this scene (e.g. DailyLife)')
     .option('--frames-root <dir>', 'ferv39k: folder holding <Scene>/<Emotion>/<clip> frame folders')
     .option('-f, --frames <n>', 'frames sampled evenly from each clip', integerOption(1))
-    .option('-c, --concurrency <n>', 'clips labelled at once', integerOption(1), 2)
+    .option('-c, --concurrency <n|auto>', 'requests in flight within a cell (auto: start at 4, follow the provider); for the local model, clips at once (auto: 2)', concurrencyOption, 'auto')
     .option('--base-url <url>', 'endpoint of an OpenAI-compatible server')
     .option('--api-key-env <name>', "environment variable holding the API key (default: the provider's usual one)")
     .option('--title <text>', 'title of the report')
