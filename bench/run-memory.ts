@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/run-memory.ts                                      # 10,000 clips, concurrency 32
  *   EMOLABEL_BENCH_CLIPS=2000 npx tsx bench/run-memory.ts
+ *   EMOLABEL_BENCH_CONCURRENCY=auto npx tsx bench/run-memory.ts      # the default request limit
  *   EMOLABEL_BENCH_HEAP_SNAPSHOTS=1 npx tsx bench/run-memory.ts     # heap snapshots at 10% and 100%
  *   npx tsx bench/support/compare-heap-snapshots.ts bench/out/run-memory-10.heapsnapshot bench/out/run-memory-100.heapsnapshot
  */
@@ -24,7 +25,8 @@ import { RunStore } from '../src/store/run-store.js';
 
 const CLIPS = Number(process.env.EMOLABEL_BENCH_CLIPS ?? '10000');
 const LATENCY_MS = Number(process.env.EMOLABEL_BENCH_LATENCY_MS ?? '300');
-const CONCURRENCY = Number(process.env.EMOLABEL_BENCH_CONCURRENCY ?? '32');
+// `auto` (the CLI's default) lets the request limit grow to its ceiling of 64 against this provider, which never pushes back.
+const CONCURRENCY: number | 'auto' = process.env.EMOLABEL_BENCH_CONCURRENCY === 'auto' ? 'auto' : Number(process.env.EMOLABEL_BENCH_CONCURRENCY ?? '32');
 const LIMIT_BYTES = 500 * 2 ** 20;
 /**
  * Flat: the heap retained after a full GC grows by at most this from 10% to 100% of the items, and

@@ -28,11 +28,24 @@ function inputTokens(request: RecordedRequest): number {
   return textTokens(text) + toolPrompt + request.images.reduce((sum, image) => sum + Math.ceil((image.width * image.height) / 750), 0);
 }
 
-function message(request: RecordedRequest, content: unknown[], stopReason: string, outputText: string, stopDetails: unknown = null): FakeResponse {
+/** `anthropic-ratelimit-*` as the Messages API sends them on every answer (resets as RFC 3339 times). */
+function rateLimitHeaders(limits: FakeAnthropicOptions['rateLimits']): Record<string, string> {
+  if (limits === undefined) return {};
+  const reset = new Date(Date.now() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const input = Math.round(limits.tokensPerMinute * 0.8);
+  return {
+    'anthropic-ratelimit-requests-limit': String(limits.requestsPerMinute), 'anthropic-ratelimit-requests-remaining': String(limits.requestsPerMinute - 1), 'anthropic-ratelimit-requests-reset': reset,
+    'anthropic-ratelimit-input-tokens-limit': String(input), 'anthropic-ratelimit-input-tokens-remaining': String(input), 'anthropic-ratelimit-input-tokens-reset': reset,
+    'anthropic-ratelimit-output-tokens-limit': String(limits.tokensPerMinute - input), 'anthropic-ratelimit-output-tokens-remaining': String(limits.tokensPerMinute - input), 'anthropic-ratelimit-output-tokens-reset': reset,
+    'anthropic-ratelimit-tokens-limit': String(limits.tokensPerMinute), 'anthropic-ratelimit-tokens-remaining': String(limits.tokensPerMinute), 'anthropic-ratelimit-tokens-reset': reset,
+  };
+}
+
+function message(request: RecordedRequest, content: unknown[], stopReason: string, outputText: string, stopDetails: unknown = null, limits?: FakeAnthropicOptions['rateLimits']): FakeResponse {
   const body = request.body as MessagesBody;
   return {
     status: 200,
-    headers: { 'request-id': 'req_fake01' },
+    headers: { 'request-id': 'req_fake01', ...rateLimitHeaders(limits) },
     body: {
       id: 'msg_01FakeFakeFake', type: 'message', role: 'assistant', model: body.model ?? 'unknown', content,
       stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails,
@@ -54,6 +67,8 @@ export interface FakeAnthropicOptions {
   readonly batch?: FakeAnthropicBatchOptions;
   /** The models `GET /v1/models` lists, two per page (`after_id` pages on); left out, that path is 404. */
   readonly models?: readonly string[];
+  /** The account's limits, sent as `anthropic-ratelimit-*` headers on every message (the real API always sends them). */
+  readonly rateLimits?: { readonly requestsPerMinute: number; readonly tokensPerMinute: number };
 }
 
 /** One page of `GET /v1/models` as Anthropic answers it: `data`, `has_more`, `first_id`, `last_id`. */
@@ -87,7 +102,7 @@ export async function startFakeAnthropicServer(options: FakeAnthropicOptions = {
       case 'ok':
       case 'slow': {
         const answer = fakeAnswer(tool?.input_schema, options.label);
-        return message(request, toolUse(answer), 'tool_use', JSON.stringify(answer));
+        return message(request, toolUse(answer), 'tool_use', JSON.stringify(answer), null, options.rateLimits);
       }
       case 'refusal': {
         const words = 'I can’t help with inferring emotions of real people from their faces.';

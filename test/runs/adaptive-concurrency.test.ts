@@ -8,6 +8,7 @@ import { runSpecOf } from '../../src/runs/run-spec.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { captureIo } from '../support/capture-io.js';
 import { demoFace } from '../support/demo-faces.js';
+import { startFakeAnthropicServer } from '../support/fake-anthropic-server.js';
 import { type FakeProviderLimits, startFakeOpenAiServer } from '../support/fake-openai-server.js';
 import { makeFrameFolder, makeTempDir } from '../support/make-clips.js';
 
@@ -104,6 +105,21 @@ describe('--concurrency auto against a provider that pushes back', () => {
       expect(code).toBe(0);
       expect(io.err()).toMatch(/requests: \d+\.\d\/s; concurrency auto 4 → \d+(?: \(peak \d+\))?, max 64(?:, cut \d+× after \d+ rate-limited answers?)?; held by the (provider|concurrency limit|input)[^\n]*\d+%/);
     } finally {
+      await server.close();
+    }
+  });
+
+  it("follows Anthropic's anthropic-ratelimit-* headers through the Messages API client", async () => {
+    const server = await startFakeAnthropicServer({ apiKey: 'sk-ant-test', rateLimits: { requestsPerMinute: 50, tokensPerMinute: 40_000 } });
+    const store = RunStore.open(join(dir, 'anthropic.db'));
+    const stats = createResilienceStats();
+    try {
+      const spec = runSpecOf([join(clips, 'clip-1')], { model: 'anthropic:claude-haiku-4-5', strategy: 'frame', faces: 'none', frames: 8, clipFolders: true, annotatorSettings: { baseUrl: server.url } });
+      const outcome = await runAnnotation(spec, { store, env: { ANTHROPIC_API_KEY: 'sk-ant-test' }, cache: false, resilience: { stats } });
+      expect(outcome.results.map((result) => result.status)).toEqual(['ok']);
+      expect(stats.providerLimits).toEqual({ requestsPerMinute: 50, tokensPerMinute: 40_000 });
+    } finally {
+      store.close();
       await server.close();
     }
   });
