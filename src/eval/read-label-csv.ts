@@ -238,7 +238,7 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     );
   }
   const warnings = [
-    ...(unknownCounts.size === 0 ? [] : [unknownWarning(unknownCounts, policy, role, file, taxonomy)]),
+    ...(unknownCounts.size === 0 ? [] : [unknownLabelWarning(unknownCounts, policy, `the ${role} CSV ${file}`, taxonomy)]),
     ...[...folded.entries()].map(([raw, { into, count }]) => foldedWarning(raw, into, count, taxonomy, `the ${role} CSV ${file}`)),
   ];
   return { file, idColumn: columns[idIndex] ?? '', labelColumn: columns[labelIndex] ?? labelColumn, columns, rows, byKey, byPath, unknownLabels: unknownCounts, warnings };
@@ -253,13 +253,17 @@ function defaultIdIndex(columns: readonly string[], labelIndex: number): number 
   return columns.length > 1 && labelIndex === 0 ? 1 : 0;
 }
 
-/** `3 predictions have labels basic7 does not know ("pain" ×2, "bored"): counted wrong.` */
-function unknownWarning(counts: ReadonlyMap<string, number>, policy: UnknownLabelPolicy, role: string, file: string, taxonomy: Taxonomy): string {
+/**
+ * `3 rows of the predictions CSV p.csv have labels basic7 does not know ("pain" ×2, "bored"):
+ * counted as wrong predictions`: what reading a file with labels outside the taxonomy did. `where`
+ * names the file (`the predictions CSV p.csv`), `unit` what it holds (`row`, `task`).
+ */
+export function unknownLabelWarning(counts: ReadonlyMap<string, number>, policy: UnknownLabelPolicy, where: string, taxonomy: Taxonomy, unit = 'row'): string {
   const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
   const named = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([label, count]) => `"${label}"${count > 1 ? ` ×${count}` : ''}`);
   const more = counts.size > 8 ? ` and ${counts.size - 8} more` : '';
   const outcome = policy === 'wrong' ? 'counted as wrong predictions' : 'left out (--unknown-labels skip)';
-  return `${total} row${total === 1 ? '' : 's'} of the ${role} CSV ${file} ${total === 1 ? 'has a label' : 'have labels'} ${taxonomy.name} does not know (${named.join(', ')}${more}): ${outcome}`;
+  return `${total} ${unit}${total === 1 ? '' : 's'} of ${where} ${total === 1 ? 'has a label' : 'have labels'} ${taxonomy.name} does not know (${named.join(', ')}${more}): ${outcome}`;
 }
 
 
