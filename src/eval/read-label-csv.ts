@@ -140,8 +140,12 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
   const { columns, records } = parseCsv(file, role);
   const labelColumn = options.labelColumn ?? (options.labelColumnNames ?? LABEL_COLUMN_NAMES).find((name) => findColumn(columns, name) >= 0) ?? 'label';
   const labelIndex = findColumn(columns, labelColumn);
-  const idIndex = options.idColumn === undefined ? defaultIdIndex(columns, labelIndex) : findColumn(columns, options.idColumn);
   const found = `found columns: ${columns.join(', ')}`;
+  const candidates = options.idColumn === undefined ? mediaIdCandidates(columns, labelIndex) : [];
+  if (candidates.length > 1) {
+    throw new EmolabelError('invalid_input', `The ${role} CSV ${file} has ${candidates.length} columns that could hold the item ids (${candidates.join(', ')}) and no "id" or "path"; name the one to match on with --id-column ${candidates[0]}.`, { path: file });
+  }
+  const idIndex = options.idColumn === undefined ? defaultIdIndex(columns, labelIndex) : findColumn(columns, options.idColumn);
   const pathColumn = options.pathColumn ?? 'path';
   if (options.pathColumn !== undefined && findColumn(columns, pathColumn) < 0) {
     throw new EmolabelError('invalid_input', `The ${role} CSV ${file} has no "${pathColumn}" column (${found}); name an existing path column.`, { path: file });
@@ -242,6 +246,15 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     ...[...folded.entries()].map(([raw, { into, count }]) => foldedWarning(raw, into, count, taxonomy, `the ${role} CSV ${file}`)),
   ];
   return { file, idColumn: columns[idIndex] ?? '', labelColumn: columns[labelIndex] ?? labelColumn, columns, rows, byKey, byPath, unknownLabels: unknownCounts, warnings };
+}
+
+/** Names of media columns that, without an `id` or `path` column, each could be the id: two of them is ambiguous. */
+const MEDIA_ID_COLUMN_NAMES: readonly string[] = ['image', 'clip', 'video', 'file', 'filename', 'file_name', 'filepath', 'file_path', 'image_path', 'video_path'];
+
+/** The media columns present (as written) when the file has neither `id` nor `path` (which are taken first). */
+function mediaIdCandidates(columns: readonly string[], labelIndex: number): string[] {
+  if (findColumn(columns, 'id') >= 0 || findColumn(columns, 'path') >= 0) return [];
+  return MEDIA_ID_COLUMN_NAMES.map((name) => findColumn(columns, name)).filter((index) => index >= 0 && index !== labelIndex).map((index) => columns[index] ?? '');
 }
 
 /** The id column when none is named: the first usual name present that is not the label column, else the first other column. */

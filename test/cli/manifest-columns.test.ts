@@ -2,7 +2,7 @@
 // sets write clip, video, file …): detected by their usual names, or named with --path-column and
 // --id-column, on annotate (where they are part of the run), dataset and bench.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCapturedCli } from './eval-captured-io.js';
@@ -105,4 +105,17 @@ describe.skipIf(missing !== undefined)('manifest columns named or detected', () 
     const predictions = parse(readFileSync(join(temp.dir, 'bench-out', 'local__frame__-__basic7', 'predictions.csv')), { columns: true }) as Record<string, string>[];
     expect(predictions.map((row) => row.id).sort()).toEqual([...names].sort());
   });
+
+  it("eval scores another tool's predictions against faces-dev's labels.csv; two media columns and no id is ambiguous and names --id-column", async () => {
+    // The peer's file names each face twice, by file name and by its path in the set.
+    const rows = picked.map((image) => `${basename(image.path)},${relative(facesDevRoot(), image.path)},${image.label.toLowerCase()}`);
+    writeFileSync(join(temp.dir, 'peer.csv'), `file,image,prediction\n${rows.join('\n')}\n`);
+    const ambiguous = await run(['eval', '--pred', 'peer.csv', '--truth', labelsCsv]);
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.err).toBe(`emolabel: The predictions CSV ${join(temp.dir, 'peer.csv')} has 2 columns that could hold the item ids (image, file) and no "id" or "path"; name the one to match on with --id-column image.\n`);
+    const scored = await run(['eval', '--pred', 'peer.csv', '--truth', labelsCsv, '--id-column', 'image', '--json']);
+    expect(scored.code, scored.err).toBe(0);
+    expect(JSON.parse(scored.out)).toMatchObject({ n: 3, accuracy: 1 });
+  });
 });
+
