@@ -13,6 +13,10 @@ export interface RunSpecFlags {
   readonly faces: 'largest' | 'all' | 'none';
   readonly faceMargin: number;
   readonly manifest?: string;
+  /** `--path-column`: the manifest's column of media paths. */
+  readonly pathColumn?: string;
+  /** `--id-column`: the manifest's column of item ids. */
+  readonly idColumn?: string;
   readonly clipFolders?: boolean;
   readonly baseUrl?: string;
   readonly apiKeyEnv?: string;
@@ -56,6 +60,8 @@ export function runSpecFromFlags(inputs: readonly string[], flags: RunSpecFlags,
     faces: flags.faces,
     faceMargin: flags.faceMargin,
     manifest: flags.manifest && resolve(cwd, flags.manifest),
+    manifestPathColumn: flags.pathColumn,
+    manifestIdColumn: flags.idColumn,
     clipFolders: flags.clipFolders,
     annotatorSettings: {
       baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, prompt: flags.prompt, detail: flags.detail, imageSize: flags.imageSize,

@@ -26,6 +26,10 @@ export interface DatasetLoadOptions {
   readonly scene?: string;
   /** Folder the clip paths of a split list are relative to (FERV39k's `2_ClipsforFaceCrop`). */
   readonly framesRoot?: string;
+  /** The manifest's column of media paths (manifest). @default `path`, else the one usual name present (image, clip, video, file …) */
+  readonly pathColumn?: string;
+  /** The manifest's column of item ids (manifest). @default `id` when present, else ids from the paths */
+  readonly idColumn?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { dirname, extname, relative, resolve, sep } from 'node:path';
-import type { Dataset, DatasetItem, DatasetLoader } from './dataset-loader.js';
+import type { Dataset, DatasetItem, DatasetLoader, DatasetLoadOptions } from './dataset-loader.js';
 import { EmolabelError } from '../errors.js';
 import { isImagePath, isVideoPath, type MediaKind } from '../media/media-item.js';
 import { readManifest } from '../media/read-manifest.js';
@@ -11,19 +11,19 @@ function kindOf(path: string): MediaKind {
 }
 
 /**
- * `manifest`: a CSV with `path` and `label` columns; paths are relative to the CSV's folder (or
- * absolute). A path with an image or video extension is that file, anything else a frame folder.
- * Ids come from an `id` column when there is one, else the paths relative to the CSV's folder without
+ * `manifest`: a CSV with `path` (or image, clip, video, file …, or `pathColumn`) and `label`
+ * columns; paths are relative to the CSV's folder (or absolute). A path with an image or video extension is that file, anything else a frame folder.
+ * Ids come from an `id` column (or `idColumn`) when there is one, else the paths relative to the CSV's folder without
  * extension, as `emolabel annotate --manifest` makes them.
  */
 export const manifestLoader: DatasetLoader = {
   kind: 'manifest',
   description: 'a CSV with path,label columns (paths relative to the CSV)',
-  options: [],
-  async load(path: string): Promise<Dataset> {
+  options: ['pathColumn', 'idColumn'],
+  async load(path: string, options: DatasetLoadOptions = {}): Promise<Dataset> {
     const file = resolve(path);
     const root = dirname(file);
-    const rows = readManifest(file);
+    const rows = readManifest(file, { pathColumn: options.pathColumn, idColumn: options.idColumn });
     const unlabelled = rows.filter((row) => row.label === undefined);
     if (unlabelled.length > 0) {
       throw new EmolabelError(

@@ -67,7 +67,7 @@ export function evaluateFiles(options: EvaluateFilesOptions, cwd = process.cwd()
   const names = fileNames(options.predictions, cwd);
   return options.predictions.map((file, index) => {
     const predictions = isLabelStudioExport(file)
-      ? readLabelStudioExport(file, { taxonomy: options.taxonomy, role: 'predictions', source: options.predictionSource ?? 'annotations' })
+      ? readLabelStudioExport(file, { taxonomy: options.taxonomy, role: 'predictions', source: options.predictionSource ?? 'annotations', unknownLabels: options.unknownLabels ?? 'wrong' })
       : readLabelCsv(file, {
         taxonomy: options.taxonomy, role: 'predictions', idColumn: options.idColumn, pathColumn: options.pathColumn,
         labelColumn: options.predictionLabelColumn, labelColumnNames: [...PREDICTION_COLUMN_NAMES, ...LABEL_COLUMN_NAMES], unknownLabels: options.unknownLabels ?? 'wrong',

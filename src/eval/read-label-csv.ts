@@ -140,8 +140,12 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
   const { columns, records } = parseCsv(file, role);
   const labelColumn = options.labelColumn ?? (options.labelColumnNames ?? LABEL_COLUMN_NAMES).find((name) => findColumn(columns, name) >= 0) ?? 'label';
   const labelIndex = findColumn(columns, labelColumn);
-  const idIndex = options.idColumn === undefined ? defaultIdIndex(columns, labelIndex) : findColumn(columns, options.idColumn);
   const found = `found columns: ${columns.join(', ')}`;
+  const candidates = options.idColumn === undefined ? mediaIdCandidates(columns, labelIndex) : [];
+  if (candidates.length > 1) {
+    throw new EmolabelError('invalid_input', `The ${role} CSV ${file} has ${candidates.length} columns that could hold the item ids (${candidates.join(', ')}) and no "id" or "path"; name the one to match on with --id-column ${candidates[0]}.`, { path: file });
+  }
+  const idIndex = options.idColumn === undefined ? defaultIdIndex(columns, labelIndex) : findColumn(columns, options.idColumn);
   const pathColumn = options.pathColumn ?? 'path';
   if (options.pathColumn !== undefined && findColumn(columns, pathColumn) < 0) {
     throw new EmolabelError('invalid_input', `The ${role} CSV ${file} has no "${pathColumn}" column (${found}); name an existing path column.`, { path: file });
@@ -238,10 +242,19 @@ export function readLabelCsv(file: string, options: ReadLabelCsvOptions): LabelT
     );
   }
   const warnings = [
-    ...(unknownCounts.size === 0 ? [] : [unknownWarning(unknownCounts, policy, role, file, taxonomy)]),
+    ...(unknownCounts.size === 0 ? [] : [unknownLabelWarning(unknownCounts, policy, `the ${role} CSV ${file}`, taxonomy)]),
     ...[...folded.entries()].map(([raw, { into, count }]) => foldedWarning(raw, into, count, taxonomy, `the ${role} CSV ${file}`)),
   ];
   return { file, idColumn: columns[idIndex] ?? '', labelColumn: columns[labelIndex] ?? labelColumn, columns, rows, byKey, byPath, unknownLabels: unknownCounts, warnings };
+}
+
+/** Names of media columns that, without an `id` or `path` column, each could be the id: two of them is ambiguous. */
+const MEDIA_ID_COLUMN_NAMES: readonly string[] = ['image', 'clip', 'video', 'file', 'filename', 'file_name', 'filepath', 'file_path', 'image_path', 'video_path'];
+
+/** The media columns present (as written) when the file has neither `id` nor `path` (which are taken first). */
+function mediaIdCandidates(columns: readonly string[], labelIndex: number): string[] {
+  if (findColumn(columns, 'id') >= 0 || findColumn(columns, 'path') >= 0) return [];
+  return MEDIA_ID_COLUMN_NAMES.map((name) => findColumn(columns, name)).filter((index) => index >= 0 && index !== labelIndex).map((index) => columns[index] ?? '');
 }
 
 /** The id column when none is named: the first usual name present that is not the label column, else the first other column. */
@@ -253,13 +266,17 @@ function defaultIdIndex(columns: readonly string[], labelIndex: number): number 
   return columns.length > 1 && labelIndex === 0 ? 1 : 0;
 }
 
-/** `3 predictions have labels basic7 does not know ("pain" ×2, "bored"): counted wrong.` */
-function unknownWarning(counts: ReadonlyMap<string, number>, policy: UnknownLabelPolicy, role: string, file: string, taxonomy: Taxonomy): string {
+/**
+ * `3 rows of the predictions CSV p.csv have labels basic7 does not know ("pain" ×2, "bored"):
+ * counted as wrong predictions`: what reading a file with labels outside the taxonomy did. `where`
+ * names the file (`the predictions CSV p.csv`), `unit` what it holds (`row`, `task`).
+ */
+export function unknownLabelWarning(counts: ReadonlyMap<string, number>, policy: UnknownLabelPolicy, where: string, taxonomy: Taxonomy, unit = 'row'): string {
   const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
   const named = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([label, count]) => `"${label}"${count > 1 ? ` ×${count}` : ''}`);
   const more = counts.size > 8 ? ` and ${counts.size - 8} more` : '';
   const outcome = policy === 'wrong' ? 'counted as wrong predictions' : 'left out (--unknown-labels skip)';
-  return `${total} row${total === 1 ? '' : 's'} of the ${role} CSV ${file} ${total === 1 ? 'has a label' : 'have labels'} ${taxonomy.name} does not know (${named.join(', ')}${more}): ${outcome}`;
+  return `${total} ${unit}${total === 1 ? '' : 's'} of ${where} ${total === 1 ? 'has a label' : 'have labels'} ${taxonomy.name} does not know (${named.join(', ')}${more}): ${outcome}`;
 }
 
 

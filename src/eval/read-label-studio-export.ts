@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EmolabelError } from '../errors.js';
-import type { LabelRow, LabelTable } from './read-label-csv.js';
-import { matchKey } from './read-label-csv.js';
-import { normaliseLabel, type Taxonomy } from '../taxonomy/taxonomy.js';
+import type { LabelRow, LabelTable, UnknownLabelPolicy } from './read-label-csv.js';
+import { matchKey, unknownLabelWarning } from './read-label-csv.js';
+import { foldedInto, foldedWarning, normaliseLabel, type Taxonomy } from '../taxonomy/taxonomy.js';
 
 /** Which labels of a Label Studio export to read. */
 export type LabelStudioSource = 'annotations' | 'predictions';
@@ -16,6 +16,12 @@ export interface ReadLabelStudioExportOptions {
   readonly source?: LabelStudioSource;
   /** Read this control (`from_name`) only. @default the first `choices` result, else the first labelled region */
   readonly fromName?: string;
+  /**
+   * Labels the taxonomy does not know: `wrong` keeps the task as a prediction that matches no gold
+   * label, `skip` leaves it out, `error` refuses the file; the first two with a warning that counts
+   * and names them. @default 'error'
+   */
+  readonly unknownLabels?: UnknownLabelPolicy;
 }
 
 const result = z.looseObject({ type: z.string(), from_name: z.string().optional(), value: z.record(z.string(), z.unknown()).optional() });
@@ -85,7 +91,8 @@ function chosenAnnotation(entries: readonly Annotation[]): Annotation | undefine
  * from its annotations (gold labels: the ground-truth annotation, else the newest one not
  * cancelled) or its first prediction (another model's opinion, its `score` as confidence). Labels
  * are mapped onto the taxonomy (Happiness, happy → Happy); a task without a label is a row
- * without one (a missing prediction).
+ * without one (a missing prediction); a label the taxonomy does not know is refused, kept as wrong
+ * or skipped (`unknownLabels`), as {@link readLabelCsv} does.
  */
 export function readLabelStudioExport(file: string, options: ReadLabelStudioExportOptions): LabelTable {
   let parsed: z.infer<typeof exportFile>;
@@ -97,25 +104,45 @@ export function readLabelStudioExport(file: string, options: ReadLabelStudioExpo
   const source = options.source ?? 'annotations';
   const rows: LabelRow[] = [];
   const byKey = new Map<string, LabelRow>();
-  const unknown = new Set<string>();
+  const policy = options.unknownLabels ?? 'error';
+  /** Labels outside the taxonomy, as written: how many tasks had each, and the first task's position. */
+  const unknown = new Map<string, { count: number; task: number }>();
+  const folded = new Map<string, { into: string; count: number }>();
   parsed.forEach((entry, position) => {
     const id = labelStudioTaskId(entry.data, entry.id);
+    if (id === '' || byKey.has(matchKey(id))) return;
     const chosen = source === 'annotations'
       ? chosenAnnotation(entry.annotations)
       : entry.predictions.find((each): each is Annotation => typeof each === 'object');
     const raw = chosen && labelOf(chosen, options.fromName);
     const label = raw === undefined ? undefined : normaliseLabel(raw, options.taxonomy);
-    if (raw !== undefined && label === undefined) unknown.add(raw);
-    if (id === '' || byKey.has(matchKey(id))) return;
+    if (raw !== undefined && label === undefined) {
+      unknown.set(raw, { count: (unknown.get(raw)?.count ?? 0) + 1, task: unknown.get(raw)?.task ?? position + 1 });
+      if (policy !== 'wrong') return;
+    }
+    const into = raw === undefined ? undefined : foldedInto(raw, options.taxonomy);
+    if (raw !== undefined && into !== undefined) folded.set(raw.toLowerCase(), { into, count: (folded.get(raw.toLowerCase())?.count ?? 0) + 1 });
     const score = source === 'predictions' ? chosen?.score : undefined;
-    const row: LabelRow = { id, key: matchKey(id), label, line: position + 1, ...(typeof score === 'number' ? { confidence: score } : {}) };
+    const row: LabelRow = {
+      id, key: matchKey(id), label, line: position + 1,
+      ...(label === undefined && raw !== undefined ? { unknownLabel: raw } : {}),
+      ...(typeof score === 'number' ? { confidence: score } : {}),
+    };
     byKey.set(row.key, row);
     rows.push(row);
   });
-  if (unknown.size > 0) {
+  if (unknown.size > 0 && policy === 'error') {
+    const examples = [...unknown.entries()].slice(0, 5).map(([label, { task }]) => `"${label}" (task ${task})`);
     throw new EmolabelError('invalid_input',
-      `The ${options.role} file ${file} has labels that ${options.taxonomy.name} does not know: ${[...unknown].slice(0, 5).map((label) => `"${label}"`).join(', ')}. ` +
-      `Valid labels: ${options.taxonomy.labels.join(', ')} (or a spelling of a basic emotion). Use --taxonomy to score a different label set.`, { path: file });
+      `The ${options.role} file ${file} has labels that ${options.taxonomy.name} does not know: ${examples.join(', ')}${unknown.size > 5 ? ` and ${unknown.size - 5} more` : ''}. ` +
+      `Valid labels: ${options.taxonomy.labels.join(', ')} (or a spelling of a basic emotion). Use --taxonomy to score a different label set` +
+      (options.role === 'predictions' ? ', or --unknown-labels wrong|skip to count such predictions wrong or leave them out.' : '.'), { path: file });
   }
-  return { file, idColumn: 'data.id', labelColumn: source, columns: ['id', 'label', ...(source === 'predictions' ? ['confidence'] : [])], rows, byKey, byPath: new Map(), unknownLabels: new Map(), warnings: [] };
+  const counts = new Map([...unknown.entries()].map(([label, { count }]) => [label, count]));
+  const where = `the ${options.role} Label Studio export ${file}`;
+  const warnings = [
+    ...(counts.size === 0 ? [] : [unknownLabelWarning(counts, policy, where, options.taxonomy, 'task')]),
+    ...[...folded.entries()].map(([raw, { into, count }]) => foldedWarning(raw, into, count, options.taxonomy, where)),
+  ];
+  return { file, idColumn: 'data.id', labelColumn: source, columns: ['id', 'label', ...(source === 'predictions' ? ['confidence'] : [])], rows, byKey, byPath: new Map(), unknownLabels: counts, warnings };
 }

@@ -25,6 +25,10 @@ export interface DiscoveredInputs {
 export interface DiscoverOptions {
   /** A CSV with `path` and optional `label` columns; paths are relative to its folder. */
   readonly manifest?: string;
+  /** The manifest's column of media paths. @default `path`, else the one usual name present (image, clip, video, file …) */
+  readonly manifestPathColumn?: string;
+  /** The manifest's column of item ids. @default `id` when there is one beside the path column */
+  readonly manifestIdColumn?: string;
   /** Treat each leaf folder (no subfolders) holding images as one clip whose frames are those images. */
   readonly clipFolders?: boolean;
 }
@@ -136,7 +140,7 @@ export async function discoverInputs(paths: readonly string[], options: Discover
   if (options.manifest) {
     const root = dirname(resolve(options.manifest));
     const labelOfPath = new Map<string, { label: string | undefined; line: number }>();
-    for (const row of readManifest(options.manifest)) {
+    for (const row of readManifest(options.manifest, { pathColumn: options.manifestPathColumn, idColumn: options.manifestIdColumn })) {
       // The same file twice is one item; with two different labels, which is gold cannot be told.
       const resolved = resolve(root, row.path);
       const earlier = labelOfPath.get(resolved);

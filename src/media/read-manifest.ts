@@ -27,40 +27,91 @@ export interface ManifestColumns {
   readonly id?: string;
 }
 
-/** The columns of a header: `path` (or the first usual path name, {@link MANIFEST_PATH_COLUMNS}), `label` (or emotion …), `id` beside another path column. */
-export function manifestColumns(header: readonly string[]): ManifestColumns | undefined {
-  const path = MANIFEST_PATH_COLUMNS.find((name) => header.includes(name));
-  if (path === undefined) return undefined;
+/** The columns to read instead of detecting them (any case). */
+export interface ManifestColumnNames {
+  /** Column holding the media paths. @default `path`, else the one usual name present ({@link MANIFEST_PATH_COLUMNS}) */
+  readonly pathColumn?: string;
+  /** Column holding the item ids. @default `id` when another column holds the paths, else none (ids from the paths) */
+  readonly idColumn?: string;
+}
+
+/** Why {@link manifestColumns} found no path column: none of the usual names, or more than one. */
+export type ManifestColumnsProblem = { readonly problem: 'none' } | { readonly problem: 'ambiguous'; readonly candidates: readonly string[] };
+
+/**
+ * The columns of a header (lower-case names): the named ones, else `path`, else the one usual path
+ * name present ({@link MANIFEST_PATH_COLUMNS}, `id` last); `label` (or emotion …); `id` beside
+ * another path column. Two usual path names and no `path` (`image,video`) is ambiguous.
+ */
+export function manifestColumns(header: readonly string[], names: ManifestColumnNames = {}): ManifestColumns | ManifestColumnsProblem {
+  const id = names.idColumn?.toLowerCase() ?? (header.includes('id') ? 'id' : undefined);
   const label = MANIFEST_LABEL_COLUMNS.find((name) => header.includes(name));
-  return { path, ...(label === undefined ? {} : { label }), ...(header.includes('id') && path !== 'id' ? { id: 'id' } : {}) };
+  const withLabel = (path: string): ManifestColumns => ({ path, ...(label === undefined ? {} : { label }), ...(id !== undefined && id !== path ? { id } : {}) });
+  if (names.pathColumn !== undefined) return withLabel(names.pathColumn.toLowerCase());
+  if (header.includes('path') && id !== 'path') return withLabel('path');
+  const candidates = MANIFEST_PATH_COLUMNS.filter((name) => name !== 'id' && name !== id && header.includes(name));
+  if (candidates.length > 1) return { problem: 'ambiguous', candidates };
+  const path = candidates[0] ?? (header.includes('id') && names.idColumn === undefined ? 'id' : undefined);
+  return path === undefined ? { problem: 'none' } : withLabel(path);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new EmolabelError('invalid_input', `Cannot read manifest ${file}: ${(error as Error).message}`, { cause: error, path: file });
+  }
+}
+
+/** Refuses a named column the header lacks, or a header whose path column cannot be told. */
+function checkedColumns(file: string, header: readonly string[], written: readonly string[], names: ManifestColumnNames): ManifestColumns {
+  const has = written.length === 0 ? 'it has no header row' : `its columns are ${written.join(', ')}`;
+  for (const [option, name] of [['pathColumn', names.pathColumn], ['idColumn', names.idColumn]] as const) {
+    if (name !== undefined && !header.includes(name.toLowerCase())) {
+      throw new EmolabelError('invalid_input', `Manifest ${file} has no "${name}" column (\`${option}\`); ${has}.`, { path: file });
+    }
+  }
+  const columns = manifestColumns(header, names);
+  if (!('problem' in columns)) return columns;
+  if (columns.problem === 'ambiguous') {
+    throw new EmolabelError(
+      'invalid_input',
+      `Manifest ${file} has ${columns.candidates.length} columns that could hold the media paths (${columns.candidates.join(', ')}); name the one to read with \`pathColumn\` ${columns.candidates[0]}.`,
+      { path: file },
+    );
+  }
+  throw new EmolabelError(
+    'invalid_input',
+    `Manifest ${file} has no "path" column (nor ${MANIFEST_PATH_COLUMNS.slice(1).join(', ')}); ${has}. Name the column holding the media paths with \`pathColumn\`, or use a header like "path,label".`,
+    { path: file },
+  );
 }
 
 /**
  * Reads a manifest CSV with a header row holding the media path (`path`, or `file`, `image`,
- * `video`, `clip` …) and optionally the label (`label`, `emotion`, `expression`, `class`) and `id`.
- * Blank lines are skipped; a row with an empty path cell is refused, naming its line.
+ * `video`, `clip` …, or the column `names.pathColumn`) and optionally the label (`label`,
+ * `emotion`, `expression`, `class`) and the id (`id`, or `names.idColumn`). Blank lines are
+ * skipped; a row with an empty path cell is refused, naming its line; a row with an empty id cell
+ * is named by its path.
  */
-export function readManifest(file: string): ManifestRow[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new EmolabelError('invalid_input', `Cannot read manifest ${file}: ${(error as Error).message}`, { cause: error, path: file });
-  }
+export function readManifest(file: string, names: ManifestColumnNames = {}): ManifestRow[] {
+  const text = readText(file);
   let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  let written: string[] = [];
   let header: string[] = [];
   try {
     records = parse(text, {
-      columns: (names: string[]) => (header = names.map((name) => name.trim().toLowerCase())), skip_empty_lines: true, trim: true, bom: true, info: true,
+      columns: (given: string[]) => {
+        written = given.map((name) => name.trim());
+        return (header = written.map((name) => name.toLowerCase()));
+      },
+      skip_empty_lines: true, trim: true, bom: true, info: true,
     });
   } catch (error) {
     throw new EmolabelError('invalid_input', `Manifest ${file} is not valid CSV: ${(error as Error).message}`, { cause: error, path: file });
   }
-  const columns = manifestColumns(header);
-  if (records.length > 0 && columns === undefined) {
-    throw new EmolabelError('invalid_input', `Manifest ${file} has no "path" column (nor ${MANIFEST_PATH_COLUMNS.slice(1).join(', ')}; found ${header.join(', ')}); expected a header like "path,label".`, { path: file });
-  }
-  if (columns === undefined) return [];
+  if (records.length === 0 && names.pathColumn === undefined && names.idColumn === undefined) return [];
+  const columns = checkedColumns(file, header, written, names);
   return records.map(({ record, info }) => {
     const path = record[columns.path] ?? '';
     if (path === '') {

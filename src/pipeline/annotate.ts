@@ -39,6 +39,10 @@ export interface AnnotateOptions {
   readonly faceMargin?: number;
   /** A CSV with `path` and optional `label` columns; its items are added to `inputs`. */
   readonly manifest?: string;
+  /** The manifest's column of media paths. @default `path`, else the one usual name present (image, clip, video, file …) */
+  readonly manifestPathColumn?: string;
+  /** The manifest's column of item ids. @default `id` when there is one beside the path column, else ids from the paths */
+  readonly manifestIdColumn?: string;
   /** Each folder that directly holds images is one clip (FERV39k layout). @default false */
   readonly clipFolders?: boolean;
   /**
@@ -129,7 +133,9 @@ export async function prepareAnnotation(inputs: string | readonly string[], opti
   // A missing API key or base URL fails here, before any input is read.
   annotator.checkReady?.();
   const faceMode = options.faces ?? 'largest';
-  const discovered = await discoverInputs(typeof inputs === 'string' ? [inputs] : inputs, { manifest: options.manifest, clipFolders: options.clipFolders });
+  const discovered = await discoverInputs(typeof inputs === 'string' ? [inputs] : inputs, {
+    manifest: options.manifest, manifestPathColumn: options.manifestPathColumn, manifestIdColumn: options.manifestIdColumn, clipFolders: options.clipFolders,
+  });
   if (discovered.items.length === 0 && discovered.failures.length === 0) {
     throw new EmolabelError('invalid_input', 'No images, videos or frame folders found in the inputs; check the paths (set `clipFolders` for folders of frames).');
   }

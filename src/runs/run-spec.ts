@@ -41,6 +41,10 @@ export const runSpecSchema = z.strictObject({
   faceMargin: z.number().min(0).max(2).optional(),
   /** A CSV of items (absolute path). */
   manifest: z.string().optional(),
+  /** The manifest's column of media paths, when named (else detected). Absent from earlier runs' specs. */
+  manifestPathColumn: z.string().min(1).optional(),
+  /** The manifest's column of item ids, when named (else `id` when present). */
+  manifestIdColumn: z.string().min(1).optional(),
   /** Each folder that directly holds images is one clip. */
   clipFolders: z.boolean().optional(),
   /** Settings of the annotator's provider (prompt, detail, base URL …); never keys or `env`. */
@@ -98,6 +102,11 @@ function sha256(data: Buffer | string): string {
 export function runSpecOf(inputs: readonly string[], options: AnnotateOptions): RunSpec {
   const taxonomyFile = typeof options.taxonomy === 'string' && options.taxonomy.endsWith('.json') ? resolve(options.taxonomy) : undefined;
   const taxonomy = typeof options.taxonomy === 'object' ? options.taxonomy.name : taxonomyFile ? resolveTaxonomy(taxonomyFile).name : (options.taxonomy ?? 'basic7');
+  for (const column of ['manifestPathColumn', 'manifestIdColumn'] as const) {
+    if (options[column] !== undefined && options.manifest === undefined) {
+      throw new EmolabelError('invalid_option', `\`${column}\` names a column of the manifest: give a manifest too.`);
+    }
+  }
   const { env: _session, ...settings } = options.annotatorSettings ?? {};
   const annotatorSettings = compact(settings) as Record<string, JsonValue>;
   return parseRunSpec(compact({
@@ -111,6 +120,8 @@ export function runSpecOf(inputs: readonly string[], options: AnnotateOptions): 
     faces: options.faces,
     faceMargin: options.faceMargin,
     manifest: options.manifest && resolve(options.manifest),
+    manifestPathColumn: options.manifestPathColumn,
+    manifestIdColumn: options.manifestIdColumn,
     clipFolders: options.clipFolders || undefined,
     annotatorSettings: Object.keys(annotatorSettings).length === 0 && options.annotatorSettings === undefined ? undefined : annotatorSettings,
   }), 'the run options');
@@ -135,6 +146,8 @@ export function annotateOptionsOf(spec: RunSpec, session: SessionOptions): Annot
     faces: spec.faces,
     faceMargin: spec.faceMargin,
     manifest: spec.manifest,
+    manifestPathColumn: spec.manifestPathColumn,
+    manifestIdColumn: spec.manifestIdColumn,
     clipFolders: spec.clipFolders,
     annotatorSettings: { ...spec.annotatorSettings, ...(session.env ? { env: session.env } : {}) },
     concurrency: session.concurrency,

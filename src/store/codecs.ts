@@ -30,6 +30,8 @@ const runOptions = z.looseObject({
   faces: z.enum(['largest', 'all', 'none']).optional(),
   faceMargin: z.number().optional(),
   manifest: z.string().optional(),
+  manifestPathColumn: z.string().optional(),
+  manifestIdColumn: z.string().optional(),
   clipFolders: z.boolean().optional(),
   annotatorSettings: z.record(z.string(), z.unknown()).optional(),
 });

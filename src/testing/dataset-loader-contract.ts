@@ -32,7 +32,7 @@ export interface DatasetLoaderContractSubject {
 }
 
 /** Every option of `DatasetLoadOptions`; the compiler keeps this list whole. */
-const LOAD_OPTIONS: Record<keyof DatasetLoadOptions, true> = { scene: true, framesRoot: true };
+const LOAD_OPTIONS: Record<keyof DatasetLoadOptions, true> = { scene: true, framesRoot: true, pathColumn: true, idColumn: true };
 const MEDIA_KINDS: readonly MediaKind[] = ['image', 'video', 'frames'];
 
 /**

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { labelStudioTaskId, readLabelStudioExport } from '../../src/eval/read-label-studio-export.js';
 import { basic7 } from '../../src/taxonomy/taxonomy.js';
 import { captureIo } from '../support/capture-io.js';
+import { facesDevForTests, facesDevRoot } from '../support/faces-dev.js';
 import { makeTempDir } from '../support/make-clips.js';
 
 /** An annotation as Label Studio's JSON export writes it. */
@@ -72,5 +73,41 @@ describe('a Label Studio JSON export as gold labels or another opinion', () => {
     const io = captureIo(dir);
     expect(await runCli(['eval', '--pred', 'labels.csv', '--truth', 'other.json'], io)).not.toBe(0);
     expect(io.err()).toMatch(/not a Label Studio JSON export .* Export > JSON/);
+  });
+});
+
+const facesDev = facesDevForTests('Label Studio export unknown-label tests');
+
+describe.skipIf(facesDev.missing !== undefined)("a peer's Label Studio export with labels outside the taxonomy, scored against faces-dev's labels.csv", () => {
+  const { dir, cleanup } = makeTempDir('emolabel-ls-unknown-');
+  afterAll(cleanup);
+  const gold = join(facesDevRoot(), 'labels.csv');
+  const faces = facesDev.images.slice(0, 5);
+  // Two right answers (first and last), "pain" twice and "bored" once: raw labels of another annotator.
+  const answers = faces.map((face, index) => (index === 1 || index === 2 ? 'pain' : index === 3 ? 'bored' : face.label.toLowerCase()));
+  const peer = join(dir, 'peer-export.json');
+  writeFileSync(peer, JSON.stringify(faces.map((face, index) => exportedTask(index + 1, { image: `/data/local-files/?d=${relative('/', face.path)}`, id: relative(facesDevRoot(), face.path) }, [annotation(answers[index] ?? '')], []))));
+  const run = async (args: string[]) => {
+    const io = captureIo(dir);
+    const code = await runCli(['eval', '--pred', peer, '--truth', gold, '--json', ...args], io);
+    return { code, out: io.out(), err: io.err() };
+  };
+
+  it('counts them wrong by default, with a warning that counts and names them', async () => {
+    const wrong = await run([]);
+    expect(wrong.code, wrong.err).toBe(0);
+    expect(wrong.err).toContain(`Warning: 3 tasks of the predictions Label Studio export ${peer} have labels basic7 does not know ("pain" ×2, "bored"): counted as wrong predictions\n`);
+    expect(JSON.parse(wrong.out)).toMatchObject({ n: 5, unknownPredictions: 3, accuracy: 2 / 5 });
+  });
+
+  it('leaves them out with --unknown-labels skip, and refuses the file with error, naming the tasks', async () => {
+    const skipped = await run(['--unknown-labels', 'skip']);
+    expect(skipped.code, skipped.err).toBe(0);
+    expect(skipped.err).toMatch(/3 tasks of the predictions Label Studio export .* left out \(--unknown-labels skip\)/);
+    expect(JSON.parse(skipped.out)).toMatchObject({ n: 2, unknownPredictions: 0, accuracy: 1 });
+    const refused = await run(['--unknown-labels', 'error']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(`The predictions file ${peer} has labels that basic7 does not know: "pain" (task 2), "bored" (task 4).`);
+    expect(refused.err).toContain('or --unknown-labels wrong|skip');
   });
 });

@@ -137,6 +137,18 @@ describe('discoverInputs', () => {
     expect((await discoverInputs([], { manifest: join(dir, 'shipped-id.csv') })).items).toMatchObject([{ id: 'face-1', label: 'sad' }]);
   });
 
+  it('reads the named columns (any case), leaving the id column out of path detection; path wins over other usual names', async () => {
+    writeFileSync(join(dir, 'named.csv'), 'Name,File,Image,label\nface-1,b.jpg,photos/b.jpg,Happy\n');
+    // File and Image could each be the media: naming File the id leaves Image as the path.
+    expect((await discoverInputs([], { manifest: join(dir, 'named.csv'), manifestIdColumn: 'file' })).items).toMatchObject([{ id: 'b.jpg', path: join(dir, 'photos/b.jpg') }]);
+    expect((await discoverInputs([], { manifest: join(dir, 'named.csv'), manifestPathColumn: 'IMAGE', manifestIdColumn: 'name' })).items).toMatchObject([{ id: 'face-1', label: 'Happy' }]);
+    await expect(discoverInputs([], { manifest: join(dir, 'named.csv') })).rejects.toThrow('has 2 columns that could hold the media paths (file, image); name the one to read with `pathColumn` file.');
+    writeFileSync(join(dir, 'path-and-video.csv'), 'path,video,label\nphotos/b.jpg,talk.mp4,Sad\n');
+    expect((await discoverInputs([], { manifest: join(dir, 'path-and-video.csv') })).items).toMatchObject([{ id: 'photos/b', kind: 'image' }]);
+    await expect(discoverInputs([], { manifest: join(dir, 'named.csv'), manifestPathColumn: 'clip' }))
+      .rejects.toThrow(`Manifest ${join(dir, 'named.csv')} has no "clip" column (\`pathColumn\`); its columns are Name, File, Image, label.`);
+  });
+
   it('fails clearly on a manifest without a path column', async () => {
     writeFileSync(join(dir, 'bad.csv'), 'where,label\na.jpg,Happy\n');
     await expect(discoverInputs([], { manifest: join(dir, 'bad.csv') })).rejects.toThrow(/bad\.csv has no "path" column/);

@@ -31,6 +31,17 @@ describe('RunSpec: what a run is, stored and fingerprinted', () => {
     expect(runFingerprint({ ...spec, frames: 4 })).not.toBe(legacy);
   });
 
+  it("keeps a manifest's named columns, which only a spec with a manifest may name", () => {
+    const spec = runSpecOf([], { manifest: '/data/m.csv', manifestPathColumn: 'clip', manifestIdColumn: 'name' });
+    expect(spec).toMatchObject({ manifest: '/data/m.csv', manifestPathColumn: 'clip', manifestIdColumn: 'name' });
+    expect(parseRunSpec(JSON.parse(JSON.stringify(spec)), 'the stored run')).toEqual(spec);
+    const detected = runSpecOf([], { manifest: '/data/m.csv' });
+    expect(Object.keys(detected)).not.toContain('manifestPathColumn');
+    expect(runFingerprint(spec)).not.toBe(runFingerprint(detected));
+    expect(runFingerprint(runSpecOf([], { manifest: '/data/m.csv', manifestPathColumn: 'clip' }))).not.toBe(runFingerprint(spec));
+    expect(() => runSpecOf(['/data/a.jpg'], { manifestIdColumn: 'name' })).toThrow('`manifestIdColumn` names a column of the manifest: give a manifest too.');
+  });
+
   it('an edited taxonomy file is another run', () => {
     const file = join(dir, 'arousal.json');
     const taxonomy = (low: string) => JSON.stringify({

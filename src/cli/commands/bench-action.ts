@@ -18,6 +18,8 @@ export interface BenchFlags extends ProviderLimitFlags {
   readonly datasetKind?: string;
   readonly scene?: string;
   readonly framesRoot?: string;
+  readonly pathColumn?: string;
+  readonly idColumn?: string;
   readonly frames?: number;
   readonly concurrency: number | 'auto';
   readonly baseUrl?: string;

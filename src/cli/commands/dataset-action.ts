@@ -11,19 +11,23 @@ import { resolveTaxonomy } from '../../taxonomy/load-taxonomy.js';
 export interface DatasetFlags {
   readonly scene?: string;
   readonly framesRoot?: string;
+  readonly pathColumn?: string;
+  readonly idColumn?: string;
   readonly taxonomy: string;
   readonly truth?: string;
   readonly json?: boolean;
 }
 
-const FLAG_OF_OPTION: Record<keyof DatasetLoadOptions, string> = { scene: '--scene', framesRoot: '--frames-root' };
+const FLAG_OF_OPTION: Record<keyof DatasetLoadOptions, string> = { scene: '--scene', framesRoot: '--frames-root', pathColumn: '--path-column', idColumn: '--id-column' };
 
 /** Loader options from flags, rejecting flags the loader does not take. */
-export function datasetLoadOptions(kind: string, flags: Pick<DatasetFlags, 'scene' | 'framesRoot'>, cwd: string): DatasetLoadOptions {
+export function datasetLoadOptions(kind: string, flags: Pick<DatasetFlags, 'scene' | 'framesRoot' | 'pathColumn' | 'idColumn'>, cwd: string): DatasetLoadOptions {
   const loader = getDatasetLoader(kind);
   const options: DatasetLoadOptions = {
     ...(flags.scene === undefined ? {} : { scene: flags.scene }),
     ...(flags.framesRoot === undefined ? {} : { framesRoot: resolve(cwd, flags.framesRoot) }),
+    ...(flags.pathColumn === undefined ? {} : { pathColumn: flags.pathColumn }),
+    ...(flags.idColumn === undefined ? {} : { idColumn: flags.idColumn }),
   };
   for (const key of Object.keys(options) as (keyof DatasetLoadOptions)[]) {
     if (!loader.options.includes(key)) {

@@ -10,6 +10,8 @@ export const registerDatasetCommand: RegisterCommand = (program, io, setExitCode
     .argument('<path>', 'the dataset folder, manifest CSV or split list')
     .option('--scene <name>', 'ferv39k: keep only this scene (e.g. DailyLife)')
     .option('--frames-root <dir>', "ferv39k: folder holding <Scene>/<Emotion>/<clip> frame folders (FERV39k's 2_ClipsforFaceCrop)")
+    .option('--path-column <name>', 'manifest: the column of media paths (default: path, else the one of image, clip, video, file … present)')
+    .option('--id-column <name>', 'manifest: the column of item ids (default: id when present, else ids from the paths)')
     .option('-t, --taxonomy <name|file>', 'normalise labels to basic7, basic8 (keeps Contempt), ternary, or a taxonomy .json file', 'basic7')
     .option('--truth <csv>', 'write id,path,label of every item here (works without the media on disk)')
     .option('--json', 'print the counts as JSON')
