@@ -203,9 +203,13 @@ export async function annotateItems(context: ItemContext, items: readonly MediaI
   // Workers running whole items ask for enough items to stay busy (two each); a paid annotator's
   // items are labelled as many at a time as its request limit allows, which may change as it learns.
   const given = context.requestLimit?.current ?? options.concurrency ?? DEFAULT_CONCURRENCY;
-  const itemsAtOnce = (limit: number) => Math.max(limit, context.workers?.itemsInFlight ?? 0);
+  const limitReport = context.requestLimit?.report();
+  const extracting = extractionSlots(limitReport ? Math.max(given, limitReport.max) : given);
+  // An adaptive limit learns from requests that wait for a slot: with one request per item, as many
+  // items as slots would never show it that demand, so a few more items are labelled than it allows.
+  const headroom = limitReport?.mode === 'adaptive' ? extracting : 0;
+  const itemsAtOnce = (limit: number) => Math.max(limit + headroom, context.workers?.itemsInFlight ?? 0);
   let concurrency = itemsAtOnce(given);
-  const extracting = extractionSlots(context.requestLimit ? Math.max(concurrency, context.requestLimit.report().max) : concurrency);
   const queue = new PQueue({ concurrency: concurrency + extracting });
   const extraction = new PQueue({ concurrency: extracting });
   const labelling = new PQueue({ concurrency });
