@@ -62,6 +62,22 @@ describe('--concurrency auto against a provider that pushes back', () => {
     expect(adaptive.server.rejected).toBeLessThan(fixed.server.rejected / 2);
   });
 
+  it('grows on photos too, where each item is one request', async () => {
+    const photos = join(dir, 'photos');
+    makeFrameFolder(join(dir, 'face-1.jpg'), photos, 60);
+    const server = await startFakeOpenAiServer({ limits: { latencyMs: 60, maxInFlight: 10 } });
+    const store = RunStore.open(join(dir, 'photos.db'));
+    try {
+      const spec = runSpecOf([photos], { model: 'openai-compatible:any', faces: 'none', annotatorSettings: { baseUrl: server.url } });
+      const outcome = await runAnnotation(spec, { store, env: {}, cache: false, resilience: { retry: { maxAttempts: 12, baseDelayMs: 10 } } });
+      expect(outcome.summary.ok).toBe(60);
+      expect(outcome.requestLimit?.peak).toBeGreaterThan(4);
+    } finally {
+      store.close();
+      await server.close();
+    }
+  });
+
   it("follows the provider's stated rate (x-ratelimit headers) instead of probing it with 429s", async () => {
     // 600 requests a minute (10 a second) with 1 s of it at once; each answer states the limit.
     const account: FakeProviderLimits = { latencyMs: 20, requestsPerMinute: 600, burstSeconds: 1 };
