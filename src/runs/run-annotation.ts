@@ -3,7 +3,7 @@ import { createAnnotator, defaultRegistry } from '../annotators/annotator-regist
 import { type AnnotatorMiddleware, wrapAnnotator } from '../annotators/annotator-middleware.js';
 import { describeError, EmolabelError, isRunStoppingError } from '../errors.js';
 import { annotateItems, type AnnotateSummary, inputFailureResult, prepareAnnotation, summarise } from '../pipeline/annotate.js';
-import { createRequestLimit, type RequestLimitReport } from '../pipeline/request-limit.js';
+import { createRequestLimit, type RequestLimit, type RequestLimitReport } from '../pipeline/request-limit.js';
 import type { ClipResult } from '../pipeline/clip-result.js';
 import { findRun } from '../store/find-run.js';
 import { storeFailureOf } from '../store/store-error.js';
@@ -26,6 +26,8 @@ export interface RunSession extends SessionOptions {
   readonly onRunStart?: (run: RunRecord, progress: { total: number; done: number; resumed: boolean }) => void;
   /** Labels the items elsewhere (a job queue's worker processes) instead of in this process. */
   readonly itemRunner?: ItemRunner;
+  /** Called with a paid annotator's request limit once it is made, e.g. for a progress line to show `current`. */
+  readonly onRequestLimit?: (limit: RequestLimit) => void;
 }
 
 /** What to run: a spec (a new run, or the unfinished run with the same fingerprint), or a stored run to resume by id (or unique prefix). */
@@ -192,6 +194,7 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
   // Requests in flight, learnt from the provider with `concurrency: 'auto'`; workers of a queue keep their own.
   const requestLimit = base.capabilities.billing === 'metered' && !session.itemRunner
     ? createRequestLimit({ concurrency: session.concurrency ?? 'auto', maxConcurrency: session.maxConcurrency }) : undefined;
+  if (requestLimit) session.onRequestLimit?.(requestLimit);
   const annotator = wrapAnnotator({
     annotator: base,
     middleware: runMiddleware({

@@ -9,6 +9,7 @@ import { type RunSpecFlags, runSpecFromFlags, type SessionFlags, sessionFromFlag
 import { createAnnotator } from '../../annotators/annotator-registry.js';
 import { createResilienceStats, formatResilienceStats } from '../../runs/resilience/resilience-stats.js';
 import { formatRequestRate } from '../format-request-rate.js';
+import type { RequestLimit } from '../../pipeline/request-limit.js';
 import { estimateRun } from '../../runs/estimate-run.js';
 import { formatCostEstimate } from '../../runs/format-cost-estimate.js';
 import { describeError, EmolabelError } from '../../errors.js';
@@ -57,7 +58,10 @@ export async function runAnnotateCommand(inputs: string[], flags: AnnotateFlags,
   const resilienceStats = createResilienceStats();
   let queueStatus: QueueStatus | undefined;
   const itemRunner = flags.queue ? queueItemRunner({ url: flags.queue, onStatus: (status) => (queueStatus = status) }) : undefined;
-  const detail = () => [queueStatus && formatQueueStatus(queueStatus), formatResilienceStats(resilienceStats)].filter(Boolean).join(' | ');
+  let requestLimit: RequestLimit | undefined;
+  // `auto` changes as it learns: the progress line shows where it stands.
+  const inFlight = () => (requestLimit && requestLimit.report().mode === 'adaptive' ? `concurrency ${requestLimit.current}` : '');
+  const detail = () => [queueStatus && formatQueueStatus(queueStatus), inFlight(), formatResilienceStats(resilienceStats)].filter(Boolean).join(' | ');
   const progress = createProgressReporter(io, { quiet: flags.quiet, detail });
   const batchProgress = createBatchProgress(io, flags.quiet);
   const session = sessionFromFlags(flags, io.cwd, resilienceStats);
@@ -70,6 +74,7 @@ export async function runAnnotateCommand(inputs: string[], flags: AnnotateFlags,
       ...(session.batch ? { batch: { ...session.batch, onProgress: (batches) => batchProgress.update(batches) } } : {}),
       store,
       ...(itemRunner ? { itemRunner } : {}),
+      onRequestLimit: (limit) => void (requestLimit = limit),
       stopSignal: interrupt.signal,
       onRunStart: (run, { total, done, resumed }) => {
         if (!flags.quiet) io.stderr.write(`${resumed ? 'resuming' : 'run'} ${run.id}: ${counted(total, 'item')}${resumed ? `, ${done} already done` : ''}\n`);
