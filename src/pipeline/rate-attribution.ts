@@ -15,13 +15,13 @@ export interface LimitState {
   readonly inFlight: number;
   /** Requests waiting for a slot. */
   readonly waiting: number;
-  /** Attempts under way at the provider. */
-  readonly atProvider: number;
+  /** Slots held by requests waiting for the provider's limits (the `rpm`/`tpm` bucket, a `Retry-After`) or a backoff. */
+  readonly heldBack: number;
 }
 
 export function limitedBy(state: LimitState): LimitedBy | undefined {
   if (state.inFlight === 0 && state.waiting === 0) return undefined;
-  if (state.inFlight > state.atProvider) return 'provider';
+  if (state.heldBack > 0) return 'provider';
   if (state.waiting > 0 || state.inFlight >= state.limit) return 'concurrency';
   return 'input';
 }

@@ -59,9 +59,17 @@ export interface RequestLimitOptions {
   readonly concurrency: number | 'auto';
   /** The ceiling of `auto`. @default {@link AUTO_MAX_CONCURRENCY} */
   readonly maxConcurrency?: number;
+  /**
+   * Requests holding a slot while they wait for the provider's limits or a backoff (the resilience
+   * middleware's `stats.waiting`): not demand the limit should grow for. @default none
+   */
+  readonly heldBack?: () => number;
   /** @default Date.now */
   readonly now?: () => number;
 }
+
+/** How often, while requests are under way, what holds the rate is sampled between events (ms). */
+const SAMPLE_MS = 50;
 
 /**
  * A limit on requests in flight. `auto` is additive increase, multiplicative decrease, as TCP's
@@ -84,15 +92,25 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
   let peak = initial;
   let threshold = max;
   let credit = 0;
-  let atProvider = 0;
+  const heldBack = options.heldBack ?? (() => 0);
   let sent = 0;
   let pushBacks = 0;
   let decreases = 0;
   let sentAtLastDecrease = Number.NEGATIVE_INFINITY;
   let limitAtLastDecrease = 0;
 
-  const observe = () => attribution.observe({ limit, inFlight: queue.pending, waiting: queue.size, atProvider });
+  const observe = () => attribution.observe({ limit, inFlight: queue.pending, waiting: queue.size, heldBack: heldBack() });
   for (const event of ['add', 'active', 'next'] as const) queue.on(event, observe);
+  // Waits for the provider's limits begin and end inside the run middleware, between these events: sampled too.
+  let sampler: NodeJS.Timeout | undefined;
+  queue.on('active', () => {
+    sampler ??= setInterval(observe, SAMPLE_MS).unref();
+  });
+  queue.on('idle', () => {
+    clearInterval(sampler);
+    sampler = undefined;
+    observe();
+  });
   const setLimit = (next: number) => {
     const clamped = Math.max(1, Math.min(max, next));
     if (clamped === limit) return;
@@ -131,12 +149,11 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
     },
     sent() {
       sent += 1;
-      atProvider += 1;
       observe();
       return (outcome) => {
-        // Every slot at the provider and requests waiting for one: the limit, not the bucket or the input, holds the rate.
-        const saturated = atProvider >= limit && queue.size > 0;
-        atProvider -= 1;
+        // Every slot busy (none held back by the provider's limits) and requests waiting for one:
+        // the limit, not the bucket or the input, holds the rate.
+        const saturated = queue.pending - heldBack() >= limit && queue.size > 0;
         if (adaptive && outcome === 'pushed-back') pushedBack();
         else if (adaptive && outcome === 'answered' && saturated) grow();
         if (outcome === 'pushed-back' && !adaptive) pushBacks += 1;

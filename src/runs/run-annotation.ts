@@ -15,6 +15,7 @@ import { leaseRun } from './run-lease.js';
 import { batchMiddleware } from './batch/batch-middleware.js';
 import { createBatchRounds } from './batch/batch-rounds.js';
 import { budgetMiddleware } from './budget-middleware.js';
+import { createResilienceStats, type ResilienceStats } from './resilience/resilience-stats.js';
 import { runMiddleware } from './run-middleware.js';
 import { BatchStore } from '../store/batch-store.js';
 import { annotateOptionsOf, parseRunSpec, runFingerprint, type RunSpec, type SessionOptions } from './run-spec.js';
@@ -192,8 +193,11 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
     ...(session.maxCostUsd === undefined ? {} : { budget: { maxCostUsd: session.maxCostUsd, paidUsd: () => responses.paidSoFar(runId).usd } }),
   }, batchOptions);
   // Requests in flight, learnt from the provider with `concurrency: 'auto'`; workers of a queue keep their own.
+  // The resilience middleware's counts, made here when the session gives none, so the limit can read its `waiting`.
+  const resilience = session.resilience === undefined || 'wrapAnnotate' in session.resilience ? session.resilience : { stats: createResilienceStats(), ...session.resilience };
+  const resilienceStats: Readonly<ResilienceStats> | undefined = resilience?.stats;
   const requestLimit = base.capabilities.billing === 'metered' && !session.itemRunner
-    ? createRequestLimit({ concurrency: session.concurrency ?? 'auto', maxConcurrency: session.maxConcurrency }) : undefined;
+    ? createRequestLimit({ concurrency: session.concurrency ?? 'auto', maxConcurrency: session.maxConcurrency, heldBack: () => resilienceStats?.waiting ?? 0 }) : undefined;
   if (requestLimit) session.onRequestLimit?.(requestLimit);
   const annotator = wrapAnnotator({
     annotator: base,
@@ -203,7 +207,7 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
       budget,
       ...(rounds ? { batch: batchMiddleware({ runId, store: batchStore, ...batchOptions }) } : {}),
       // After a stop (the first Ctrl-C) nothing is retried: an item waiting on a hung provider stays unfinished.
-      resilience: session.resilience && !('wrapAnnotate' in session.resilience) ? { stopSignal: session.stopSignal, ...session.resilience } : session.resilience,
+      resilience: resilience && !('wrapAnnotate' in resilience) ? { stopSignal: session.stopSignal, ...resilience } : resilience,
       extra: session.middleware,
     }),
   });

@@ -59,6 +59,20 @@ describe('the request limit', () => {
     expect(limit.current).toBe(4);
   });
 
+  it('auto: does not grow for slots held back by the provider\'s limits (the bucket, a backoff)', async () => {
+    let heldBack = 2;
+    const limit = createRequestLimit({ concurrency: 'auto', heldBack: () => heldBack });
+    const { started, done } = scheduleRequests(limit, 40);
+    await tick();
+    for (let index = 0; index < 20; index += 1) await started[index]?.finish('answered');
+    expect(limit.current).toBe(4);
+    heldBack = 0;
+    for (let index = 20; index < 24; index += 1) await started[index]?.finish('answered');
+    expect(limit.current).toBe(8);
+    for (let index = 24; index < started.length; index += 1) await started[index]?.finish('answered');
+    await done;
+  });
+
   it('auto: a window of 429s halves the limit once, then growth is one slot per window', async () => {
     const limit = createRequestLimit({ concurrency: 'auto' });
     const { started, done } = scheduleRequests(limit, 200);
@@ -101,27 +115,27 @@ describe('the request limit', () => {
 
 describe('what held the rate', () => {
   it('names the provider when slots wait for it, the limit when all are at the provider, the input when slots are free', () => {
-    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 3, atProvider: 1 })).toBe('provider');
-    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 3, atProvider: 4 })).toBe('concurrency');
-    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 0, atProvider: 4 })).toBe('concurrency');
-    expect(limitedBy({ limit: 4, inFlight: 1, waiting: 0, atProvider: 1 })).toBe('input');
-    expect(limitedBy({ limit: 4, inFlight: 0, waiting: 0, atProvider: 0 })).toBeUndefined();
+    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 3, heldBack: 3 })).toBe('provider');
+    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 3, heldBack: 0 })).toBe('concurrency');
+    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 0, heldBack: 0 })).toBe('concurrency');
+    expect(limitedBy({ limit: 4, inFlight: 1, waiting: 0, heldBack: 0 })).toBe('input');
+    expect(limitedBy({ limit: 4, inFlight: 0, waiting: 0, heldBack: 0 })).toBeUndefined();
   });
 
   it('adds up each interval under the state it was in, idle stretches as input, from the first request to the last observation', () => {
     let now = 1_000;
     const attribution = new RateAttribution(() => now);
-    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, atProvider: 0 });
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: 0 });
     now = 2_000;
-    attribution.observe({ limit: 2, inFlight: 2, waiting: 5, atProvider: 2 });
+    attribution.observe({ limit: 2, inFlight: 2, waiting: 5, heldBack: 0 });
     now = 2_300;
-    attribution.observe({ limit: 2, inFlight: 2, waiting: 5, atProvider: 0 });
+    attribution.observe({ limit: 2, inFlight: 2, waiting: 5, heldBack: 2 });
     now = 3_000;
-    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, atProvider: 0 });
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: 0 });
     now = 3_100;
-    attribution.observe({ limit: 2, inFlight: 1, waiting: 0, atProvider: 1 });
+    attribution.observe({ limit: 2, inFlight: 1, waiting: 0, heldBack: 0 });
     now = 3_200;
-    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, atProvider: 0 });
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: 0 });
     expect(attribution.limitedMs()).toEqual({ concurrency: 300, provider: 700, input: 200 });
     expect(attribution.elapsedMs()).toBe(1_200);
   });

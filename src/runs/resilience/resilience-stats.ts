@@ -19,13 +19,15 @@ export interface ResilienceStats {
   failed: number;
   /** Milliseconds spent waiting in backoff, summed over requests. */
   backoffMs: number;
+  /** Requests waiting now for the rate limits (`--rpm`/`--tpm`, a `Retry-After`) or in a backoff: a gauge, not a count. */
+  waiting: number;
   /** The limits the provider stated in its rate-limit headers and the run followed (no `--rpm`/`--tpm` for them). */
   providerLimits?: { readonly requestsPerMinute?: number; readonly tokensPerMinute?: number };
 }
 
 /** All counts at zero. */
 export function createResilienceStats(): ResilienceStats {
-  return { requests: 0, retries: 0, rateLimited: 0, timeouts: 0, serverErrors: 0, otherRetryable: 0, failed: 0, backoffMs: 0 };
+  return { requests: 0, retries: 0, rateLimited: 0, timeouts: 0, serverErrors: 0, otherRetryable: 0, failed: 0, backoffMs: 0, waiting: 0 };
 }
 
 /**

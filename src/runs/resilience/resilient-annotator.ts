@@ -142,6 +142,16 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
   // Attempts in a row that found nothing listening; any other outcome resets it.
   let refusedInARow = 0;
 
+  /** Counts the request as waiting (`stats.waiting`) until `wait` settles: the request limit reads it. */
+  const waitingFor = async <T>(wait: Promise<T>): Promise<T> => {
+    stats.waiting += 1;
+    try {
+      return await wait;
+    } finally {
+      stats.waiting -= 1;
+    }
+  };
+
   const stopWith = (reason: FatalRunError): FatalRunError => {
     if (fatalError) return fatalError;
     fatalError = reason;
@@ -175,7 +185,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
     const { signal, unlink } = linkSignals([runSignal, attempt.signal]);
     // A repair request waits for its own place under --rpm; its tokens are settled with the answer's usage.
     const beforeExtraRequest = async () => {
-      await limiter.acquire(0, signal);
+      await waitingFor(limiter.acquire(0, signal));
       stats.requests += 1;
     };
     try {
@@ -204,7 +214,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
     const history = new Map<string, number>();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await limiter.acquire(estimate, runSignal);
+        await waitingFor(limiter.acquire(estimate, runSignal));
       } catch (error) {
         throw stopError(id, request, error);
       }
@@ -258,7 +268,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
       options.onRetry?.({ attempt, delayMs, failure, error: outcome.error });
       const { signal: backoffSignal, unlink } = linkSignals(options.stopSignal ? [runSignal, options.stopSignal] : [runSignal]);
       try {
-        await clock.sleep(delayMs, backoffSignal);
+        await waitingFor(clock.sleep(delayMs, backoffSignal));
       } catch (error) {
         if (!runSignal.aborted && options.stopSignal?.aborted) throw notRetried(id, failure.summary);
         throw stopError(id, request, error);
