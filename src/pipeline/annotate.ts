@@ -1,19 +1,16 @@
 import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
 import { extractItem, failedResult, type ItemContext } from './annotate-item.js';
-import { createRequestLimit, providerSignalsMiddleware, type RequestLimit, requestLimitMiddleware } from './request-limit.js';
+import { checkItemContextOptions, createItemContext, DEFAULT_CONCURRENCY } from './item-context.js';
+import type { RequestLimit } from './request-limit.js';
 import { type ClipResult, isFailure } from './clip-result.js';
-import { startItemWorkers } from './workers/plan-item-workers.js';
 import type { Annotator } from '../annotators/annotator.js';
-import { isMetered, wrapAnnotator } from '../annotators/annotator-middleware.js';
 import type { AnnotatorSettings } from '../annotators/annotator-provider.js';
 import { createAnnotator } from '../annotators/annotator-registry.js';
 import { DeferredRequestError, EmolabelError } from '../errors.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import type { FaceMode } from '../faces/find-faces.js';
-import { createTinyFaceDetector } from '../faces/tiny-face-detector.js';
 import { discoverInputs, type InputFailure } from '../media/discover-inputs.js';
-import { DEFAULT_FRAME_COUNT } from '../media/load-frames.js';
 import type { MediaItem } from '../media/media-item.js';
 import { getStrategy } from '../strategies/strategy-registry.js';
 import { resolveTaxonomy } from '../taxonomy/load-taxonomy.js';
@@ -102,14 +99,7 @@ export interface AnnotateOutput {
   readonly summary: AnnotateSummary;
 }
 
-/** Items processed at once unless told otherwise. */
-export const DEFAULT_CONCURRENCY = 2;
-
-function checkPositiveInteger(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new EmolabelError('invalid_option', `Expected \`${name}\` to be a whole number from 1 and up, got \`${value}\` (${typeof value}).`);
-  }
-}
+export { DEFAULT_CONCURRENCY } from './item-context.js';
 
 /** An annotation job resolved and its inputs discovered, ready to run item by item. */
 export interface PreparedAnnotation {
@@ -122,43 +112,25 @@ export interface PreparedAnnotation {
 
 /** Resolves options (taxonomy, strategy, annotator, detector) and discovers the inputs, before any labelling. */
 export async function prepareAnnotation(inputs: string | readonly string[], options: AnnotateOptions = {}): Promise<PreparedAnnotation> {
-  const frameCount = options.frames ?? DEFAULT_FRAME_COUNT;
-  checkPositiveInteger('frames', frameCount);
-  if (options.concurrency !== 'auto') checkPositiveInteger('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY);
-  const itemConcurrency = typeof options.concurrency === 'number' ? options.concurrency : DEFAULT_CONCURRENCY;
-  if (options.workers !== undefined) checkPositiveInteger('workers', options.workers);
+  checkItemContextOptions(options);
   const taxonomy = typeof options.taxonomy === 'object' ? options.taxonomy : resolveTaxonomy(options.taxonomy ?? 'basic7');
   const strategy = getStrategy(options.strategy ?? 'frame');
   const annotator = options.annotator ?? createAnnotator(options.model ?? 'local', options.annotatorSettings);
   // A missing API key or base URL fails here, before any input is read.
   annotator.checkReady?.();
-  const faceMode = options.faces ?? 'largest';
   const discovered = await discoverInputs(typeof inputs === 'string' ? [inputs] : inputs, {
     manifest: options.manifest, manifestPathColumn: options.manifestPathColumn, manifestIdColumn: options.manifestIdColumn, clipFolders: options.clipFolders,
   });
   if (discovered.items.length === 0 && discovered.failures.length === 0) {
     throw new EmolabelError('invalid_input', 'No images, videos or frame folders found in the inputs; check the paths (set `clipFolders` for folders of frames).');
   }
-  const workers = startItemWorkers({
-    workers: options.workers, concurrency: itemConcurrency, annotator, strategy, taxonomy, customDetector: options.detector !== undefined,
-    frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir,
-  });
-  // `concurrency` counts requests in flight (a clip's frames go out side by side), not items.
-  const requestLimit = isMetered(annotator) ? (options.requestLimit ?? createRequestLimit({ concurrency: options.concurrency ?? 'auto', maxConcurrency: options.maxConcurrency })) : undefined;
-  const limited = requestLimit === undefined ? annotator : wrapAnnotator({
-    annotator, middleware: [requestLimitMiddleware(requestLimit), ...(options.requestLimit ? [] : [providerSignalsMiddleware(requestLimit)])],
-  });
-  const context: ItemContext = {
-    ...(requestLimit ? { requestLimit } : {}),
-    annotator: limited, strategy, taxonomy, frameCount, faceMode, faceMargin: options.faceMargin, saveFramesDir: options.saveFramesDir, signal: options.signal,
-    detector: faceMode === 'none' ? undefined : (options.detector ?? createTinyFaceDetector()), workers,
-  };
+  const { context, close } = createItemContext({ ...options, annotator, taxonomy, strategy });
   return {
     context,
     items: discovered.items,
     failures: discovered.failures,
     close: async () => {
-      await workers?.close();
+      await close();
       if (!options.annotator) await annotator.close?.();
     },
   };

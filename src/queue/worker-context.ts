@@ -4,12 +4,9 @@ import { type Annotator, annotatorId, type JsonValue } from '../annotators/annot
 import { createAnnotator } from '../annotators/annotator-registry.js';
 import type { AnnotatorMiddleware } from '../annotators/annotator-middleware.js';
 import { describeError } from '../errors.js';
-import { createTinyFaceDetector } from '../faces/tiny-face-detector.js';
 import type { ItemContext } from '../pipeline/annotate-item.js';
-import { DEFAULT_CONCURRENCY } from '../pipeline/annotate.js';
+import { createItemContext } from '../pipeline/item-context.js';
 import { requestLimitMiddleware } from '../pipeline/request-limit.js';
-import { startItemWorkers } from '../pipeline/workers/plan-item-workers.js';
-import { DEFAULT_FRAME_COUNT } from '../media/load-frames.js';
 import { type ResilienceMiddleware, resilienceMiddleware } from '../runs/resilience/resilient-annotator.js';
 import { parseRunSpec, type RunSpec } from '../runs/run-spec.js';
 import { getStrategy } from '../strategies/strategy-registry.js';
@@ -108,22 +105,15 @@ export async function createRunContext(job: QueueJob, options: RunContextOptions
     } : {}),
   });
   const taxonomyFile = spec.taxonomyFile === undefined ? undefined : mapPath(spec.taxonomyFile, options.pathMap);
-  const taxonomy = resolveTaxonomy(taxonomyFile ?? spec.taxonomy);
-  const strategy = getStrategy(spec.strategy);
-  const frameCount = spec.frames ?? DEFAULT_FRAME_COUNT;
-  const faceMode = spec.faces ?? 'largest';
-  const workers = startItemWorkers({
-    workers: options.workers, concurrency: Math.max(options.concurrency, DEFAULT_CONCURRENCY), annotator: base, strategy, taxonomy, customDetector: false,
-    frameCount, faceMode, faceMargin: spec.faceMargin,
+  // The same item context `annotate` makes (detector, worker threads, request limit): what the pipeline adds, workers get.
+  const { context, close } = createItemContext({
+    annotator: base, taxonomy: resolveTaxonomy(taxonomyFile ?? spec.taxonomy), strategy: getStrategy(spec.strategy),
+    frames: spec.frames, faces: spec.faces, faceMargin: spec.faceMargin, workers: options.workers, concurrency: options.concurrency,
   });
-  const context: ItemContext = {
-    annotator: base, strategy, taxonomy, frameCount, faceMode, faceMargin: spec.faceMargin,
-    detector: faceMode === 'none' ? undefined : createTinyFaceDetector(), workers,
-  };
   return {
-    spec, base, resilience, context, requestLimit: requestLimitMiddleware(options.concurrency),
+    spec, base, resilience, context, requestLimit: requestLimitMiddleware(context.requestLimit ?? options.concurrency),
     close: async () => {
-      await workers?.close();
+      await close();
       await base.close?.();
     },
   };
