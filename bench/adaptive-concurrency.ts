@@ -10,6 +10,7 @@
  *
  *   npx tsx bench/adaptive-concurrency.ts
  *   EMOLABEL_BENCH_CLIPS=200 EMOLABEL_BENCH_SETTINGS=cap npx tsx bench/adaptive-concurrency.ts
+ *   EMOLABEL_BENCH_CLIPS=1500 EMOLABEL_BENCH_SETTINGS=cap EMOLABEL_BENCH_CONCURRENCIES=auto,oracle npx tsx bench/adaptive-concurrency.ts   # a longer run
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -82,7 +83,8 @@ async function main(): Promise<void> {
   const folder = await makeFaceVariants({ count: CLIPS });
   const rows: string[][] = [];
   for (const account of ACCOUNTS.filter((each) => filters.length === 0 || filters.some((filter) => each.name.includes(filter)))) {
-    for (const concurrency of CONCURRENCIES) {
+    const only = (process.env.EMOLABEL_BENCH_CONCURRENCIES ?? '').split(',').filter(Boolean);
+    for (const concurrency of CONCURRENCIES.filter((each) => only.length === 0 || only.some((name) => each.name.startsWith(name)))) {
       const setting = concurrency.pick(account);
       const result = await measure(account, setting, folder);
       const limit = result.report ? (result.report.mode === 'adaptive' ? `${result.report.initial} → ${result.report.final} (peak ${result.report.peak})` : String(result.report.final)) : '';

@@ -44,7 +44,7 @@ export interface AnnotateOptions {
   readonly clipFolders?: boolean;
   /**
    * Requests in flight to a paid annotator (items labelled at once for the local model): a number,
-   * or `auto`, which starts at 4 and follows the provider (more while it answers, half after a 429;
+   * or `auto`, which starts at 4 and follows the provider (more while it answers, 30% fewer after a 429;
    * see request-limit.ts). For the local model `auto` is 2.
    * @default 'auto'
    */

@@ -68,6 +68,9 @@ export interface RequestLimitOptions {
   readonly now?: () => number;
 }
 
+/** What a push-back multiplies the adaptive limit by. */
+const DECREASE = 0.7;
+
 /** How often, while requests are under way, what holds the rate is sampled between events (ms). */
 const SAMPLE_MS = 50;
 
@@ -75,7 +78,8 @@ const SAMPLE_MS = 50;
  * A limit on requests in flight. `auto` is additive increase, multiplicative decrease, as TCP's
  * congestion control: while every slot is at the provider and more requests wait, each answer adds
  * a slot (the limit doubles per round trip) until the first 429, then one slot per round trip; a
- * 429 halves the limit, at most once per round trip's worth of requests. Slots held by requests
+ * 429 cuts the limit by 30% (as CUBIC does; halving, as Reno does, measured 69% of a capped
+ * account's rate against 74%: bench/adaptive-concurrency.ts), at most once per round trip's worth of requests. Slots held by requests
  * that wait for the `rpm`/`tpm` bucket or a backoff do not count as demand, so a limit the provider
  * states (flags or its rate-limit headers) is followed by the bucket, not probed with 429s.
  */
@@ -120,6 +124,9 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
     for (const listener of listeners) listener(limit);
   };
   const grow = () => {
+    // Slow start: a slot per answer. After the first cut a slot per round trip, probing for more
+    // (climbing back faster, to 90% of where the provider pushed back, drew more 429s and their
+    // Retry-After pauses, and no more rate: bench/adaptive-concurrency.ts).
     if (limit < threshold) return setLimit(limit + 1);
     credit += 1 / limit;
     if (credit >= 1) {
@@ -134,7 +141,7 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
     sentAtLastDecrease = sent;
     limitAtLastDecrease = limit;
     decreases += 1;
-    threshold = Math.max(1, Math.floor(limit / 2));
+    threshold = Math.max(1, Math.floor(limit * DECREASE));
     credit = 0;
     setLimit(threshold);
   };

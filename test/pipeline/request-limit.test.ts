@@ -73,7 +73,7 @@ describe('the request limit', () => {
     await done;
   });
 
-  it('auto: a window of 429s halves the limit once, then growth is one slot per window', async () => {
+  it('auto: a window of 429s cuts the limit by 30% once, then growth is one slot per window', async () => {
     const limit = createRequestLimit({ concurrency: 'auto' });
     const { started, done } = scheduleRequests(limit, 200);
     await tick();
@@ -82,12 +82,12 @@ describe('the request limit', () => {
     // Everything in flight comes back 429 together: one cut, not one per answer.
     const inFlight = started.length - finished;
     for (let index = 0; index < inFlight; index += 1) await started[finished++]?.finish('pushed-back');
-    expect(limit.current).toBe(8);
+    expect(limit.current).toBe(11);
     expect(limit.report()).toMatchObject({ pushBacks: inFlight, decreases: 1 });
-    // Congestion avoidance: about one slot per eight answers at eight, not one per answer.
-    for (let index = 0; index < 16; index += 1) await started[finished++]?.finish('answered');
-    expect(limit.current).toBeGreaterThanOrEqual(9);
-    expect(limit.current).toBeLessThanOrEqual(10);
+    // Congestion avoidance: about one slot per eleven answers at eleven, not one per answer.
+    for (let index = 0; index < 22; index += 1) await started[finished++]?.finish('answered');
+    expect(limit.current).toBeGreaterThanOrEqual(12);
+    expect(limit.current).toBeLessThanOrEqual(13);
     while (finished < started.length) await started[finished++]?.finish('answered');
     await done;
   });

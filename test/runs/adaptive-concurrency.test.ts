@@ -44,7 +44,7 @@ describe('--concurrency auto against a provider that pushes back', () => {
     }
   }
 
-  it('grows past its start, halves on 429s, and turns far fewer requests away than a fixed high limit', async () => {
+  it('grows past its start, cuts on 429s, and turns far fewer requests away than a fixed high limit', async () => {
     const cap: FakeProviderLimits = { latencyMs: 60, maxInFlight: 6 };
     const adaptive = await run(cap, 'auto');
     expect(adaptive.outcome.results.map((result) => result.status)).toEqual(Array(12).fill('ok'));
