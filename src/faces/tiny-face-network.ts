@@ -5,6 +5,8 @@ import type { RgbImage } from '../media/rgb-image.js';
 
 /** face-api's leaky ReLU slope (`leaky()`: relu(x - 0.1x) + 0.1x), as the float32 it multiplies by. */
 const LEAKY_ALPHA = 0.10000000149011612;
+/** Pixels of network input per output cell (five 2x2 poolings of stride 2). */
+const CELL = 32;
 
 /** A border drawn around the image inside the network input, instead of a padded copy of the image. */
 export interface InputBorder {
@@ -35,13 +37,17 @@ interface TinyFaceNet {
  * with its border.
  *
  * The same network, weights, box decoding and non-maximum suppression as face-api's
- * `detectAllFaces(TinyFaceDetectorOptions)`, computed with fewer TF.js kernels: face-api runs each
- * layer as a convolution, a bias add and four element-wise ops for its leaky ReLU, each a pass over
- * a tensor as large as the first layer's 416x416x16; here each layer is one fused convolution
- * (bias and leaky ReLU inside), about 1.7x faster on WASM. The input is normalised in one loop
- * over the pixels (face-api casts, pads to a square, subtracts its mean and divides by 255 as four
- * tensors), and a border is written straight into it. Outputs agree with face-api's to float
- * rounding (test/faces/tiny-face-network.test.ts).
+ * `detectAllFaces(TinyFaceDetectorOptions)`, computed with less work:
+ * - each layer is one fused convolution (bias and leaky ReLU inside); face-api runs a convolution,
+ *   a bias add and four element-wise ops for its leaky ReLU, each a pass over a tensor as large as
+ *   the first layer's 416x416x16 (about 1.7x faster on WASM, outputs equal to float rounding);
+ * - the input is normalised in one loop over the pixels, the border written straight into it
+ *   (face-api casts, pads to a square, subtracts its mean and divides by 255 as four tensors);
+ * - only the rows and columns of cells the image reaches are computed: face-api pads a 16:9 frame
+ *   to a square, so at 416 the network ran on 416x416 where the frame fills 416x234; here on
+ *   416x256. Faces near the edge then see the network's own zero padding instead of black rows
+ *   further out: on faces-dev, the demo photos and 1280x720 frames the same faces were found, boxes
+ *   within 1.5% of their width (test/faces/tiny-face-network.test.ts).
  */
 export async function detectTinyFaces(runtime: FaceApiRuntime, image: RgbImage, inputSize: number, minScore: number, border?: InputBorder): Promise<FaceBox[]> {
   const { faceapi, tf } = runtime;
@@ -52,10 +58,16 @@ export async function detectTinyFaces(runtime: FaceApiRuntime, image: RgbImage, 
   const width = image.width + 2 * offset;
   const height = image.height + 2 * offset;
   const side = Math.max(width, height);
+  // face-api pads to a square and scales it to the input size: the image is its top left `reshaped`
+  // part, and only the 32-pixel cells that part reaches are computed (the network is convolutional).
+  const scale = inputSize / side;
+  const reshaped = { width: Math.round(width * scale), height: Math.round(height * scale) };
+  const input = { width: cover(reshaped.width, inputSize), height: cover(reshaped.height, inputSize) };
   const output = tf.tidy(() => {
-    let input = tf.tensor4d(normalisedInput(image, side, net.config.meanRgb, border), [1, side, side, 3]);
-    if (side !== inputSize) input = tf.image.resizeBilinear(input, [inputSize, inputSize], false, false);
-    return runNetwork(runtime.tf, params, input);
+    let square = tf.tensor4d(normalisedInput(image, side, net.config.meanRgb, border), [1, side, side, 3]);
+    if (side !== inputSize) square = tf.image.resizeBilinear(square, [inputSize, inputSize], false, false);
+    const cells = input.width === inputSize && input.height === inputSize ? square : tf.slice(square, [0, 0, 0, 0], [1, input.height, input.width, 3]);
+    return runNetwork(runtime.tf, params, cells);
   });
   let values: Float32Array;
   try {
@@ -63,7 +75,13 @@ export async function detectTinyFaces(runtime: FaceApiRuntime, image: RgbImage, 
   } finally {
     output.dispose();
   }
-  return decodeBoxes(runtime, net.config, values, output.shape[1] ?? 0, { width, height }, inputSize, minScore);
+  const [, rows = 0, columns = 0] = output.shape;
+  return decodeBoxes(runtime, net.config, values, { rows, columns }, reshaped, { width, height }, minScore);
+}
+
+/** The smallest multiple of the network's 32-pixel cell that covers `length`, at most `inputSize`. */
+function cover(length: number, inputSize: number): number {
+  return Math.min(inputSize, Math.ceil(length / CELL) * CELL);
 }
 
 /**
@@ -128,34 +146,34 @@ const sigmoid = (value: number) => 1 / (1 + Math.exp(-value));
 
 /**
  * face-api's `TinyYolov2Base.extractBoxes` and the non-maximum suppression of its `detect`: each
- * cell's anchors scoring above `minScore`, in the pixels of the `image`-sized input.
+ * cell's anchors scoring above `minScore`, mapped from the `reshaped` part of the network input to
+ * the pixels of the `image` (with its border).
  */
 function decodeBoxes(
-  { faceapi }: FaceApiRuntime, config: TinyFaceNet['config'], values: Float32Array, cells: number,
-  image: { width: number; height: number }, inputSize: number, minScore: number,
+  { faceapi }: FaceApiRuntime, config: TinyFaceNet['config'], values: Float32Array, grid: { rows: number; columns: number },
+  reshaped: { width: number; height: number }, image: { width: number; height: number }, minScore: number,
 ): FaceBox[] {
-  const scale = inputSize / Math.max(image.width, image.height);
-  const correctionX = inputSize / Math.round(image.width * scale);
-  const correctionY = inputSize / Math.round(image.height * scale);
   const anchors = config.anchors;
+  // Boxes relative to the reshaped image (0-1), as face-api's relative boxes.
   const found: Array<{ box: InstanceType<FaceApiRuntime['faceapi']['BoundingBox']>; score: number }> = [];
-  for (let row = 0; row < cells; row += 1) {
-    for (let column = 0; column < cells; column += 1) {
+  for (let row = 0; row < grid.rows; row += 1) {
+    for (let column = 0; column < grid.columns; column += 1) {
       for (const [index, anchor] of anchors.entries()) {
-        const at = ((row * cells + column) * anchors.length + index) * 5;
+        const at = ((row * grid.columns + column) * anchors.length + index) * 5;
         const score = sigmoid(values[at + 4] as number);
         if (minScore && score <= minScore) continue;
-        const centreX = ((column + sigmoid(values[at] as number)) / cells) * correctionX;
-        const centreY = ((row + sigmoid(values[at + 1] as number)) / cells) * correctionY;
-        const boxWidth = ((Math.exp(values[at + 2] as number) * anchor.x) / cells) * correctionX;
-        const boxHeight = ((Math.exp(values[at + 3] as number) * anchor.y) / cells) * correctionY;
+        const centreX = ((column + sigmoid(values[at] as number)) * CELL) / reshaped.width;
+        const centreY = ((row + sigmoid(values[at + 1] as number)) * CELL) / reshaped.height;
+        const boxWidth = (Math.exp(values[at + 2] as number) * anchor.x * CELL) / reshaped.width;
+        const boxHeight = (Math.exp(values[at + 3] as number) * anchor.y * CELL) / reshaped.height;
         const x = centreX - boxWidth / 2;
         const y = centreY - boxHeight / 2;
         found.push({ box: new faceapi.BoundingBox(x, y, x + boxWidth, y + boxHeight), score });
       }
     }
   }
-  const kept = faceapi.nonMaxSuppression(found.map(({ box }) => box.rescale(inputSize)), found.map(({ score }) => score), config.iouThreshold, true);
+  // Overlap is the same in any per-axis scale, so relative boxes serve (face-api scales them by the input size).
+  const kept = faceapi.nonMaxSuppression(found.map(({ box }) => box), found.map(({ score }) => score), config.iouThreshold, true);
   return kept.map((index) => {
     const { box, score } = found[index] as (typeof found)[number];
     return { x: box.x * image.width, y: box.y * image.height, width: box.width * image.width, height: box.height * image.height, score };
