@@ -44,7 +44,7 @@ describe('the fused tiny face network finds what face-api itself finds', () => {
   it('on the demo photos (landscape, several faces), at input 416', async () => {
     const runtime = await loadFaceApi();
     let faces = 0;
-    for (const number of [1, 2, 3, 4, 5, 6]) {
+    for (const number of [1, 2, 3, 4, 5, 6] as const) {
       const image = await limitImageSize(await decoded(demoFace(number)), 416);
       const theirs = await faceApiDetect(image, 416, 0.4);
       expectSameFaces(await detectTinyFaces(runtime, image, 416, 0.4), theirs, 0.02);
