@@ -50,9 +50,10 @@ export const FACE_CROP_MAX_SIDE = 1024;
 export const FACE_CROP_MAX_ASPECT = 1.25;
 /**
  * A face the padded pass finds at least this share of the image's longer side is what the image is
- * a crop of: the unpadded pass is skipped. On faces-dev the unpadded pass found faces in 15 crops,
- * all of which the padded pass found too (0.70-1.2 of the longer side), and the padded pass never
- * found a face below 0.27 (bench/face-detection-throughput.ts, docs/performance.md).
+ * a crop of: the unpadded pass is skipped. Measured when this was chosen (faces-dev, the demo photos
+ * and 1280x720 frames made from faces-dev): the unpadded pass found faces in 15 faces-dev crops, all
+ * of which the padded pass found too, at 0.70-1.2 of the longer side; the padded pass never found a
+ * face below 0.27 of it, and on the demo photos (faces at 0.14-0.17) it found none.
  */
 export const TIGHT_FACE_SHARE = 0.6;
 
