@@ -10,19 +10,21 @@ async function toRgb(pipeline: Sharp): Promise<RgbImage> {
   return { data, width: info.width, height: info.height };
 }
 
-/** Adds a border of `fraction` of the longer side around the image (helps detectors on tight crops); grey unless told. */
-export async function padImage(image: RgbImage, fraction: number, color: 'grey' | 'black' = 'grey'): Promise<{ image: RgbImage; offset: number }> {
-  const offset = Math.round(Math.max(image.width, image.height) * fraction);
-  const value = color === 'black' ? 0 : 128;
-  const padded = await toRgb(
-    fromRaw(image).extend({ top: offset, bottom: offset, left: offset, right: offset, background: { r: value, g: value, b: value } }),
-  );
-  return { image: padded, offset };
-}
-
-/** Cuts a rectangle out of an image; the rectangle must lie inside it. */
+/**
+ * Cuts a rectangle out of an image; the rectangle must lie inside it (whole pixels). Copied row by
+ * row from the pixels in memory: the same bytes as sharp's `extract`, without a trip through libvips.
+ */
 export async function cropImage(image: RgbImage, region: { x: number; y: number; width: number; height: number }): Promise<RgbImage> {
-  return toRgb(fromRaw(image).extract({ left: region.x, top: region.y, width: region.width, height: region.height }));
+  const { x, y, width, height } = region;
+  if (![x, y, width, height].every(Number.isInteger) || x < 0 || y < 0 || width < 1 || height < 1 || x + width > image.width || y + height > image.height) {
+    throw new RangeError(`Crop ${width}x${height} at ${x},${y} is not inside the ${image.width}x${image.height} image.`);
+  }
+  const data = Buffer.allocUnsafe(width * height * 3);
+  for (let row = 0; row < height; row += 1) {
+    const from = ((y + row) * image.width + x) * 3;
+    image.data.copy(data, row * width * 3, from, from + width * 3);
+  }
+  return { data, width, height };
 }
 
 /** Scales an image so its longer side is at most `maxSide` pixels; smaller images are returned as they are. */

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { findFaces } from '../../src/faces/find-faces.js';
 import { createTinyFaceDetector } from '../../src/faces/tiny-face-detector.js';
 import { trackFaces } from '../../src/faces/track-faces.js';
+import { cropImage } from '../../src/faces/transform-image.js';
 import { decodeImage } from '../../src/media/decode-image.js';
 import type { Frame } from '../../src/media/media-item.js';
 import { demoFace } from '../support/demo-faces.js';
@@ -69,3 +71,17 @@ describe('trackFaces', () => {
   });
 });
 if (!('images' in facesDev)) console.warn(`skipping faces-dev checks: ${facesDev.missing}`);
+
+describe('cropImage', () => {
+  it('copies the same pixels sharp extracts from a real photo, and refuses a region outside it', async () => {
+    const image = await decodeImage(readFileSync(demoFace(2)), demoFace(2));
+    const region = { x: 701, y: 233, width: 311, height: 287 };
+    const crop = await cropImage(image, region);
+    const expected = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .extract({ left: region.x, top: region.y, width: region.width, height: region.height }).raw().toBuffer();
+    expect(crop).toMatchObject({ width: 311, height: 287 });
+    expect(crop.data.equals(expected)).toBe(true);
+    await expect(cropImage(image, { ...region, x: image.width - 10 })).rejects.toThrow(/not inside/);
+    await expect(cropImage(image, { ...region, y: 1.5 })).rejects.toThrow(/not inside/);
+  });
+});
