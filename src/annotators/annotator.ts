@@ -91,7 +91,7 @@ export type AnnotationStatus = 'ok' | 'abstained' | 'refused' | 'error';
 /** An account's rate limits as the provider stated them on its latest answer (per minute). */
 export interface ProviderRateLimits {
   readonly requestsPerMinute?: number;
-  /** Input + output tokens per minute (Anthropic: the combined limit, else the input one). */
+  /** Tokens per minute, charged with input + output (OpenAI's tokens limit; Anthropic's input tokens limit). */
   readonly tokensPerMinute?: number;
   readonly remainingRequests?: number;
   readonly remainingTokens?: number;

@@ -1,5 +1,6 @@
 import type { ItemContext } from './annotate-item.js';
-import { createRequestLimit, providerSignalsMiddleware, type RequestLimit, requestLimitMiddleware } from './request-limit.js';
+import { createRequestLimit, type RequestLimit } from './request-limit.js';
+import { providerSignalsMiddleware, requestLimitMiddleware } from './request-limit-middleware.js';
 import { startItemWorkers } from './workers/plan-item-workers.js';
 import type { Annotator } from '../annotators/annotator.js';
 import { isMetered, wrapAnnotator } from '../annotators/annotator-middleware.js';
@@ -43,10 +44,11 @@ function checkPositiveInteger(name: string, value: number): void {
   }
 }
 
-/** Refuses frames, concurrency or workers that are not whole numbers from 1 (before any input is read). */
-export function checkItemContextOptions(options: Pick<ItemContextOptions, 'frames' | 'concurrency' | 'workers'>): void {
+/** Refuses frames, concurrency, its ceiling or workers that are not whole numbers from 1 (before any input is read). */
+export function checkItemContextOptions(options: Pick<ItemContextOptions, 'frames' | 'concurrency' | 'maxConcurrency' | 'workers'>): void {
   checkPositiveInteger('frames', options.frames ?? DEFAULT_FRAME_COUNT);
   if (options.concurrency !== 'auto') checkPositiveInteger('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY);
+  if (options.maxConcurrency !== undefined) checkPositiveInteger('maxConcurrency', options.maxConcurrency);
   if (options.workers !== undefined) checkPositiveInteger('workers', options.workers);
 }
 

@@ -19,41 +19,56 @@ export interface LimitState {
   readonly heldBack: number;
 }
 
-export function limitedBy(state: LimitState): LimitedBy | undefined {
+/**
+ * How a moment divides between the causes: the provider takes the share of the slots it holds
+ * back (one request in a long backoff while thirty are at the provider is a thirtieth of the
+ * moment); the rest is the concurrency limit's when every slot is taken or requests wait for one,
+ * else the input's. Undefined when nothing is in flight or waiting.
+ */
+export function limitShares(state: LimitState): Record<LimitedBy, number> | undefined {
   if (state.inFlight === 0 && state.waiting === 0) return undefined;
-  if (state.heldBack > 0) return 'provider';
-  if (state.waiting > 0 || state.inFlight >= state.limit) return 'concurrency';
-  return 'input';
+  const provider = Math.min(1, state.heldBack / Math.max(1, state.limit, state.inFlight));
+  const rest = 1 - provider;
+  const busy = state.waiting > 0 || state.inFlight >= state.limit;
+  return { provider, concurrency: busy ? rest : 0, input: busy ? 0 : rest };
 }
+
+/** Idle stretches longer than this are not the pipeline's (a batch being waited for, a paused run): left out. */
+const LONGEST_IDLE_MS = 10_000;
 
 /**
  * Time spent in each {@link LimitedBy} state, from the first request to the last observation:
- * each observation closes the interval since the one before. Stretches with nothing in flight or
- * waiting between the first request and the last count as `input` (the pipeline had nothing to send).
+ * each observation closes the interval since the one before, divided by {@link limitShares}.
+ * Stretches with nothing in flight or waiting count as `input` (the pipeline had nothing to send),
+ * unless longer than 10 s.
  */
 export class RateAttribution {
   private readonly totals: Record<LimitedBy, number> = { provider: 0, concurrency: 0, input: 0 };
   private startedAt: number | undefined;
   private lastAt = 0;
-  private lastState: LimitedBy | undefined;
+  private lastShares: Record<LimitedBy, number> | undefined;
+  private leftOutMs = 0;
 
   constructor(private readonly now: () => number) {}
 
   observe(state: LimitState): void {
     const at = this.now();
-    const current = limitedBy(state);
+    const shares = limitShares(state);
     if (this.startedAt === undefined) {
-      if (current === undefined) return;
+      if (shares === undefined) return;
       this.startedAt = at;
     } else {
-      this.totals[this.lastState ?? 'input'] += at - this.lastAt;
+      const interval = at - this.lastAt;
+      if (this.lastShares === undefined && interval > LONGEST_IDLE_MS) this.leftOutMs += interval;
+      else for (const cause of ['provider', 'concurrency', 'input'] as const) this.totals[cause] += interval * (this.lastShares?.[cause] ?? (cause === 'input' ? 1 : 0));
     }
     this.lastAt = at;
-    this.lastState = current;
+    this.lastShares = shares;
   }
 
+  /** From the first request to the last observation, long idle stretches left out. */
   elapsedMs(): number {
-    return this.startedAt === undefined ? 0 : this.lastAt - this.startedAt;
+    return this.startedAt === undefined ? 0 : this.lastAt - this.startedAt - this.leftOutMs;
   }
 
   /** Milliseconds of {@link elapsedMs} each cause held the rate. */

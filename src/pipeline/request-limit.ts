@@ -1,11 +1,14 @@
 import { AsyncResource } from 'node:async_hooks';
 import PQueue from 'p-queue';
 import { type LimitedBy, RateAttribution } from './rate-attribution.js';
-import { type AnnotatorMiddleware, isMetered } from '../annotators/annotator-middleware.js';
 import { EmolabelError } from '../errors.js';
 
-/** How a request sent to the provider ended, as the request limit learns from it. */
-export type ProviderOutcome = 'answered' | 'pushed-back' | 'failed';
+/**
+ * How an attempt sent to the provider ended, as the request limit learns from it: `rate-limited`
+ * (HTTP 429) and `overloaded` (503, 529, or no answer within the timeout) say the provider has more
+ * than it takes, and cut an adaptive limit; `failed` is any other failure.
+ */
+export type ProviderOutcome = 'answered' | 'rate-limited' | 'overloaded' | 'failed';
 
 /** Where the concurrency of a run went: what `--concurrency` became and what held the rate. */
 export interface RequestLimitReport {
@@ -18,11 +21,15 @@ export interface RequestLimitReport {
   readonly peak: number;
   /** The ceiling (`--max-concurrency`; the limit itself when fixed). */
   readonly max: number;
-  /** Requests sent to the provider (every attempt). */
+  /** Attempts sent to the provider (retries included). */
   readonly sent: number;
+  /** Attempts the provider answered. */
+  readonly answered: number;
   /** Attempts the provider turned away as rate-limited (HTTP 429). */
   readonly pushBacks: number;
-  /** Times the adaptive limit was cut after a push-back. */
+  /** Attempts that found the provider overloaded (503, 529) or unable to answer within the timeout. */
+  readonly overloads: number;
+  /** Times the adaptive limit was cut after a 429 or an overload. */
   readonly decreases: number;
   /** Milliseconds from the first request to the last answer. */
   readonly elapsedMs: number;
@@ -70,6 +77,14 @@ export interface RequestLimitOptions {
 
 /** What a push-back multiplies the adaptive limit by. */
 const DECREASE = 0.7;
+/**
+ * An answer slower than this many times the fastest one seen adds no slot: a server that queues
+ * what it cannot run at once (Ollama, vLLM, a llama.cpp server) answers later instead of with a 429,
+ * and more requests in flight would only wait there, until they time out.
+ */
+const QUEUEING_LATENCY_RATIO = 2;
+/** Latencies below this are noise for that comparison (a local stand-in, a cached proxy). */
+const LATENCY_FLOOR_MS = 20;
 
 /** How often, while requests are under way, what holds the rate is sampled between events (ms). */
 const SAMPLE_MS = 50;
@@ -86,8 +101,8 @@ const SAMPLE_MS = 50;
 export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
   const now = options.now ?? Date.now;
   const adaptive = options.concurrency === 'auto';
-  const max = adaptive ? (options.maxConcurrency ?? AUTO_MAX_CONCURRENCY) : (options.concurrency as number);
-  checkLimit('concurrency', max);
+  const max = options.concurrency === 'auto' ? (options.maxConcurrency ?? AUTO_MAX_CONCURRENCY) : options.concurrency;
+  checkLimit(adaptive ? 'maxConcurrency' : 'concurrency', max);
   const initial = adaptive ? Math.min(AUTO_INITIAL_CONCURRENCY, max) : max;
   const queue = new PQueue({ concurrency: initial });
   const listeners = new Set<(limit: number) => void>();
@@ -98,8 +113,11 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
   let credit = 0;
   const heldBack = options.heldBack ?? (() => 0);
   let sent = 0;
+  let answered = 0;
   let pushBacks = 0;
+  let overloads = 0;
   let decreases = 0;
+  let fastestMs = Number.POSITIVE_INFINITY;
   let sentAtLastDecrease = Number.NEGATIVE_INFINITY;
   let limitAtLastDecrease = 0;
 
@@ -134,8 +152,7 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
       setLimit(limit + 1);
     }
   };
-  const pushedBack = () => {
-    pushBacks += 1;
+  const cut = () => {
     // Every request of the window that tripped the limit comes back 429 at once: cut once for them all.
     if (sent - sentAtLastDecrease < limitAtLastDecrease) return;
     sentAtLastDecrease = sent;
@@ -156,14 +173,22 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
     },
     sent() {
       sent += 1;
+      const sentAt = now();
       observe();
       return (outcome) => {
         // Every slot busy (none held back by the provider's limits) and requests waiting for one:
         // the limit, not the bucket or the input, holds the rate.
         const saturated = queue.pending - heldBack() >= limit && queue.size > 0;
-        if (adaptive && outcome === 'pushed-back') pushedBack();
-        else if (adaptive && outcome === 'answered' && saturated) grow();
-        if (outcome === 'pushed-back' && !adaptive) pushBacks += 1;
+        if (outcome === 'rate-limited') pushBacks += 1;
+        if (outcome === 'overloaded') overloads += 1;
+        if (outcome === 'answered') {
+          answered += 1;
+          const latency = now() - sentAt;
+          fastestMs = Math.min(fastestMs, latency);
+          if (adaptive && saturated && latency <= QUEUEING_LATENCY_RATIO * Math.max(fastestMs, LATENCY_FLOOR_MS)) grow();
+        } else if (adaptive && outcome !== 'failed') {
+          cut();
+        }
         observe();
       };
     },
@@ -173,7 +198,7 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
     },
     report() {
       return {
-        mode: adaptive ? 'adaptive' : 'fixed', initial, final: limit, peak, max, sent, pushBacks, decreases,
+        mode: adaptive ? 'adaptive' : 'fixed', initial, final: limit, peak, max, sent, answered, pushBacks, overloads, decreases,
         elapsedMs: attribution.elapsedMs(), limitedMs: attribution.limitedMs(),
       };
     },
@@ -182,62 +207,7 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
 
 function checkLimit(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) {
-    throw new EmolabelError('invalid_option', `Expected \`${name}\` to be a whole number of at least 1 (or \`auto\`), got \`${value}\` (${typeof value}).`);
+    throw new EmolabelError('invalid_option', `Expected \`${name}\` to be a whole number from 1 and up${name === 'concurrency' ? ' (or `auto`)' : ''}, got \`${value}\` (${typeof value}).`);
   }
 }
 
-/** Whether a provider's failure says it is rate-limiting this client (a retryable HTTP 429). */
-export function isPushBack(error: unknown): boolean {
-  return EmolabelError.isInstance(error) && error.isRetryable && error.httpStatus === 429;
-}
-
-/**
- * At most `limit` requests in flight to a paid annotator, however many items or frames ask at
- * once: the run's concurrency counts requests, not items, so a clip's frames (`frame`, `mean`) go
- * out side by side and a clip no longer costs one round trip per frame. Requests wait in arrival
- * order; one whose signal aborts while waiting leaves the queue without being sent.
- */
-export function requestLimitMiddleware(limit: number | RequestLimit): AnnotatorMiddleware {
-  const requests = typeof limit === 'number' ? createRequestLimit({ concurrency: limit }) : limit;
-  return {
-    specificationVersion: 'v1',
-    name: 'request-limit',
-    // The local model is bound by its worker threads, not by requests in flight.
-    appliesTo: isMetered,
-    async wrapAnnotate({ request, next }) {
-      try {
-        // Bound to the caller's async context: the queue starts a waiting request from whichever
-        // request finished, and the item it belongs to (item scope) must stay the caller's.
-        return await requests.schedule(AsyncResource.bind(() => next(request)), request.signal);
-      } catch (error) {
-        if (request.signal?.aborted && !(error instanceof EmolabelError)) {
-          throw new EmolabelError('aborted', 'The request was aborted while waiting for a free request slot.', { cause: error });
-        }
-        throw error;
-      }
-    },
-  };
-}
-
-/**
- * Tells a {@link RequestLimit} when each attempt leaves for the provider and how it ended: put it
- * next to the provider (inside the retries), so each 429 is seen, not only a request's last answer.
- */
-export function providerSignalsMiddleware(limit: RequestLimit): AnnotatorMiddleware {
-  return {
-    specificationVersion: 'v1',
-    name: 'provider-signals',
-    appliesTo: isMetered,
-    async wrapAnnotate({ request, next }) {
-      const done = limit.sent();
-      try {
-        const annotation = await next(request);
-        done('answered');
-        return annotation;
-      } catch (error) {
-        done(isPushBack(error) ? 'pushed-back' : 'failed');
-        throw error;
-      }
-    },
-  };
-}

@@ -25,7 +25,7 @@ export { resolveFfmpeg, type FfmpegBinaries } from '../media/ffmpeg-binaries.js'
 export { formatResults, outputFormatOf, type OutputFormat } from '../output/write-results.js';
 
 export {
-  createRequestLimit, requestLimitMiddleware, providerSignalsMiddleware, AUTO_INITIAL_CONCURRENCY, AUTO_MAX_CONCURRENCY,
-  type RequestLimit, type RequestLimitOptions, type RequestLimitReport, type ProviderOutcome,
+  createRequestLimit, AUTO_INITIAL_CONCURRENCY, AUTO_MAX_CONCURRENCY, type RequestLimit, type RequestLimitOptions, type RequestLimitReport, type ProviderOutcome,
 } from '../pipeline/request-limit.js';
+export { requestLimitMiddleware, providerSignalsMiddleware, providerOutcomeOf } from '../pipeline/request-limit-middleware.js';
 export type { LimitedBy } from '../pipeline/rate-attribution.js';

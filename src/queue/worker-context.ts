@@ -6,7 +6,7 @@ import type { AnnotatorMiddleware } from '../annotators/annotator-middleware.js'
 import { describeError } from '../errors.js';
 import type { ItemContext } from '../pipeline/annotate-item.js';
 import { createItemContext } from '../pipeline/item-context.js';
-import { requestLimitMiddleware } from '../pipeline/request-limit.js';
+import { requestLimitMiddleware } from '../pipeline/request-limit-middleware.js';
 import { type ResilienceMiddleware, resilienceMiddleware } from '../runs/resilience/resilient-annotator.js';
 import { parseRunSpec, type RunSpec } from '../runs/run-spec.js';
 import { getStrategy } from '../strategies/strategy-registry.js';

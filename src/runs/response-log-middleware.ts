@@ -77,8 +77,7 @@ export function responseLogMiddleware(options: ResponseLogOptions): AnnotatorMid
       const started = performance.now();
       // Impossible usage (negative, not a number) would be logged as a wrong cost or fail the log's insert.
       const answer = cappedAnswer(checkedUsage(await next(request), request, () => annotator.estimate?.(request).costUsd), annotatorId(annotator));
-      // The account's limits describe this moment, not the answer: never stored or replayed from the cache.
-      const { providerResponse: response, rateLimits: _limits, ...annotation } = answer;
+      const { providerResponse: response, ...annotation } = answer;
       const durationMs = Math.round(performance.now() - started);
       options.responses.record({
         runId: options.runId, itemId, cacheKey, request: summary, annotation, ...(response === undefined ? {} : { response }), fromCache: false, startedAt, durationMs,

@@ -1,5 +1,6 @@
 import type { AnnotatorMiddleware } from '../annotators/annotator-middleware.js';
-import { providerSignalsMiddleware, type RequestLimit } from '../pipeline/request-limit.js';
+import type { RequestLimit } from '../pipeline/request-limit.js';
+import { providerSignalsMiddleware } from '../pipeline/request-limit-middleware.js';
 import { type BudgetMiddleware, type BudgetOptions, budgetMiddleware } from './budget-middleware.js';
 import { type ResilienceMiddleware, resilienceMiddleware, type ResilientAnnotatorOptions } from './resilience/resilient-annotator.js';
 import { type ResponseLogOptions, responseLogMiddleware } from './response-log-middleware.js';

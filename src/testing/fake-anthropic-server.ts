@@ -28,16 +28,19 @@ function inputTokens(request: RecordedRequest): number {
   return textTokens(text) + toolPrompt + request.images.reduce((sum, image) => sum + Math.ceil((image.width * image.height) / 750), 0);
 }
 
-/** `anthropic-ratelimit-*` as the Messages API sends them on every answer (resets as RFC 3339 times). */
+/**
+ * `anthropic-ratelimit-*` as the Messages API sends them on every answer (resets as RFC 3339
+ * times); `tokens-limit` is the most restrictive of the token limits in effect.
+ */
 function rateLimitHeaders(limits: FakeAnthropicOptions['rateLimits']): Record<string, string> {
   if (limits === undefined) return {};
   const reset = new Date(Date.now() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  const input = Math.round(limits.tokensPerMinute * 0.8);
+  const tightest = Math.min(limits.inputTokensPerMinute, limits.outputTokensPerMinute);
   return {
     'anthropic-ratelimit-requests-limit': String(limits.requestsPerMinute), 'anthropic-ratelimit-requests-remaining': String(limits.requestsPerMinute - 1), 'anthropic-ratelimit-requests-reset': reset,
-    'anthropic-ratelimit-input-tokens-limit': String(input), 'anthropic-ratelimit-input-tokens-remaining': String(input), 'anthropic-ratelimit-input-tokens-reset': reset,
-    'anthropic-ratelimit-output-tokens-limit': String(limits.tokensPerMinute - input), 'anthropic-ratelimit-output-tokens-remaining': String(limits.tokensPerMinute - input), 'anthropic-ratelimit-output-tokens-reset': reset,
-    'anthropic-ratelimit-tokens-limit': String(limits.tokensPerMinute), 'anthropic-ratelimit-tokens-remaining': String(limits.tokensPerMinute), 'anthropic-ratelimit-tokens-reset': reset,
+    'anthropic-ratelimit-input-tokens-limit': String(limits.inputTokensPerMinute), 'anthropic-ratelimit-input-tokens-remaining': String(limits.inputTokensPerMinute), 'anthropic-ratelimit-input-tokens-reset': reset,
+    'anthropic-ratelimit-output-tokens-limit': String(limits.outputTokensPerMinute), 'anthropic-ratelimit-output-tokens-remaining': String(limits.outputTokensPerMinute), 'anthropic-ratelimit-output-tokens-reset': reset,
+    'anthropic-ratelimit-tokens-limit': String(tightest), 'anthropic-ratelimit-tokens-remaining': String(tightest), 'anthropic-ratelimit-tokens-reset': reset,
   };
 }
 
@@ -68,7 +71,7 @@ export interface FakeAnthropicOptions {
   /** The models `GET /v1/models` lists, two per page (`after_id` pages on); left out, that path is 404. */
   readonly models?: readonly string[];
   /** The account's limits, sent as `anthropic-ratelimit-*` headers on every message (the real API always sends them). */
-  readonly rateLimits?: { readonly requestsPerMinute: number; readonly tokensPerMinute: number };
+  readonly rateLimits?: { readonly requestsPerMinute: number; readonly inputTokensPerMinute: number; readonly outputTokensPerMinute: number };
 }
 
 /** One page of `GET /v1/models` as Anthropic answers it: `data`, `has_more`, `first_id`, `last_id`. */

@@ -11,6 +11,11 @@ export interface FakeProviderLimits {
   readonly burstSeconds?: number;
   /** Requests answered at once; one more gets a 429 (a provider's concurrency cap). */
   readonly maxInFlight?: number;
+  /**
+   * Requests worked on at once; the others wait their turn, unanswered, as Ollama, vLLM and
+   * llama.cpp servers queue what they cannot run (no 429: answers just come later).
+   */
+  readonly parallel?: number;
   /** Sends OpenAI's `x-ratelimit-*` headers on every answer. @default true when `requestsPerMinute` is set */
   readonly headers?: boolean;
 }
@@ -43,6 +48,18 @@ export function limitFakeProvider(limits: FakeProviderLimits, respond: FakeRespo
   let level = capacity;
   let updatedAt = Date.now();
   let inFlight = 0;
+  let working = 0;
+  const turns: Array<() => void> = [];
+  const takeTurn = async () => {
+    if (limits.parallel === undefined) return;
+    if (working >= limits.parallel) await new Promise<void>((resolve) => turns.push(resolve));
+    working += 1;
+  };
+  const endTurn = () => {
+    if (limits.parallel === undefined) return;
+    working -= 1;
+    turns.shift()?.();
+  };
   const sendHeaders = limits.headers ?? rpm !== undefined;
   const headersNow = (): Record<string, string> => (sendHeaders && rpm !== undefined
     ? { 'x-ratelimit-limit-requests': String(rpm), 'x-ratelimit-remaining-requests': String(Math.max(0, Math.floor(level))), 'x-ratelimit-reset-requests': `${Math.ceil(60_000 / rpm)}ms` }
@@ -67,7 +84,12 @@ export function limitFakeProvider(limits: FakeProviderLimits, respond: FakeRespo
     inFlight += 1;
     stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
     try {
-      if (limits.latencyMs) await sleep(limits.latencyMs);
+      await takeTurn();
+      try {
+        if (limits.latencyMs) await sleep(limits.latencyMs);
+      } finally {
+        endTurn();
+      }
       const response = await respond(request, mode);
       stats.answered += 1;
       return { ...response, headers: { ...headersNow(), ...response.headers } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitedBy, RateAttribution } from '../../src/pipeline/rate-attribution.js';
+import { limitShares, RateAttribution } from '../../src/pipeline/rate-attribution.js';
 import { createRequestLimit, type ProviderOutcome, type RequestLimit } from '../../src/pipeline/request-limit.js';
 
 /** A request held open until the test ends it: sent to the "provider" as soon as it has a slot. */
@@ -26,7 +26,7 @@ describe('the request limit', () => {
     await tick();
     expect(started).toHaveLength(3);
     for (let index = 0; index < 10; index += 1) {
-      await started[index]?.finish(index === 0 ? 'pushed-back' : 'answered');
+      await started[index]?.finish(index === 0 ? 'rate-limited' : 'answered');
       expect(started.length - (index + 1)).toBeLessThanOrEqual(3);
     }
     await done;
@@ -73,6 +73,38 @@ describe('the request limit', () => {
     await done;
   });
 
+  it('auto: stops growing when answers come back slower than twice the fastest (a server that queues)', async () => {
+    let now = 0;
+    const limit = createRequestLimit({ concurrency: 'auto', now: () => now });
+    const { started, done } = scheduleRequests(limit, 40);
+    await tick();
+    // Answers in 100 ms: four slots become eight.
+    now = 100;
+    for (let index = 0; index < 4; index += 1) await started[index]?.finish('answered');
+    expect(limit.current).toBe(8);
+    // The next eight were sent at 100 ms and come back at 400 ms: 3x the fastest, no more slots.
+    now = 400;
+    for (let index = 4; index < 12; index += 1) await started[index]?.finish('answered');
+    expect(limit.current).toBe(8);
+    for (let index = 12; index < started.length; index += 1) await started[index]?.finish('answered');
+    await done;
+  });
+
+  it('auto: a 503, a 529 or a timeout (overloaded) cuts the limit as a 429 does', async () => {
+    const limit = createRequestLimit({ concurrency: 'auto' });
+    const { started, done } = scheduleRequests(limit, 40);
+    await tick();
+    let finished = 0;
+    while (limit.current < 10) await started[finished++]?.finish('answered');
+    await started[finished++]?.finish('overloaded');
+    expect(limit.current).toBe(7);
+    await started[finished++]?.finish('failed');
+    expect(limit.current).toBe(7);
+    expect(limit.report()).toMatchObject({ overloads: 1, pushBacks: 0, decreases: 1 });
+    while (finished < started.length) await started[finished++]?.finish('answered');
+    await done;
+  });
+
   it('auto: a window of 429s cuts the limit by 30% once, then growth is one slot per window', async () => {
     const limit = createRequestLimit({ concurrency: 'auto' });
     const { started, done } = scheduleRequests(limit, 200);
@@ -81,7 +113,7 @@ describe('the request limit', () => {
     while (limit.current < 16) await started[finished++]?.finish('answered');
     // Everything in flight comes back 429 together: one cut, not one per answer.
     const inFlight = started.length - finished;
-    for (let index = 0; index < inFlight; index += 1) await started[finished++]?.finish('pushed-back');
+    for (let index = 0; index < inFlight; index += 1) await started[finished++]?.finish('rate-limited');
     expect(limit.current).toBe(11);
     expect(limit.report()).toMatchObject({ pushBacks: inFlight, decreases: 1 });
     // Congestion avoidance: about one slot per eleven answers at eleven, not one per answer.
@@ -100,7 +132,7 @@ describe('the request limit', () => {
     let finished = 0;
     for (let round = 0; round < 5; round += 1) {
       const inFlight = started.length - finished;
-      for (let index = 0; index < inFlight; index += 1) await started[finished++]?.finish('pushed-back');
+      for (let index = 0; index < inFlight; index += 1) await started[finished++]?.finish('rate-limited');
     }
     expect(limit.current).toBe(1);
     while (finished < started.length) await started[finished++]?.finish('answered');
@@ -108,18 +140,33 @@ describe('the request limit', () => {
   });
 
   it('rejects a concurrency that is not a whole number from 1', () => {
-    expect(() => createRequestLimit({ concurrency: 0 })).toThrow(/whole number of at least 1 \(or `auto`\)/);
-    expect(() => createRequestLimit({ concurrency: 'auto', maxConcurrency: 2.5 })).toThrow(/got `2.5`/);
+    expect(() => createRequestLimit({ concurrency: 0 })).toThrow(/`concurrency` to be a whole number from 1 and up \(or `auto`\)/);
+    expect(() => createRequestLimit({ concurrency: 'auto', maxConcurrency: 2.5 })).toThrow(/`maxConcurrency` to be a whole number from 1 and up, got `2.5`/);
   });
 });
 
 describe('what held the rate', () => {
-  it('names the provider when slots wait for it, the limit when all are at the provider, the input when slots are free', () => {
-    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 3, heldBack: 3 })).toBe('provider');
-    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 3, heldBack: 0 })).toBe('concurrency');
-    expect(limitedBy({ limit: 4, inFlight: 4, waiting: 0, heldBack: 0 })).toBe('concurrency');
-    expect(limitedBy({ limit: 4, inFlight: 1, waiting: 0, heldBack: 0 })).toBe('input');
-    expect(limitedBy({ limit: 4, inFlight: 0, waiting: 0, heldBack: 0 })).toBeUndefined();
+  it('gives the provider the share of slots it holds back, the rest to the limit when all are taken, else to the input', () => {
+    expect(limitShares({ limit: 4, inFlight: 4, waiting: 3, heldBack: 4 })).toEqual({ provider: 1, concurrency: 0, input: 0 });
+    // One request in a long backoff while thirty are at the provider is a thirtieth of the moment.
+    expect(limitShares({ limit: 30, inFlight: 30, waiting: 5, heldBack: 1 })).toEqual({ provider: 1 / 30, concurrency: 29 / 30, input: 0 });
+    expect(limitShares({ limit: 4, inFlight: 4, waiting: 0, heldBack: 0 })).toEqual({ provider: 0, concurrency: 1, input: 0 });
+    expect(limitShares({ limit: 4, inFlight: 2, waiting: 0, heldBack: 1 })).toEqual({ provider: 0.25, concurrency: 0, input: 0.75 });
+    expect(limitShares({ limit: 4, inFlight: 0, waiting: 0, heldBack: 0 })).toBeUndefined();
+  });
+
+  it('leaves out idle stretches longer than 10 s (a batch waited for), not short ones', () => {
+    let now = 0;
+    const attribution = new RateAttribution(() => now);
+    attribution.observe({ limit: 2, inFlight: 2, waiting: 0, heldBack: 0 });
+    now = 1_000;
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: 0 });
+    now = 61_000;
+    attribution.observe({ limit: 2, inFlight: 1, waiting: 0, heldBack: 0 });
+    now = 62_000;
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: 0 });
+    expect(attribution.limitedMs()).toEqual({ concurrency: 1_000, provider: 0, input: 1_000 });
+    expect(attribution.elapsedMs()).toBe(2_000);
   });
 
   it('adds up each interval under the state it was in, idle stretches as input, from the first request to the last observation', () => {

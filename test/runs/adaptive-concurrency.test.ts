@@ -78,6 +78,15 @@ describe('--concurrency auto against a provider that pushes back', () => {
     }
   });
 
+  it('stops growing against a server that queues instead of answering 429 (Ollama, vLLM)', async () => {
+    // Two requests worked on at once, 50 ms each; the rest wait their turn at the server.
+    const queueing = await run({ latencyMs: 50, parallel: 2 }, 'auto');
+    expect(queueing.outcome.results.map((result) => result.status)).toEqual(Array(12).fill('ok'));
+    expect(queueing.server.rejected).toBe(0);
+    // Without the latency guard every answer of a full window added a slot: 50 of 64 by the end here.
+    expect(queueing.outcome.requestLimit?.peak).toBeLessThanOrEqual(20);
+  });
+
   it("follows the provider's stated rate (x-ratelimit headers) instead of probing it with 429s", async () => {
     // 600 requests a minute (10 a second) with 1 s of it at once; each answer states the limit.
     const account: FakeProviderLimits = { latencyMs: 20, requestsPerMinute: 600, burstSeconds: 1 };
@@ -119,20 +128,21 @@ describe('--concurrency auto against a provider that pushes back', () => {
       const io = captureIo(dir);
       const code = await runCli(['annotate', clips, '--clip-folders', '--faces', 'none', '--model', 'openai-compatible:any', '--base-url', server.url, '--db', 'cli.db', '--out', 'cli.csv', '--no-cache', '--retries', '10'], io);
       expect(code).toBe(0);
-      expect(io.err()).toMatch(/requests: \d+\.\d\/s; concurrency auto 4 → \d+(?: \(peak \d+\))?, max 64(?:, cut \d+× after \d+ rate-limited answers?)?; held by the (provider|concurrency limit|input)[^\n]*\d+%/);
+      expect(io.err()).toMatch(/requests: \d+\.\d answered\/s; concurrency auto 4 → \d+(?: \(peak \d+\))?, max 64(?:, cut \d+× after \d+ rate-limited answers?)?; held by the (provider|concurrency limit|input)[^\n]*\d+%/);
     } finally {
       await server.close();
     }
   });
 
   it("follows Anthropic's anthropic-ratelimit-* headers through the Messages API client", async () => {
-    const server = await startFakeAnthropicServer({ apiKey: 'sk-ant-test', rateLimits: { requestsPerMinute: 50, tokensPerMinute: 40_000 } });
+    const server = await startFakeAnthropicServer({ apiKey: 'sk-ant-test', rateLimits: { requestsPerMinute: 50, inputTokensPerMinute: 40_000, outputTokensPerMinute: 8_000 } });
     const store = RunStore.open(join(dir, 'anthropic.db'));
     const stats = createResilienceStats();
     try {
       const spec = runSpecOf([join(clips, 'clip-1')], { model: 'anthropic:claude-haiku-4-5', strategy: 'frame', faces: 'none', frames: 8, clipFolders: true, annotatorSettings: { baseUrl: server.url } });
       const outcome = await runAnnotation(spec, { store, env: { ANTHROPIC_API_KEY: 'sk-ant-test' }, cache: false, resilience: { stats } });
       expect(outcome.results.map((result) => result.status)).toEqual(['ok']);
+      // Its input tokens limit, not `tokens-limit` (the output one here, 8,000: five image requests a minute).
       expect(stats.providerLimits).toEqual({ requestsPerMinute: 50, tokensPerMinute: 40_000 });
     } finally {
       store.close();

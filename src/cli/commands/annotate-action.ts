@@ -60,8 +60,8 @@ export async function runAnnotateCommand(inputs: string[], flags: AnnotateFlags,
   const itemRunner = flags.queue ? queueItemRunner({ url: flags.queue, onStatus: (status) => (queueStatus = status) }) : undefined;
   let requestLimit: RequestLimit | undefined;
   // `auto` changes as it learns: the progress line shows where it stands.
-  const inFlight = () => (requestLimit && requestLimit.report().mode === 'adaptive' ? `concurrency ${requestLimit.current}` : '');
-  const detail = () => [queueStatus && formatQueueStatus(queueStatus), inFlight(), formatResilienceStats(resilienceStats)].filter(Boolean).join(' | ');
+  const limitNow = () => (requestLimit && requestLimit.report().mode === 'adaptive' ? `concurrency ${requestLimit.current}` : '');
+  const detail = () => [queueStatus && formatQueueStatus(queueStatus), limitNow(), formatResilienceStats(resilienceStats)].filter(Boolean).join(' | ');
   const progress = createProgressReporter(io, { quiet: flags.quiet, detail });
   const batchProgress = createBatchProgress(io, flags.quiet);
   const session = sessionFromFlags(flags, io.cwd, resilienceStats);
@@ -107,7 +107,8 @@ export async function runAnnotateCommand(inputs: string[], flags: AnnotateFlags,
     const cost = summary.costUsd > 0 || summary.unpriced > 0 ? `, ${summary.inputTokens + summary.outputTokens} tokens${reasoning}, $${summary.costUsd.toFixed(4)}${unpriced}` : '';
     const batched = outcome.batches && outcome.batches.submitted > 0 ? ` (${outcome.batches.submitted} submitted in batches this session)` : '';
     const requests = outcome.requests.sent + outcome.requests.cached > 0 ? `; ${outcome.requests.sent} requests sent${batched}, ${outcome.requests.cached} from cache` : '';
-    const rate = outcome.requestLimit ? formatRequestRate(outcome.requestLimit, resilienceStats) : '';
+    // In batch mode the provider set the pace: the online rate would mislead.
+    const rate = outcome.requestLimit && !outcome.batches ? formatRequestRate(outcome.requestLimit, resilienceStats) : '';
     if (rate) io.stderr.write(`${rate}\n`);
     io.stderr.write(`run ${run.id}: ${counted(summary.items, 'result')}: ${summary.ok} ok, ${summary.noFace} no face, ${summary.abstained} abstained, ${summary.refused} refused, ${counted(summary.failed - summary.refused, 'error')}${cost}${requests}${flags.out ? ` → ${flags.out}` : ''}\n`);
   }

@@ -1,3 +1,5 @@
+import type { FailureClass } from './classify-failure.js';
+
 /**
  * Counts the resilient annotator keeps while it works, for the progress bar and the run summary.
  * `rateLimited`, `timeouts`, `serverErrors` and `otherRetryable` count failed attempts by cause.
@@ -23,6 +25,14 @@ export interface ResilienceStats {
   waiting: number;
   /** The limits the provider stated in its rate-limit headers and the run followed (no `--rpm`/`--tpm` for them). */
   providerLimits?: { readonly requestsPerMinute?: number; readonly tokensPerMinute?: number };
+}
+
+/** Counts a failed attempt under its cause. */
+export function countFailure(stats: ResilienceStats, failure: Pick<FailureClass, 'timedOut' | 'rateLimited' | 'httpStatus'>): void {
+  if (failure.timedOut) stats.timeouts += 1;
+  else if (failure.rateLimited) stats.rateLimited += 1;
+  else if (failure.httpStatus !== undefined && failure.httpStatus >= 500) stats.serverErrors += 1;
+  else stats.otherRetryable += 1;
 }
 
 /** All counts at zero. */

@@ -1,7 +1,7 @@
 import { classifyFailure, type FailureClass } from './classify-failure.js';
 import { type Clock, systemClock, untilAborted } from './clock.js';
 import { FatalRunError } from './fatal-run-error.js';
-import { createResilienceStats, type ResilienceStats } from './resilience-stats.js';
+import { countFailure, createResilienceStats, type ResilienceStats } from './resilience-stats.js';
 import { createRetryPolicy, type RetryOptions, type RetryPolicy } from './retry-policy.js';
 import { type RateLimiter, TokenBucket } from './token-bucket.js';
 import { createLearnedTokenEstimate, type EstimateTokens } from './token-estimate.js';
@@ -87,13 +87,6 @@ function checkTimeout(timeoutMs: number): void {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new EmolabelError('invalid_option', `Expected \`timeoutMs\` to be a number of milliseconds above 0, got \`${timeoutMs}\` (${typeof timeoutMs}).`);
   }
-}
-
-function countFailure(stats: ResilienceStats, failure: FailureClass): void {
-  if (failure.timedOut) stats.timeouts += 1;
-  else if (failure.rateLimited) stats.rateLimited += 1;
-  else if (failure.httpStatus !== undefined && failure.httpStatus >= 500) stats.serverErrors += 1;
-  else stats.otherRetryable += 1;
 }
 
 /** `Failed after 3 attempts (2× HTTP 500, 1× timeout)`. */
@@ -223,17 +216,19 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
       if ('annotation' in outcome) {
         repeatedRejection = { reason: '', count: 0 };
         refusedInARow = 0;
-        // Limits the provider states (rate-limit headers) are followed unless given; a shared limiter (Redis) keeps its own.
-        if (outcome.annotation.rateLimits && options.limiter === undefined) {
-          bucket.follow(outcome.annotation.rateLimits);
+        // Limits the provider states (rate-limit headers) are followed unless given; a shared limiter
+        // (Redis) keeps its own. They describe this moment, not the answer: no layer above keeps them.
+        const { rateLimits, ...annotation } = outcome.annotation;
+        if (rateLimits && options.limiter === undefined) {
+          bucket.follow(rateLimits);
           const stated = bucket.statedLimits();
           if (stated.requestsPerMinute !== undefined || stated.tokensPerMinute !== undefined) stats.providerLimits = stated;
         }
-        const actual = usedTokens(outcome.annotation);
+        const actual = usedTokens(annotation);
         limiter.settle(estimate, actual ?? estimate);
         if (actual !== undefined) learned.learn(request, actual);
-        if (outcome.annotation.status === 'error') stats.failed += 1;
-        return { ...outcome.annotation, attempts: attempt };
+        if (annotation.status === 'error') stats.failed += 1;
+        return { ...annotation, attempts: attempt };
       }
       if (runSignal.aborted) throw stopError(id, request, outcome.error);
       const classified = classifyFailure(outcome.error);

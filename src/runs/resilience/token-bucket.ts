@@ -168,10 +168,11 @@ export class TokenBucket implements RateLimiter {
   }
 
   private async waitAndTake(tokens: number, signal: AbortSignal | undefined): Promise<void> {
-    const need = this.tokens ? Math.min(tokens, this.tokens.capacity) : 0;
     for (;;) {
       signal?.throwIfAborted();
       this.refill();
+      // Read each turn: `follow` may have replaced the bucket (a smaller capacity) while this waited.
+      const need = this.tokens ? Math.min(tokens, this.tokens.capacity) : 0;
       const wait = Math.max(this.pausedFor(), waitFor(this.requests, 1), waitFor(this.tokens, need));
       if (wait <= 0) break;
       await this.clock.sleep(wait, signal);

@@ -34,6 +34,20 @@ describe('createResilientAnnotator', () => {
     expect(annotator.stats).toMatchObject({ requests: 1, retries: 0, failed: 0 });
   });
 
+  it('follows the limits an answer states, unless given, and passes the answer on without them', async () => {
+    const stated: Annotation = { ...ok, rateLimits: { requestsPerMinute: 600, tokensPerMinute: 90_000, remainingRequests: 42 } };
+    const inner = new MockAnnotator([stated, stated]);
+    const { annotator } = wrap(inner);
+    const answer = await annotator.annotate(request);
+    expect(answer).toEqual({ ...ok, attempts: 1 });
+    expect(annotator.stats.providerLimits).toEqual({ requestsPerMinute: 600, tokensPerMinute: 90_000 });
+    // 42 left, less the 10 s burst cap of 100: the bucket starts where the provider says it is.
+    expect(annotator.bucket.available().requests).toBe(42);
+    const given = wrap(new MockAnnotator([stated]), { rpm: 60 });
+    await given.annotator.annotate(request);
+    expect(given.annotator.stats.providerLimits).toEqual({ tokensPerMinute: 90_000 });
+  });
+
   it('retries 5xx with backoff and returns the answer with the attempts it took', async () => {
     const inner = new MockAnnotator([fail(http(500)), fail(http(503)), ok]);
     const events: RetryEvent[] = [];

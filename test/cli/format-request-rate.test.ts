@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { formatRequestRate } from '../../src/cli/format-request-rate.js';
+import type { RequestLimitReport } from '../../src/pipeline/request-limit.js';
+import { createResilienceStats } from '../../src/runs/resilience/resilience-stats.js';
+
+const base: RequestLimitReport = {
+  mode: 'adaptive', initial: 4, final: 14, peak: 19, max: 64, sent: 480, answered: 400, pushBacks: 41, overloads: 0, decreases: 3,
+  elapsedMs: 10_000, limitedMs: { concurrency: 6_100, provider: 3_000, input: 900 },
+};
+
+describe('the run summary line on throughput', () => {
+  it('counts answers, not attempts, and names what held the rate, largest first, with what to do', () => {
+    expect(formatRequestRate(base)).toBe(
+      'requests: 40.0 answered/s; concurrency auto 4 → 14 (peak 19), max 64, cut 3× after 41 rate-limited answers; ' +
+      'held by the concurrency limit 61%, the provider (rate limits, backoff) 30%, the input (decoding, face detection) 9%: it backed off where the provider pushed back',
+    );
+  });
+
+  it('advises by what held the rate and how the limit was set', () => {
+    expect(formatRequestRate({ ...base, mode: 'fixed', final: 2, peak: 2, max: 2, decreases: 0, pushBacks: 0 })).toMatch(/concurrency 2; held by the concurrency limit 61%.*: raise --concurrency, or use --concurrency auto$/);
+    expect(formatRequestRate({ ...base, final: 64, peak: 64, decreases: 0, pushBacks: 0 })).toMatch(/: raise --max-concurrency$/);
+    expect(formatRequestRate({ ...base, limitedMs: { concurrency: 0, provider: 1_000, input: 9_000 } })).toMatch(/held by the input \(decoding, face detection\) 90%.*: more --workers/);
+    const stated = { ...createResilienceStats(), providerLimits: { requestsPerMinute: 5_000, tokensPerMinute: 2_000_000 } };
+    expect(formatRequestRate({ ...base, pushBacks: 0, decreases: 0, limitedMs: { concurrency: 0, provider: 9_000, input: 1_000 } }, stated))
+      .toMatch(/: at the limits the provider states; followed the provider's stated limits: 5,000 requests\/min, 2,000,000 tokens\/min$/);
+    expect(formatRequestRate({ ...base, pushBacks: 0, decreases: 1, overloads: 2, limitedMs: { concurrency: 0, provider: 9_000, input: 1_000 } }))
+      .toMatch(/cut 1× after 2 overloaded or timed out answers; .*: waiting out failures/);
+  });
+
+  it('says nothing when nothing was answered', () => {
+    expect(formatRequestRate({ ...base, answered: 0 })).toBe('');
+  });
+});
