@@ -4,6 +4,7 @@
  * limit an expert would set knowing the account (the oracle). The fake OpenAI-compatible provider
  * runs in a child process, answers in 300 ms and enforces one of:
  * - a cap on requests at once (429 past it), as some providers and gateways do;
+ * - a server that works on 4 requests at once and queues the rest (Ollama, vLLM): no 429s;
  * - a rate in requests per minute, stated in `x-ratelimit-*` headers on every answer (OpenAI's);
  * - the same rate with no headers, so the client has to find it from 429s.
  * Inputs are distinct faces-dev photos with `faces: 'none'`, so the client's CPU is not the limit.
@@ -25,7 +26,7 @@ import { RunStore } from '../src/store/run-store.js';
 
 interface Account {
   readonly name: string;
-  readonly limits: { maxInFlight?: number; requestsPerMinute?: number; burstSeconds?: number; headers?: boolean };
+  readonly limits: { maxInFlight?: number; parallel?: number; requestsPerMinute?: number; burstSeconds?: number; headers?: boolean };
   /** Requests per second the account allows at the bench's latency. */
   readonly idealPerSecond: number;
   /** What an expert would pass knowing the account. */
@@ -36,6 +37,8 @@ const LATENCY_MS = 300;
 const CLIPS = Number(process.env.EMOLABEL_BENCH_CLIPS ?? '400');
 const ACCOUNTS: Account[] = [
   { name: 'cap of 16 at once', limits: { maxInFlight: 16 }, idealPerSecond: 16 / (LATENCY_MS / 1000), oracle: { concurrency: 16 } },
+  // A local server that runs 4 at once and queues the rest (no 429s): more in flight only waits there.
+  { name: 'runs 4 at once, queues the rest', limits: { parallel: 4 }, idealPerSecond: 4 / (LATENCY_MS / 1000), oracle: { concurrency: 4 } },
   // The account lets 2 s of its rate through at once; the oracle's --rpm bucket is told the same.
   { name: '1,200 rpm, stated in headers', limits: { requestsPerMinute: 1_200, burstSeconds: 2 }, idealPerSecond: 20, oracle: { concurrency: 8, rpm: 1_200 } },
   { name: '1,200 rpm, no headers', limits: { requestsPerMinute: 1_200, burstSeconds: 2, headers: false }, idealPerSecond: 20, oracle: { concurrency: 8, rpm: 1_200 } },

@@ -22,7 +22,11 @@ const CLIPS = Number(process.env.EMOLABEL_BENCH_CLIPS ?? '40');
 const FRAMES = 8;
 const LATENCY_MS = 300;
 const CONCURRENCY = 8;
-const SETTINGS = [{ name: 'frame, --faces none', faces: 'none' as const }, { name: 'frame, --faces largest', faces: 'largest' as const }];
+const SETTINGS: ReadonlyArray<{ name: string; faces: 'none' | 'largest'; workers?: number }> = [
+  { name: 'frame, --faces none', faces: 'none' },
+  { name: 'frame, --faces largest', faces: 'largest' },
+  { name: 'frame, --faces largest, --workers 2', faces: 'largest', workers: 2 },
+];
 
 /** `count` clip folders of FRAMES distinct images each (symlinks into the variants folder). */
 function makeClipFolders(variants: string, count: number): string {
@@ -50,7 +54,7 @@ for (const setting of SETTINGS.filter((each) => only === undefined || each.name.
   try {
     const started = performance.now();
     const spec = runSpecOf([clips], { model: 'openai-compatible:bench', annotatorSettings: { baseUrl: server.url }, strategy: 'frame', frames: FRAMES, faces: setting.faces, clipFolders: true });
-    const outcome = await runAnnotation(spec, { store, env: {}, concurrency: CONCURRENCY, resilience: { timeoutMs: 60_000 } });
+    const outcome = await runAnnotation(spec, { store, env: {}, concurrency: CONCURRENCY, workers: setting.workers, resilience: { timeoutMs: 60_000 } });
     const seconds = secondsSince(started);
     const rate = outcome.requests.sent / seconds;
     rows.push([setting.name, String(outcome.requests.sent), seconds.toFixed(1), rate.toFixed(1), ideal.toFixed(1), `${Math.round((rate / ideal) * 100)}%`, (loadavg()[0] ?? 0).toFixed(1)]);

@@ -8,6 +8,14 @@
  */
 export type LimitedBy = 'provider' | 'concurrency' | 'input';
 
+/** Slots held by requests that are not at the provider: waiting for its rate limits, or backing off. */
+export interface HeldBack {
+  /** Waiting for the `rpm`/`tpm` bucket (given or stated) or a 429's `Retry-After`. */
+  readonly limits: number;
+  /** Waiting out a backoff after a failed attempt. */
+  readonly backoff: number;
+}
+
 /** The request limit's state at one moment. */
 export interface LimitState {
   readonly limit: number;
@@ -15,19 +23,20 @@ export interface LimitState {
   readonly inFlight: number;
   /** Requests waiting for a slot. */
   readonly waiting: number;
-  /** Slots held by requests waiting for the provider's limits (the `rpm`/`tpm` bucket, a `Retry-After`) or a backoff. */
-  readonly heldBack: number;
+  /** Slots held by requests that wait for the provider's rate limits or back off after a failure. */
+  readonly heldBack: HeldBack;
 }
 
 /**
- * How a moment divides between the causes: the provider takes the share of the slots it holds
- * back (one request in a long backoff while thirty are at the provider is a thirtieth of the
- * moment); the rest is the concurrency limit's when every slot is taken or requests wait for one,
- * else the input's. Undefined when nothing is in flight or waiting.
+ * How a moment divides between the causes. While any request waits for the provider's rate limits,
+ * the moment is the provider's: those limits, not the slots, set the pace. Requests backing off
+ * after failures take only their share of the slots (one in a long backoff while thirty are at the
+ * provider is a thirtieth). The rest is the concurrency limit's when every slot is taken or
+ * requests wait for one, else the input's. Undefined when nothing is in flight or waiting.
  */
 export function limitShares(state: LimitState): Record<LimitedBy, number> | undefined {
   if (state.inFlight === 0 && state.waiting === 0) return undefined;
-  const provider = Math.min(1, state.heldBack / Math.max(1, state.limit, state.inFlight));
+  const provider = state.heldBack.limits > 0 ? 1 : Math.min(1, state.heldBack.backoff / Math.max(1, state.limit, state.inFlight));
   const rest = 1 - provider;
   const busy = state.waiting > 0 || state.inFlight >= state.limit;
   return { provider, concurrency: busy ? rest : 0, input: busy ? 0 : rest };

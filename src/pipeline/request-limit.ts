@@ -1,6 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import PQueue from 'p-queue';
-import { type LimitedBy, RateAttribution } from './rate-attribution.js';
+import { type HeldBack, type LimitedBy, RateAttribution } from './rate-attribution.js';
 import { EmolabelError } from '../errors.js';
 
 /**
@@ -68,9 +68,9 @@ export interface RequestLimitOptions {
   readonly maxConcurrency?: number;
   /**
    * Requests holding a slot while they wait for the provider's limits or a backoff (the resilience
-   * middleware's `stats.waiting`): not demand the limit should grow for. @default none
+   * middleware's `stats.waitingForLimits` and `stats.backingOff`): not demand the limit should grow for. @default none
    */
-  readonly heldBack?: () => number;
+  readonly heldBack?: () => HeldBack;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -85,6 +85,8 @@ const DECREASE = 0.7;
 const QUEUEING_LATENCY_RATIO = 2;
 /** Latencies below this are noise for that comparison (a local stand-in, a cached proxy). */
 const LATENCY_FLOOR_MS = 20;
+
+const NOTHING_HELD_BACK: HeldBack = { limits: 0, backoff: 0 };
 
 /** How often, while requests are under way, what holds the rate is sampled between events (ms). */
 const SAMPLE_MS = 50;
@@ -111,7 +113,7 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
   let peak = initial;
   let threshold = max;
   let credit = 0;
-  const heldBack = options.heldBack ?? (() => 0);
+  const heldBack = options.heldBack ?? (() => NOTHING_HELD_BACK);
   let sent = 0;
   let answered = 0;
   let pushBacks = 0;
@@ -178,7 +180,8 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
       return (outcome) => {
         // Every slot busy (none held back by the provider's limits) and requests waiting for one:
         // the limit, not the bucket or the input, holds the rate.
-        const saturated = queue.pending - heldBack() >= limit && queue.size > 0;
+        const held = heldBack();
+        const saturated = queue.pending - held.limits - held.backoff >= limit && queue.size > 0;
         if (outcome === 'rate-limited') pushBacks += 1;
         if (outcome === 'overloaded') overloads += 1;
         if (outcome === 'answered') {

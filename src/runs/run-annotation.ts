@@ -193,11 +193,11 @@ async function runLeased(run: RunRecord, resumed: boolean, spec: RunSpec, base: 
     ...(session.maxCostUsd === undefined ? {} : { budget: { maxCostUsd: session.maxCostUsd, paidUsd: () => responses.paidSoFar(runId).usd } }),
   }, batchOptions);
   // Requests in flight, learnt from the provider with `concurrency: 'auto'`; workers of a queue keep their own.
-  // The resilience middleware's counts, made here when the session gives none, so the limit can read its `waiting`.
+  // The resilience middleware's counts, made here when the session gives none, so the limit can read its gauges.
   const resilience = session.resilience === undefined || 'wrapAnnotate' in session.resilience ? session.resilience : { stats: createResilienceStats(), ...session.resilience };
   const resilienceStats: Readonly<ResilienceStats> | undefined = resilience?.stats;
   const requestLimit = base.capabilities.billing === 'metered' && !session.itemRunner
-    ? createRequestLimit({ concurrency: session.concurrency ?? 'auto', maxConcurrency: session.maxConcurrency, heldBack: () => resilienceStats?.waiting ?? 0 }) : undefined;
+    ? createRequestLimit({ concurrency: session.concurrency ?? 'auto', maxConcurrency: session.maxConcurrency, heldBack: () => ({ limits: resilienceStats?.waitingForLimits ?? 0, backoff: resilienceStats?.backingOff ?? 0 }) }) : undefined;
   if (requestLimit) session.onRequestLimit?.(requestLimit);
   const annotator = wrapAnnotator({
     annotator: base,

@@ -61,7 +61,7 @@ describe('the request limit', () => {
 
   it('auto: does not grow for slots held back by the provider\'s limits (the bucket, a backoff)', async () => {
     let heldBack = 2;
-    const limit = createRequestLimit({ concurrency: 'auto', heldBack: () => heldBack });
+    const limit = createRequestLimit({ concurrency: 'auto', heldBack: () => ({ limits: heldBack, backoff: 0 }) });
     const { started, done } = scheduleRequests(limit, 40);
     await tick();
     for (let index = 0; index < 20; index += 1) await started[index]?.finish('answered');
@@ -146,25 +146,26 @@ describe('the request limit', () => {
 });
 
 describe('what held the rate', () => {
-  it('gives the provider the share of slots it holds back, the rest to the limit when all are taken, else to the input', () => {
-    expect(limitShares({ limit: 4, inFlight: 4, waiting: 3, heldBack: 4 })).toEqual({ provider: 1, concurrency: 0, input: 0 });
+  it('gives the provider every moment a request waits for its rate limits, and its share of slots in backoff', () => {
+    const held = (limits: number, backoff: number) => ({ limits, backoff });
+    expect(limitShares({ limit: 8, inFlight: 8, waiting: 3, heldBack: held(1, 0) })).toEqual({ provider: 1, concurrency: 0, input: 0 });
     // One request in a long backoff while thirty are at the provider is a thirtieth of the moment.
-    expect(limitShares({ limit: 30, inFlight: 30, waiting: 5, heldBack: 1 })).toEqual({ provider: 1 / 30, concurrency: 29 / 30, input: 0 });
-    expect(limitShares({ limit: 4, inFlight: 4, waiting: 0, heldBack: 0 })).toEqual({ provider: 0, concurrency: 1, input: 0 });
-    expect(limitShares({ limit: 4, inFlight: 2, waiting: 0, heldBack: 1 })).toEqual({ provider: 0.25, concurrency: 0, input: 0.75 });
-    expect(limitShares({ limit: 4, inFlight: 0, waiting: 0, heldBack: 0 })).toBeUndefined();
+    expect(limitShares({ limit: 30, inFlight: 30, waiting: 5, heldBack: held(0, 1) })).toEqual({ provider: 1 / 30, concurrency: 29 / 30, input: 0 });
+    expect(limitShares({ limit: 4, inFlight: 4, waiting: 0, heldBack: held(0, 0) })).toEqual({ provider: 0, concurrency: 1, input: 0 });
+    expect(limitShares({ limit: 4, inFlight: 2, waiting: 0, heldBack: held(0, 1) })).toEqual({ provider: 0.25, concurrency: 0, input: 0.75 });
+    expect(limitShares({ limit: 4, inFlight: 0, waiting: 0, heldBack: held(0, 0) })).toBeUndefined();
   });
 
   it('leaves out idle stretches longer than 10 s (a batch waited for), not short ones', () => {
     let now = 0;
     const attribution = new RateAttribution(() => now);
-    attribution.observe({ limit: 2, inFlight: 2, waiting: 0, heldBack: 0 });
+    attribution.observe({ limit: 2, inFlight: 2, waiting: 0, heldBack: { limits: 0, backoff: 0 } });
     now = 1_000;
-    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: 0 });
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: { limits: 0, backoff: 0 } });
     now = 61_000;
-    attribution.observe({ limit: 2, inFlight: 1, waiting: 0, heldBack: 0 });
+    attribution.observe({ limit: 2, inFlight: 1, waiting: 0, heldBack: { limits: 0, backoff: 0 } });
     now = 62_000;
-    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: 0 });
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: { limits: 0, backoff: 0 } });
     expect(attribution.limitedMs()).toEqual({ concurrency: 1_000, provider: 0, input: 1_000 });
     expect(attribution.elapsedMs()).toBe(2_000);
   });
@@ -172,17 +173,17 @@ describe('what held the rate', () => {
   it('adds up each interval under the state it was in, idle stretches as input, from the first request to the last observation', () => {
     let now = 1_000;
     const attribution = new RateAttribution(() => now);
-    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: 0 });
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: { limits: 0, backoff: 0 } });
     now = 2_000;
-    attribution.observe({ limit: 2, inFlight: 2, waiting: 5, heldBack: 0 });
+    attribution.observe({ limit: 2, inFlight: 2, waiting: 5, heldBack: { limits: 0, backoff: 0 } });
     now = 2_300;
-    attribution.observe({ limit: 2, inFlight: 2, waiting: 5, heldBack: 2 });
+    attribution.observe({ limit: 2, inFlight: 2, waiting: 5, heldBack: { limits: 2, backoff: 0 } });
     now = 3_000;
-    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: 0 });
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: { limits: 0, backoff: 0 } });
     now = 3_100;
-    attribution.observe({ limit: 2, inFlight: 1, waiting: 0, heldBack: 0 });
+    attribution.observe({ limit: 2, inFlight: 1, waiting: 0, heldBack: { limits: 0, backoff: 0 } });
     now = 3_200;
-    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: 0 });
+    attribution.observe({ limit: 2, inFlight: 0, waiting: 0, heldBack: { limits: 0, backoff: 0 } });
     expect(attribution.limitedMs()).toEqual({ concurrency: 300, provider: 700, input: 200 });
     expect(attribution.elapsedMs()).toBe(1_200);
   });

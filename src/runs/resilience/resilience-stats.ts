@@ -21,8 +21,10 @@ export interface ResilienceStats {
   failed: number;
   /** Milliseconds spent waiting in backoff, summed over requests. */
   backoffMs: number;
-  /** Requests waiting now for the rate limits (`--rpm`/`--tpm`, a `Retry-After`) or in a backoff: a gauge, not a count. */
-  waiting: number;
+  /** Requests waiting now for the rate limits (`--rpm`/`--tpm`, stated ones, a 429's `Retry-After`): a gauge, not a count. */
+  waitingForLimits: number;
+  /** Requests waiting now in a backoff before their next attempt: a gauge. */
+  backingOff: number;
   /** The limits the provider stated in its rate-limit headers and the run followed (no `--rpm`/`--tpm` for them). */
   providerLimits?: { readonly requestsPerMinute?: number; readonly tokensPerMinute?: number };
 }
@@ -37,7 +39,7 @@ export function countFailure(stats: ResilienceStats, failure: Pick<FailureClass,
 
 /** All counts at zero. */
 export function createResilienceStats(): ResilienceStats {
-  return { requests: 0, retries: 0, rateLimited: 0, timeouts: 0, serverErrors: 0, otherRetryable: 0, failed: 0, backoffMs: 0, waiting: 0 };
+  return { requests: 0, retries: 0, rateLimited: 0, timeouts: 0, serverErrors: 0, otherRetryable: 0, failed: 0, backoffMs: 0, waitingForLimits: 0, backingOff: 0 };
 }
 
 /**

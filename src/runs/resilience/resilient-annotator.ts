@@ -135,13 +135,13 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
   // Attempts in a row that found nothing listening; any other outcome resets it.
   let refusedInARow = 0;
 
-  /** Counts the request as waiting (`stats.waiting`) until `wait` settles: the request limit reads it. */
-  const waitingFor = async <T>(wait: Promise<T>): Promise<T> => {
-    stats.waiting += 1;
+  /** Counts the request in a gauge (`waitingForLimits`, `backingOff`) until `wait` settles: the request limit reads them. */
+  const waitingFor = async <T>(wait: Promise<T>, gauge: 'waitingForLimits' | 'backingOff' = 'waitingForLimits'): Promise<T> => {
+    stats[gauge] += 1;
     try {
       return await wait;
     } finally {
-      stats.waiting -= 1;
+      stats[gauge] -= 1;
     }
   };
 
@@ -263,7 +263,7 @@ export function resilienceMiddleware(options: ResilientAnnotatorOptions = {}): R
       options.onRetry?.({ attempt, delayMs, failure, error: outcome.error });
       const { signal: backoffSignal, unlink } = linkSignals(options.stopSignal ? [runSignal, options.stopSignal] : [runSignal]);
       try {
-        await waitingFor(clock.sleep(delayMs, backoffSignal));
+        await waitingFor(clock.sleep(delayMs, backoffSignal), 'backingOff');
       } catch (error) {
         if (!runSignal.aborted && options.stopSignal?.aborted) throw notRetried(id, failure.summary);
         throw stopError(id, request, error);
