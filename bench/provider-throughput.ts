@@ -43,7 +43,8 @@ interface Setting {
 }
 
 const SETTINGS: Setting[] = [
-  { name: 'concurrency-bound: concurrency 2, main thread', concurrency: 2 },
+  { name: 'concurrency-bound: concurrency 2, main thread', concurrency: 2, workers: 1 },
+  { name: 'concurrency-bound: concurrency 2, 2 workers', concurrency: 2, workers: 2 },
   { name: 'rpm-bound: concurrency 8, rpm 600, 2 workers', concurrency: 8, rpm: 600, workers: 2 },
   { name: 'CPU ceiling: concurrency 16, 2 workers', concurrency: 16, workers: 2, ceiling: true },
 ];
