@@ -7,9 +7,12 @@
  *   npx tsx bench/clip-frame-throughput.ts                       # 40 clips (320 requests) per setting
  *   EMOLABEL_BENCH_CLIPS=20 npx tsx bench/clip-frame-throughput.ts
  *   EMOLABEL_BENCH_SETTINGS=none npx tsx bench/clip-frame-throughput.ts   # settings whose name has "none"
+ *
+ * The CPU ceiling is the rate the machine's cores could give at the client's measured CPU time per
+ * request (decode, face detection, JPEG encoding, hashing, the store, on every thread).
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeMachine, formatMarkdownTable, secondsSince } from './support/bench-report.js';
 import { makeFaceVariants } from './support/face-variants.js';
@@ -53,12 +56,21 @@ for (const setting of SETTINGS.filter((each) => only === undefined || each.name.
   const store = RunStore.open(join(scratch, 'runs.db'));
   try {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const spec = runSpecOf([clips], { model: 'openai-compatible:bench', annotatorSettings: { baseUrl: server.url }, strategy: 'frame', frames: FRAMES, faces: setting.faces, clipFolders: true });
     const outcome = await runAnnotation(spec, { store, env: {}, concurrency: CONCURRENCY, workers: setting.workers, resilience: { timeoutMs: 60_000 } });
     const seconds = secondsSince(started);
     const rate = outcome.requests.sent / seconds;
-    rows.push([setting.name, String(outcome.requests.sent), seconds.toFixed(1), rate.toFixed(1), ideal.toFixed(1), `${Math.round((rate / ideal) * 100)}%`, (loadavg()[0] ?? 0).toFixed(1)]);
-    console.log(`  ${setting.name}: ${rate.toFixed(1)} requests/s of ideal ${ideal.toFixed(1)}`);
+    // The client's CPU (every thread) per request, and the rate the machine's cores could give at that cost.
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / Math.max(1, outcome.requests.sent);
+    const ceiling = (1000 * availableParallelism()) / cpuMsPerRequest;
+    const attainable = Math.min(ideal, ceiling);
+    rows.push([
+      setting.name, String(outcome.requests.sent), seconds.toFixed(1), rate.toFixed(1), ideal.toFixed(1), `${Math.round((rate / ideal) * 100)}%`,
+      cpuMsPerRequest.toFixed(0), ceiling.toFixed(1), `${Math.round((rate / attainable) * 100)}%`, (loadavg()[0] ?? 0).toFixed(1),
+    ]);
+    console.log(`  ${setting.name}: ${rate.toFixed(1)} requests/s of ideal ${ideal.toFixed(1)} (CPU ceiling ${ceiling.toFixed(1)} at ${cpuMsPerRequest.toFixed(0)} ms per request)`);
   } finally {
     store.close();
     await server.close();
@@ -66,4 +78,4 @@ for (const setting of SETTINGS.filter((each) => only === undefined || each.name.
   }
 }
 rmSync(clips, { recursive: true, force: true });
-console.log(formatMarkdownTable(['setting', 'requests', 'seconds', 'requests/s', 'ideal', 'of ideal', 'load avg'], rows));
+console.log(formatMarkdownTable(['setting', 'requests', 'seconds', 'requests/s', 'ideal', 'of ideal', 'client CPU ms per request', `CPU ceiling (${availableParallelism()} cores)`, 'of min(ideal, ceiling)', 'load avg'], rows));
