@@ -5,6 +5,7 @@ import { LLM_PROVIDERS } from './llm/llm-providers.js';
 import { createFaceApiExpressionAnnotator } from './local/face-api-expression-annotator.js';
 import { parseSettings } from './parse-settings.js';
 import { EmolabelError } from '../errors.js';
+import { environmentSetting } from './environment-setting.js';
 
 export type { AnnotatorProvider, AnnotatorSettings } from './annotator-provider.js';
 
@@ -66,7 +67,7 @@ const localProvider: AnnotatorProvider<{ env?: Record<string, string | undefined
   name: 'local',
   description: 'bundled face-api expression net, offline',
   defaultModel: 'face-api',
-  settingsSchema: z.strictObject({ env: z.record(z.string(), z.string().optional()).optional() }),
+  settingsSchema: z.strictObject({ env: environmentSetting }),
   annotator(modelId) {
     if (modelId !== 'face-api') throw new EmolabelError('unknown_model', `Unknown local model "local:${modelId}"; the bundled model is local (local:face-api).`);
     return createFaceApiExpressionAnnotator();

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { EmolabelError } from '../errors.js';
 
-function describeValue(value: unknown): string {
+/** What came, for the message; never the environment (it holds keys), only its shape. */
+function describeValue(name: string, value: unknown): string {
+  if (name === 'env') return value !== null && typeof value === 'object' ? `an object with ${Object.keys(value).length} entries` : `a ${value === null ? 'null' : typeof value}`;
   return `\`${typeof value === 'string' ? value : JSON.stringify(value)}\` (${typeof value})`;
 }
 
@@ -28,5 +30,5 @@ export function parseSettings<Schema extends z.ZodType>(
   const value = (settings as Record<string, unknown> | undefined)?.[name];
   // A field's `.describe()` says what it must be; else zod's own words.
   const expected = shape[name]?.description ?? (issue?.message ?? 'a valid value').toLowerCase();
-  throw new EmolabelError('invalid_option', `Expected \`${name}\` to be ${expected}, got ${describeValue(value)}.`);
+  throw new EmolabelError('invalid_option', `Expected \`${name}\` to be ${expected}, got ${describeValue(name, value)}.`);
 }

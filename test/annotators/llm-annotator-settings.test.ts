@@ -112,3 +112,32 @@ describe('unsupported is a warning, not an error', () => {
     expect(annotation.warnings?.join(' ')).toMatch(/no price for openai:my-fine-tune in the price data/);
   });
 });
+
+describe('the env setting', () => {
+  it('takes process.env itself (not a plain object), as `emolabel bench` passes it', () => {
+    process.env.EMOLABEL_TEST_KEY = 'sk-test-from-process-env';
+    try {
+      const annotator = createAnnotator('openai:gpt-4o-mini', { env: process.env, apiKeyEnv: 'EMOLABEL_TEST_KEY' });
+      expect(() => annotator.checkReady?.()).not.toThrow();
+    } finally {
+      delete process.env.EMOLABEL_TEST_KEY;
+    }
+  });
+
+  it('takes process.env for the local model too (emolabel bench hands every cell the same settings)', async () => {
+    const local = createAnnotator('local', { env: process.env });
+    expect(local.provider).toBe('local');
+    await local.close?.();
+  });
+
+  it('never prints the environment it refuses (it holds keys)', () => {
+    let message = '';
+    try {
+      createAnnotator('openai:gpt-4o-mini', { env: { OPENAI_API_KEY: 42 as unknown as string, OTHER_SECRET: 'sk-live-123' } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/Expected `env` to be an object of environment variables, got an object with 2 entries/);
+    expect(message).not.toContain('sk-live-123');
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { environmentSetting } from '../environment-setting.js';
 import type { ImageDetail } from '../cost/image-tokens.js';
 import { EmolabelError } from '../../errors.js';
 import { parseSettings } from '../parse-settings.js';
@@ -38,7 +39,7 @@ export const llmSettingsSchema = z.strictObject({
    */
   serviceTier: z.enum(['default', 'flex']).optional().describe('one of default, flex'),
   /** Where API keys are read from. @default process.env */
-  env: z.record(z.string(), z.string().optional()).optional().describe('an object of environment variables'),
+  env: environmentSetting,
 });
 
 /** Settings of an LLM annotator; every field is optional. Timeouts belong to the resilience middleware. */
