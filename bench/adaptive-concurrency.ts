@@ -26,7 +26,7 @@ import { RunStore } from '../src/store/run-store.js';
 
 interface Account {
   readonly name: string;
-  readonly limits: { maxInFlight?: number; parallel?: number; requestsPerMinute?: number; burstSeconds?: number; headers?: boolean };
+  readonly limits: { maxInFlight?: number; parallel?: number; requestsPerMinute?: number; burstSeconds?: number; headers?: boolean; latencySpreadMs?: [number, number] };
   /** Requests per second the account allows at the bench's latency. */
   readonly idealPerSecond: number;
   /** What an expert would pass knowing the account. */
@@ -39,6 +39,8 @@ const ACCOUNTS: Account[] = [
   { name: 'cap of 16 at once', limits: { maxInFlight: 16 }, idealPerSecond: 16 / (LATENCY_MS / 1000), oracle: { concurrency: 16 } },
   // A local server that runs 4 at once and queues the rest (no 429s): more in flight only waits there.
   { name: 'runs 4 at once, queues the rest', limits: { parallel: 4 }, idealPerSecond: 4 / (LATENCY_MS / 1000), oracle: { concurrency: 4 } },
+  // No limit, but answers take 0.5-4 s at random (2.25 s on average), as LLMs do: 64 in flight is the ceiling's rate.
+  { name: 'no limit, answers in 0.5-4 s', limits: { latencySpreadMs: [500, 4_000] }, idealPerSecond: 64 / 2.25, oracle: { concurrency: 64 } },
   // The account lets 2 s of its rate through at once; the oracle's --rpm bucket is told the same.
   { name: '1,200 rpm, stated in headers', limits: { requestsPerMinute: 1_200, burstSeconds: 2 }, idealPerSecond: 20, oracle: { concurrency: 8, rpm: 1_200 } },
   { name: '1,200 rpm, no headers', limits: { requestsPerMinute: 1_200, burstSeconds: 2, headers: false }, idealPerSecond: 20, oracle: { concurrency: 8, rpm: 1_200 } },

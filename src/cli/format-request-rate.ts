@@ -16,6 +16,7 @@ function advice(report: RequestLimitReport, held: LimitedBy, stats: Readonly<Res
     return report.decreases > 0 ? 'it backed off where the provider pushed back' : 'the limit was still growing';
   }
   if (held === 'input') return 'more --workers or a faster machine would send more';
+  if (report.latencyHolds > 0 && report.pushBacks === 0) return 'the provider queues what it cannot run at once (its answers slowed as more went out): set --concurrency to what it runs at once';
   if (report.pushBacks > 0) return "at the provider's limit (429s): a higher tier, or --batch, would go further";
   if (stats?.providerLimits) return 'at the limits the provider states';
   if (report.overloads > 0 || (stats?.retries ?? 0) > 0) return 'waiting out failures (timeouts, overloads, server errors) and their backoff';
@@ -26,10 +27,10 @@ function advice(report: RequestLimitReport, held: LimitedBy, stats: Readonly<Res
  * The run summary's line on throughput: the answers per second, what `--concurrency` became, and
  * what held the rate (shares of the time from the first request to the last answer), e.g.
  * `requests: 24.1 answered/s; concurrency auto 4 → 38 (max 64), cut 2× after 29 rate-limited answers; held by …`.
- * Empty when nothing was answered.
+ * Empty when nothing was sent.
  */
 export function formatRequestRate(report: RequestLimitReport, stats?: Readonly<ResilienceStats>): string {
-  if (report.answered === 0 || report.elapsedMs <= 0) return '';
+  if (report.sent === 0 || report.elapsedMs <= 0) return '';
   const rate = report.answered / (report.elapsedMs / 1000);
   const limit = report.mode === 'fixed'
     ? `concurrency ${report.final}`

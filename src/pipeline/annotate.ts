@@ -200,6 +200,13 @@ export async function annotateItems(context: ItemContext, items: readonly MediaI
     stop();
   };
   options.stopSignal?.addEventListener('abort', stop, { once: true });
+  // The request limit learns when the input is used up: free slots after that are the run ending.
+  let extracted = 0;
+  const extractedOne = () => {
+    extracted += 1;
+    if (extracted === items.length) context.requestLimit?.setInputOpen(false);
+  };
+  context.requestLimit?.setInputOpen(items.length > 0);
   for (const [index, item] of items.entries()) {
     // Queued as slots free up rather than all at once: each queued item holds about 1 KB.
     await queue.onSizeLessThan(concurrency + extracting);
@@ -208,7 +215,7 @@ export async function annotateItems(context: ItemContext, items: readonly MediaI
       const label = await extraction.add(async () => {
         if (stopped()) return undefined;
         return extractItem(item, context).catch((error: unknown) => void fail(error));
-      });
+      }).finally(extractedOne);
       if (label === undefined) return;
       await labelling.add(async () => {
         // An item extracted but not yet labelled has sent nothing: after a stop it is left for a resume.
@@ -226,6 +233,7 @@ export async function annotateItems(context: ItemContext, items: readonly MediaI
     });
   }
   await queue.onIdle();
+  context.requestLimit?.setInputOpen(false);
   stopFollowing?.();
   options.stopSignal?.removeEventListener('abort', stop);
   if (stopError !== undefined) throw stopError;

@@ -25,6 +25,10 @@ export interface LimitState {
   readonly waiting: number;
   /** Slots held by requests that wait for the provider's rate limits or back off after a failure. */
   readonly heldBack: HeldBack;
+  /** The adaptive limit is held because answers slowed: a queue is building at the provider. @default false */
+  readonly providerQueueing?: boolean;
+  /** Items are still to come; once used up, free slots are the run ending, not the input. @default true */
+  readonly inputOpen?: boolean;
 }
 
 /**
@@ -32,14 +36,19 @@ export interface LimitState {
  * the moment is the provider's: those limits, not the slots, set the pace. Requests backing off
  * after failures take only their share of the slots (one in a long backoff while thirty are at the
  * provider is a thirtieth). The rest is the concurrency limit's when every slot is taken or
- * requests wait for one, else the input's. Undefined when nothing is in flight or waiting.
+ * requests wait for one (the provider's, when the limit is held because its answers slowed), else
+ * the input's while items are still to come; once they are used up, nobody's (the run is ending).
+ * Undefined when nothing is in flight or waiting.
  */
 export function limitShares(state: LimitState): Record<LimitedBy, number> | undefined {
   if (state.inFlight === 0 && state.waiting === 0) return undefined;
   const provider = state.heldBack.limits > 0 ? 1 : Math.min(1, state.heldBack.backoff / Math.max(1, state.limit, state.inFlight));
   const rest = 1 - provider;
   const busy = state.waiting > 0 || state.inFlight >= state.limit;
-  return { provider, concurrency: busy ? rest : 0, input: busy ? 0 : rest };
+  if (busy) return state.providerQueueing ? { provider: 1, concurrency: 0, input: 0 } : { provider, concurrency: rest, input: 0 };
+  // Free slots with nothing left to send: the run is ending; only the provider's part is counted.
+  if (state.inputOpen === false) return { provider, concurrency: 0, input: 0 };
+  return { provider, concurrency: 0, input: rest };
 }
 
 /** Idle stretches longer than this are not the pipeline's (a batch being waited for, a paused run): left out. */

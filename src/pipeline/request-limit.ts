@@ -1,5 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import PQueue from 'p-queue';
+import { LatencyTrend } from './latency-trend.js';
 import { type HeldBack, type LimitedBy, RateAttribution } from './rate-attribution.js';
 import { EmolabelError } from '../errors.js';
 
@@ -31,6 +32,8 @@ export interface RequestLimitReport {
   readonly overloads: number;
   /** Times the adaptive limit was cut after a 429 or an overload. */
   readonly decreases: number;
+  /** Answers that would have added a slot but came back slower, a queue building at the provider. */
+  readonly latencyHolds: number;
   /** Milliseconds from the first request to the last answer. */
   readonly elapsedMs: number;
   /** Milliseconds of `elapsedMs` each cause held the rate (see {@link LimitedBy}). */
@@ -53,6 +56,11 @@ export interface RequestLimit {
   sent(): (outcome: ProviderOutcome) => void;
   /** Called with the new limit whenever it changes; returns a function that stops the calls. */
   onChange(listener: (limit: number) => void): () => void;
+  /**
+   * Whether items are still to come (the pipeline says so as it starts and ends a batch of items):
+   * free slots once the input is used up are the run ending, not the input holding the rate.
+   */
+  setInputOpen(open: boolean): void;
   report(): RequestLimitReport;
 }
 
@@ -78,13 +86,11 @@ export interface RequestLimitOptions {
 /** What a push-back multiplies the adaptive limit by. */
 const DECREASE = 0.7;
 /**
- * An answer slower than this many times the fastest one seen adds no slot: a server that queues
- * what it cannot run at once (Ollama, vLLM, a llama.cpp server) answers later instead of with a 429,
- * and more requests in flight would only wait there, until they time out.
+ * While the median of the last answers is more than this many times its lowest, answers add no
+ * slot: a server that queues what it cannot run at once (Ollama, vLLM, a llama.cpp server) answers
+ * later instead of with a 429, and more requests in flight would only wait there until they time out.
  */
 const QUEUEING_LATENCY_RATIO = 2;
-/** Latencies below this are noise for that comparison (a local stand-in, a cached proxy). */
-const LATENCY_FLOOR_MS = 20;
 
 const NOTHING_HELD_BACK: HeldBack = { limits: 0, backoff: 0 };
 
@@ -119,11 +125,15 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
   let pushBacks = 0;
   let overloads = 0;
   let decreases = 0;
-  let fastestMs = Number.POSITIVE_INFINITY;
+  const latency = new LatencyTrend();
+  let latencyHolds = 0;
+  // Growth held by a queue building at the provider: its time is the provider's, not the limit's.
+  let providerQueueing = false;
+  let inputOpen = true;
   let sentAtLastDecrease = Number.NEGATIVE_INFINITY;
   let limitAtLastDecrease = 0;
 
-  const observe = () => attribution.observe({ limit, inFlight: queue.pending, waiting: queue.size, heldBack: heldBack() });
+  const observe = () => attribution.observe({ limit, inFlight: queue.pending, waiting: queue.size, heldBack: heldBack(), providerQueueing, inputOpen });
   for (const event of ['add', 'active', 'next'] as const) queue.on(event, observe);
   // Waits for the provider's limits begin and end inside the run middleware, between these events: sampled too.
   let sampler: NodeJS.Timeout | undefined;
@@ -186,14 +196,20 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
         if (outcome === 'overloaded') overloads += 1;
         if (outcome === 'answered') {
           answered += 1;
-          const latency = now() - sentAt;
-          fastestMs = Math.min(fastestMs, latency);
-          if (adaptive && saturated && latency <= QUEUEING_LATENCY_RATIO * Math.max(fastestMs, LATENCY_FLOOR_MS)) grow();
+          latency.add(now() - sentAt);
+          const queueing = adaptive && latency.queueing(QUEUEING_LATENCY_RATIO);
+          providerQueueing = saturated && queueing;
+          if (providerQueueing) latencyHolds += 1;
+          else if (adaptive && saturated) grow();
         } else if (adaptive && outcome !== 'failed') {
           cut();
         }
         observe();
       };
+    },
+    setInputOpen(open) {
+      observe();
+      inputOpen = open;
     },
     onChange(listener) {
       listeners.add(listener);
@@ -201,7 +217,7 @@ export function createRequestLimit(options: RequestLimitOptions): RequestLimit {
     },
     report() {
       return {
-        mode: adaptive ? 'adaptive' : 'fixed', initial, final: limit, peak, max, sent, answered, pushBacks, overloads, decreases,
+        mode: adaptive ? 'adaptive' : 'fixed', initial, final: limit, peak, max, sent, answered, pushBacks, overloads, decreases, latencyHolds,
         elapsedMs: attribution.elapsedMs(), limitedMs: attribution.limitedMs(),
       };
     },

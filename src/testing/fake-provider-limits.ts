@@ -5,6 +5,8 @@ import type { FakeResponder, FakeResponse } from './fake-http-server.js';
 export interface FakeProviderLimits {
   /** Milliseconds each answer takes. @default 0 */
   readonly latencyMs?: number;
+  /** Instead of `latencyMs`: each answer takes a random time between these (LLM latency spreads this much). */
+  readonly latencySpreadMs?: readonly [number, number];
   /** Requests per minute the account allows; a request over it gets a 429 with `retry-after-ms`. */
   readonly requestsPerMinute?: number;
   /** Seconds of `requestsPerMinute` the account lets through at once (its bucket). @default 15 */
@@ -86,7 +88,9 @@ export function limitFakeProvider(limits: FakeProviderLimits, respond: FakeRespo
     try {
       await takeTurn();
       try {
-        if (limits.latencyMs) await sleep(limits.latencyMs);
+        const [low, high] = limits.latencySpreadMs ?? [limits.latencyMs ?? 0, limits.latencyMs ?? 0];
+        const delay = low + Math.random() * (high - low);
+        if (delay > 0) await sleep(delay);
       } finally {
         endTurn();
       }

@@ -4,7 +4,7 @@ import type { RequestLimitReport } from '../../src/pipeline/request-limit.js';
 import { createResilienceStats } from '../../src/runs/resilience/resilience-stats.js';
 
 const base: RequestLimitReport = {
-  mode: 'adaptive', initial: 4, final: 14, peak: 19, max: 64, sent: 480, answered: 400, pushBacks: 41, overloads: 0, decreases: 3,
+  mode: 'adaptive', initial: 4, final: 14, peak: 19, max: 64, sent: 480, answered: 400, pushBacks: 41, overloads: 0, decreases: 3, latencyHolds: 0,
   elapsedMs: 10_000, limitedMs: { concurrency: 6_100, provider: 3_000, input: 900 },
 };
 
@@ -27,7 +27,13 @@ describe('the run summary line on throughput', () => {
       .toMatch(/cut 1× after 2 overloaded or timed out answers; .*: waiting out failures/);
   });
 
-  it('says nothing when nothing was answered', () => {
-    expect(formatRequestRate({ ...base, answered: 0 })).toBe('');
+  it('names a provider that queues, when answers slowing held the limit', () => {
+    expect(formatRequestRate({ ...base, pushBacks: 0, decreases: 0, latencyHolds: 12, limitedMs: { concurrency: 0, provider: 9_000, input: 1_000 } }))
+      .toMatch(/held by the provider .* 90%.*: the provider queues what it cannot run at once .*set --concurrency to what it runs at once$/);
+  });
+
+  it('still reports a run whose every request failed, and says nothing when none was sent', () => {
+    expect(formatRequestRate({ ...base, answered: 0, overloads: 12, pushBacks: 0, limitedMs: { concurrency: 0, provider: 10_000, input: 0 } })).toMatch(/^requests: 0\.0 answered\/s; .*cut 3× after 12 overloaded or timed out answers; held by the provider/);
+    expect(formatRequestRate({ ...base, sent: 0, answered: 0 })).toBe('');
   });
 });

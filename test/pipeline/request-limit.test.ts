@@ -73,21 +73,38 @@ describe('the request limit', () => {
     await done;
   });
 
-  it('auto: stops growing when answers come back slower than twice the fastest (a server that queues)', async () => {
-    let now = 0;
-    const limit = createRequestLimit({ concurrency: 'auto', now: () => now });
-    const { started, done } = scheduleRequests(limit, 40);
+  /** Requests on `limit` that each come back `latencyOf(index)` ms after they were sent, on a clock of the test's own. */
+  async function answerAfter(latencyOf: (index: number) => number, count: number): Promise<RequestLimit> {
+    const clock = { now: 0 };
+    const limit = createRequestLimit({ concurrency: 'auto', now: () => clock.now });
+    const sentAt: number[] = [];
+    const started: Held[] = [];
+    const done = Promise.allSettled(Array.from({ length: count }, () => limit.schedule(() => new Promise<void>((resolve) => {
+      sentAt.push(clock.now);
+      const end = limit.sent();
+      started.push({ finish: async (outcome) => { end(outcome); resolve(); await tick(); } });
+    }))));
     await tick();
-    // Answers in 100 ms: four slots become eight.
-    now = 100;
-    for (let index = 0; index < 4; index += 1) await started[index]?.finish('answered');
-    expect(limit.current).toBe(8);
-    // The next eight were sent at 100 ms and come back at 400 ms: 3x the fastest, no more slots.
-    now = 400;
-    for (let index = 4; index < 12; index += 1) await started[index]?.finish('answered');
-    expect(limit.current).toBe(8);
-    for (let index = 12; index < started.length; index += 1) await started[index]?.finish('answered');
+    for (let index = 0; index < count; index += 1) {
+      clock.now = (sentAt[index] ?? clock.now) + latencyOf(index);
+      await started[index]?.finish('answered');
+    }
     await done;
+    return limit;
+  }
+
+  it('auto: stops growing while the median answer takes over twice its lowest (a server that queues)', async () => {
+    // 100 ms while the limit is low, then 500 ms once the server's queue has built up.
+    const queued = await answerAfter((index) => (index < 20 ? 100 : 500), 200);
+    expect(queued.report().latencyHolds).toBeGreaterThan(100);
+    expect(queued.report().peak).toBeLessThan(40);
+  });
+
+  it('auto: keeps growing when latency only spreads (0.5 s to 4 s, as LLMs answer), with no queue building', async () => {
+    const spread = [500, 4_000, 1_200, 2_500, 800, 3_500, 1_800, 3_000];
+    const limit = await answerAfter((index) => spread[index % spread.length] as number, 200);
+    expect(limit.report().latencyHolds).toBe(0);
+    expect(limit.report().peak).toBeGreaterThan(60);
   });
 
   it('auto: a 503, a 529 or a timeout (overloaded) cuts the limit as a 429 does', async () => {
