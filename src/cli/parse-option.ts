@@ -30,7 +30,7 @@ export function choiceOption<T extends string>(choices: readonly T[]): (value: s
 
 /** Commander parser for `--concurrency`: a whole number from 1 up, or `auto`. */
 export function concurrencyOption(value: string): number | 'auto' {
-  if (value === 'auto') return 'auto';
+  if (value.trim().toLowerCase() === 'auto') return 'auto';
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`expected auto or a whole number from 1 and up, got "${value}".`);
   return number;

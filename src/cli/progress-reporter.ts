@@ -16,6 +16,8 @@ export interface ProgressOptions {
   readonly intervalMs?: number;
   /** Extra state appended to the line, e.g. retries; empty when there is nothing to say. */
   readonly detail?: () => string;
+  /** Said right after the rate, where a narrow terminal still shows it (`at concurrency 12`); empty for nothing. */
+  readonly pace?: () => string;
 }
 
 export function createProgressReporter(io: CliIo, options: ProgressOptions = {}): ProgressReporter {
@@ -29,6 +31,10 @@ export function createProgressReporter(io: CliIo, options: ProgressOptions = {})
   const detail = () => {
     const text = options.detail?.() ?? '';
     return text ? ` | ${text}` : '';
+  };
+  const pace = () => {
+    const text = options.pace?.() ?? '';
+    return text ? ` ${text}` : '';
   };
   const tally = (results: readonly ClipResult[]) => {
     failures += results.filter(isFailure).length;
@@ -44,13 +50,13 @@ export function createProgressReporter(io: CliIo, options: ProgressOptions = {})
   if (io.stderr.isTTY) {
     const bar = new SingleBar({
       stream: io.stderr as NodeJS.WriteStream,
-      format: 'annotating |{bar}| {value}/{total} items | {rate}/s | ETA {eta_formatted} | {tokens} tok | ${cost} | {failures} failed{detail}',
+      format: 'annotating |{bar}| {value}/{total} items | {rate}/s{pace} | ETA {eta_formatted} | {tokens} tok | ${cost} | {failures} failed{detail}',
       hideCursor: true,
       etaBuffer: 20,
     });
     const started = Date.now();
     const payload = (done: number) => ({
-      failures, tokens: tokenText(), cost: costText(), detail: detail(), rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2),
+      failures, tokens: tokenText(), cost: costText(), detail: detail(), pace: pace(), rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2),
     });
     return {
       start: (count, done = 0) => bar.start(count, done, payload(done)),
@@ -69,7 +75,7 @@ export function createProgressReporter(io: CliIo, options: ProgressOptions = {})
     const seconds = (Date.now() - started) / 1000;
     const rate = (done - doneAtStart) / Math.max(0.001, seconds);
     const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-    io.stderr.write(`annotating: ${done}/${total} items, ${rate.toFixed(2)}/s, ETA ${eta}s, ${tokenText()} tokens, $${costText()}, ${failures} failed${detail().replace(' |', ',')}\n`);
+    io.stderr.write(`annotating: ${done}/${total} items, ${rate.toFixed(2)}/s${pace()}, ETA ${eta}s, ${tokenText()} tokens, $${costText()}, ${failures} failed${detail().replace(' |', ',')}\n`);
   };
   return {
     start(count, done = 0) {

@@ -20,8 +20,8 @@ export function addProviderLimitOptions(command: Command, maxCostHelp: string): 
   return command
     .option('--no-cache', 'send every request even when the same one was answered before')
     .option('--max-cost <usd>', maxCostHelp, numberOption(0))
-    .option('--rpm <n>', 'requests per minute the provider allows (no limit by default)', numberOption(0.001))
-    .option('--tpm <n>', 'tokens per minute the provider allows, input + output (no limit by default)', numberOption(1))
+    .option('--rpm <n>', 'requests per minute the provider allows (default: the limit it states in its answers, else none)', numberOption(0.001))
+    .option('--tpm <n>', 'tokens per minute the provider allows, input + output (default: the limit it states, else none)', numberOption(1))
     .option('--timeout <seconds>', 'abandon and retry a request that takes longer', numberOption(0.001), 60)
     .option('--retries <n>', 'tries after the first for a request that failed in a way that can heal', integerOption(0), 4);
 }

@@ -60,9 +60,10 @@ export async function runAnnotateCommand(inputs: string[], flags: AnnotateFlags,
   const itemRunner = flags.queue ? queueItemRunner({ url: flags.queue, onStatus: (status) => (queueStatus = status) }) : undefined;
   let requestLimit: RequestLimit | undefined;
   // `auto` changes as it learns: the progress line shows where it stands.
-  const limitNow = () => (requestLimit && requestLimit.report().mode === 'adaptive' ? `concurrency ${requestLimit.current}` : '');
-  const detail = () => [queueStatus && formatQueueStatus(queueStatus), limitNow(), formatResilienceStats(resilienceStats)].filter(Boolean).join(' | ');
-  const progress = createProgressReporter(io, { quiet: flags.quiet, detail });
+  // Not in batch mode, where the provider sets the pace and no request waits for a slot.
+  const limitNow = () => (requestLimit && !flags.batch && requestLimit.report().mode === 'adaptive' ? `at concurrency ${requestLimit.current}` : '');
+  const detail = () => [queueStatus && formatQueueStatus(queueStatus), formatResilienceStats(resilienceStats)].filter(Boolean).join(' | ');
+  const progress = createProgressReporter(io, { quiet: flags.quiet, detail, pace: limitNow });
   const batchProgress = createBatchProgress(io, flags.quiet);
   const session = sessionFromFlags(flags, io.cwd, resilienceStats);
   const interrupt = createInterruptController(io);
