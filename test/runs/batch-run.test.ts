@@ -1,14 +1,9 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAnnotator } from '../../src/annotators/annotator-registry.js';
-import { runAnnotation, type RunSession } from '../../src/runs/run-annotation.js';
-import { runSpecOf } from '../../src/runs/run-spec.js';
 import { BatchStore } from '../../src/store/batch-store.js';
 import { RunStore } from '../../src/store/run-store.js';
-import { demoFace } from '../support/demo-faces.js';
 import { type FakeOpenAiBatchOptions, startFakeOpenAiServer } from '../support/fake-openai-server.js';
-import { makeTempDir } from '../support/make-clips.js';
+import { batchRunFixture } from '../support/batch-run-fixture.js';
 import { withLostBatchCreate } from '../support/lost-batch-create.js';
 
 const ITEMS = 6;
@@ -16,25 +11,8 @@ const env = { OPENAI_API_KEY: 'sk-test-batch' };
 const noWait = async () => {};
 
 describe('batch mode against a stand-in OpenAI Batch API', { timeout: 60_000 }, () => {
-  const { dir, cleanup } = makeTempDir();
-  const images = join(dir, 'images');
-  beforeAll(() => {
-    mkdirSync(images);
-    // Real photos in which the detector finds a face (the largest is labelled): every row can be `ok`.
-    ([1, 2, 3, 4, 5, 6] as const).map(demoFace).forEach((source, index) => copyFileSync(source, join(images, `face-${index}.jpg`)));
-  });
-  afterAll(cleanup);
-
+  const { runWith, storePath } = batchRunFixture('openai:gpt-4o-mini', env);
   const start = async (batch: FakeOpenAiBatchOptions = {}) => startFakeOpenAiServer({ apiKey: env.OPENAI_API_KEY, batch });
-  const runWith = async (server: { url: string }, database: string, session: Partial<RunSession> = {}, strategy = 'multi', settings: Record<string, string> = {}) => {
-    const store = RunStore.open(join(dir, database));
-    try {
-      const spec = runSpecOf([images], { model: 'openai:gpt-4o-mini', strategy, frames: 2, annotatorSettings: { baseUrl: server.url, ...settings } });
-      return await runAnnotation(spec, { store, env, concurrency: 2, ...session });
-    } finally {
-      store.close();
-    }
-  };
   const chatRequests = (server: { requests: Array<{ path: string; rawBody: string }> }) => server.requests.filter((request) => request.path === '/v1/chat/completions');
 
   it('one batch for a small run: every row ok, no online request, and exactly half the online cost', async () => {
@@ -115,7 +93,7 @@ describe('batch mode against a stand-in OpenAI Batch API', { timeout: 60_000 }, 
       expect(outcome.run.status).toBe('done');
       expect(outcome.results).toHaveLength(ITEMS);
       expect(outcome.results.every((result) => result.status === 'error' && /batch failed/.test(result.error ?? ''))).toBe(true);
-      const store = RunStore.open(join(dir, 'failed.db'));
+      const store = RunStore.open(storePath('failed.db'));
       expect(new BatchStore(store.database).listBatches().map((batch) => batch.state)).toEqual(['failed', 'failed']);
       store.close();
     } finally {

@@ -9,11 +9,13 @@ import { RunStore } from '../../src/store/run-store.js';
 
 /**
  * For a `describe` of batch runs against one provider's stand-in: six demo faces in a temporary
- * folder, and `runWith(server, database, session)`, the same `multi` run of `model` (two images per
- * request) through the server's base URL into its own store.
+ * folder (real photos in which the detector finds a face, so every row can be `ok`), and
+ * `runWith(server, database, session)`, the same run of `model` (`multi` unless told, two images per
+ * request) through the server's base URL into its own store, which `storePath` names.
  */
 export function batchRunFixture(model: string, env: NodeJS.ProcessEnv): {
-  runWith: (server: { url: string }, database: string, session?: Partial<RunSession>) => Promise<RunOutcome>;
+  runWith: (server: { url: string }, database: string, session?: Partial<RunSession>, strategy?: string, settings?: Record<string, string>) => Promise<RunOutcome>;
+  storePath: (database: string) => string;
 } {
   const { dir, cleanup } = makeTempDir();
   const images = join(dir, 'images');
@@ -23,10 +25,11 @@ export function batchRunFixture(model: string, env: NodeJS.ProcessEnv): {
   });
   afterAll(cleanup);
   return {
-    runWith: async (server, database, session = {}) => {
+    storePath: (database) => join(dir, database),
+    runWith: async (server, database, session = {}, strategy = 'multi', settings = {}) => {
       const store = RunStore.open(join(dir, database));
       try {
-        const spec = runSpecOf([images], { model, strategy: 'multi', frames: 2, annotatorSettings: { baseUrl: server.url } });
+        const spec = runSpecOf([images], { model, strategy, frames: 2, annotatorSettings: { baseUrl: server.url, ...settings } });
         return await runAnnotation(spec, { store, env, concurrency: 2, ...session });
       } finally {
         store.close();
