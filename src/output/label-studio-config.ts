@@ -21,40 +21,21 @@ const labelTags = (tag: 'Choice' | 'Label', labels: readonly string[], indent: s
  */
 export function labelStudioConfig(options: LabelStudioConfigOptions): string {
   const names = controlNames(options.fromName ?? 'emotion');
-  const { labels } = options;
-  if (options.shownAs === 'image') {
-    return [
-      '<View>',
-      '  <Image name="image" value="$image" zoom="true"/>',
-      `  <Choices name="${names.choices}" toName="image" choice="single" showInline="true">`,
-      labelTags('Choice', labels, '    '),
-      '  </Choices>',
-      `  <RectangleLabels name="${names.box}" toName="image">`,
-      labelTags('Label', labels, '    '),
-      '  </RectangleLabels>',
-      '</View>',
-      '',
-    ].join('\n');
-  }
-  const faces = [...new Set(options.faceIndexes ?? [0])].sort((a, b) => a - b);
-  const timelines = faces.flatMap((face) => [
-    `  <Header value="${face === 0 ? 'Frame labels' : `Frame labels, face ${face}`}"/>`,
-    `  <TimelineLabels name="${names.timeline(face)}" toName="video">`,
-    labelTags('Label', labels, '    '),
-    '  </TimelineLabels>',
-  ]);
-  return [
-    '<View>',
-    '  <Video name="video" value="$video" frameRate="$fps" timelineHeight="120"/>',
-    `  <Choices name="${names.choices}" toName="video" choice="single" showInline="true">`,
-    labelTags('Choice', labels, '    '),
-    '  </Choices>',
-    `  <Labels name="${names.trackLabels}" toName="video">`,
-    labelTags('Label', labels, '    '),
-    '  </Labels>',
-    `  <VideoRectangle name="${names.box}" toName="video"/>`,
-    ...timelines,
-    '</View>',
-    '',
-  ].join('\n');
+  const target = options.shownAs;
+  /** A control tag holding one child per label of the taxonomy. */
+  const control = (tag: string, attributes: string, child: 'Choice' | 'Label') => [`  <${tag} ${attributes}>`, labelTags(child, options.labels, '    '), `  </${tag}>`];
+  const choices = control('Choices', `name="${names.choices}" toName="${target}" choice="single" showInline="true"`, 'Choice');
+  const shapes = target === 'image'
+    ? ['  <Image name="image" value="$image" zoom="true"/>', ...choices, ...control('RectangleLabels', `name="${names.box}" toName="image"`, 'Label')]
+    : [
+      '  <Video name="video" value="$video" frameRate="$fps" timelineHeight="120"/>',
+      ...choices,
+      ...control('Labels', `name="${names.trackLabels}" toName="video"`, 'Label'),
+      `  <VideoRectangle name="${names.box}" toName="video"/>`,
+      ...[...new Set(options.faceIndexes ?? [0])].sort((a, b) => a - b).flatMap((face) => [
+        `  <Header value="${face === 0 ? 'Frame labels' : `Frame labels, face ${face}`}"/>`,
+        ...control('TimelineLabels', `name="${names.timeline(face)}" toName="video"`, 'Label'),
+      ]),
+    ];
+  return ['<View>', ...shapes, '</View>', ''].join('\n');
 }
