@@ -33,7 +33,7 @@
 // test's included), and index.ts picks the main entry's names from the areas directly. Nothing in
 // src/ imports public-exports/ or index.ts.
 //
-// taxonomy/, errors.ts and version.ts are shared: every layer may import them, and they import no layer.
+// taxonomy/, errors.ts, version.ts and serve-local.ts are shared: every layer may import them, and they import no layer.
 // A folder under src/ that is in no layer fails `unlayered-folder` until it is placed here.
 // No import cycles anywhere; type-only imports count (the swc parser reports `import type` like any import).
 
@@ -54,7 +54,7 @@ const LAYERS = [
   ['public-exports'],
   ['index.ts'],
 ];
-const SHARED = ['taxonomy', 'errors.ts', 'version.ts'];
+const SHARED = ['taxonomy', 'errors.ts', 'version.ts', 'serve-local.ts'];
 
 /** The path pattern of a folder (`src/media/…`) or a file at src/ (`src/index.ts`). */
 const pathOf = (name) => (name.endsWith('.ts') ? `src/${name.replace('.', '\\.')}$` : `src/${name}/`);

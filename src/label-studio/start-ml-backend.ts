@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { DEFAULT_ML_BACKEND_PORT } from './default-ml-backend-port.js';
 import { createMlBackendApp, type MlBackendAppOptions } from './ml-backend-app.js';
 import type { LabelStudioPredictor } from './label-studio-predictor.js';
-import { EmolabelError } from '../errors.js';
+import { serveLocally } from '../serve-local.js';
 
 export { DEFAULT_ML_BACKEND_PORT };
 
@@ -32,22 +30,6 @@ export async function startMlBackend(options: MlBackendServerOptions): Promise<M
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? DEFAULT_ML_BACKEND_PORT;
   const app = createMlBackendApp(options.predictor, options.basicAuth ? { basicAuth: options.basicAuth } : {});
-  const server = serve({ fetch: (request) => app.fetch(request), hostname: host, port: requestedPort });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', () => resolve());
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const reason = error.code === 'EADDRINUSE' ? `port ${requestedPort} is in use; pick another with --port` : error.message;
-      reject(new EmolabelError('invalid_option', `Cannot serve the ML backend on ${host}:${requestedPort}: ${reason}.`, { cause: error }));
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  return {
-    url: `http://${shownHost}:${port}`,
-    port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }),
-  };
+  const server = await serveLocally({ fetch: (request) => app.fetch(request), host, port: requestedPort, serving: 'the ML backend' });
+  return { url: server.origin, port: server.port, close: server.close };
 }

@@ -1,10 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { DEFAULT_REVIEW_PORT } from './default-review-port.js';
 import { createReviewApp } from './review-app.js';
 import type { LabelStudioOpinions } from './label-studio-opinions.js';
 import { ReviewSession } from './review-session.js';
-import { EmolabelError } from '../errors.js';
+import { serveLocally } from '../serve-local.js';
 import type { RunStore } from '../store/run-store.js';
 
 export { DEFAULT_REVIEW_PORT };
@@ -57,28 +55,11 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
   const session = new ReviewSession(options.store, options.runId, options.labelStudio);
   // The app is made once the port is known (port 0 picks one), so it can check Host against it.
   let fetchApp: ((request: Request) => Response | Promise<Response>) | undefined;
-  const server = serve({
+  const server = await serveLocally({
     fetch: (request) => fetchApp?.(request) ?? new Response('Starting', { status: 503 }),
-    hostname: host,
-    port: requestedPort,
+    host, port: requestedPort, serving: 'the review page',
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', () => resolve());
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const reason = error.code === 'EADDRINUSE' ? `port ${requestedPort} is in use; pick another with --port` : error.message;
-      reject(new EmolabelError('invalid_option', `Cannot serve the review page on ${host}:${requestedPort}: ${reason}.`, { cause: error }));
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const app = createReviewApp(session, { reviewer: options.reviewer, ...(isLoopbackHost(host) ? { allowedHosts: loopbackHosts(host, port) } : {}) });
+  const app = createReviewApp(session, { reviewer: options.reviewer, ...(isLoopbackHost(host) ? { allowedHosts: loopbackHosts(host, server.port) } : {}) });
   fetchApp = (request) => app.fetch(request);
-  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  return {
-    url: `http://${shownHost}:${port}/`,
-    port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }),
-  };
+  return { url: `${server.origin}/`, port: server.port, close: server.close };
 }
