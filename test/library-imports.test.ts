@@ -3,22 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { demoFace } from './support/demo-faces.js';
+import { packagesOf } from './support/loaded-modules/packages-of.js';
 
 const run = promisify(execFile);
 const childScript = (name: string) => fileURLToPath(new URL(`./support/loaded-modules/${name}`, import.meta.url));
 const entry = new URL('../src/index.ts', import.meta.url).href;
 const subpathEntry = (subpath: string) => new URL(`../src/public-exports/${subpath}.ts`, import.meta.url).href;
-
-/** The packages among loaded module URLs: `commander`, `@hono/node-server` … */
-function packagesOf(loaded: readonly string[]): Set<string> {
-  const names = loaded.flatMap((url) => {
-    const path = url.split('/node_modules/').at(-1);
-    if (path === undefined || path === url) return [];
-    const [scope = '', name = ''] = path.split('/');
-    return [scope.startsWith('@') ? `${scope}/${name}` : scope];
-  });
-  return new Set(names);
-}
 
 /** The modules a fresh Node process loads to import `entryUrl`, and the entry's runtime exports. */
 async function importInChild(entryUrl: string): Promise<{ exports: string[]; packages: Set<string> }> {

@@ -7,21 +7,11 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_DATASET_KINDS } from '../../src/datasets/built-in-dataset-kinds.js';
 import { listDatasetLoaders } from '../../src/datasets/dataset-registry.js';
+import { packagesOf } from '../support/loaded-modules/packages-of.js';
 
 const run = promisify(execFile);
 const childScript = fileURLToPath(new URL('../support/loaded-modules/run-cli.mjs', import.meta.url));
 const cliEntry = new URL('../../src/cli/main.ts', import.meta.url).href;
-
-/** The packages among loaded module URLs: `commander`, `@tensorflow/tfjs` … */
-function packagesOf(loaded: readonly string[]): Set<string> {
-  const names = loaded.flatMap((url) => {
-    const path = url.split('/node_modules/').at(-1);
-    if (path === undefined || path === url) return [];
-    const [scope = '', name = ''] = path.split('/');
-    return [scope.startsWith('@') ? `${scope}/${name}` : scope];
-  });
-  return new Set(names);
-}
 
 interface CliInChild {
   readonly code: number;
