@@ -30,17 +30,17 @@ function inputTokens(request: RecordedRequest): number {
 
 /**
  * `anthropic-ratelimit-*` as the Messages API sends them on every answer (resets as RFC 3339
- * times); `tokens-limit` is the most restrictive of the token limits in effect.
+ * times); `tokens-limit` is the input and output limits together, as a recorded real answer sends it.
  */
 function rateLimitHeaders(limits: FakeAnthropicOptions['rateLimits']): Record<string, string> {
   if (limits === undefined) return {};
   const reset = new Date(Date.now() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  const tightest = Math.min(limits.inputTokensPerMinute, limits.outputTokensPerMinute);
+  const combined = limits.inputTokensPerMinute + limits.outputTokensPerMinute;
   return {
     'anthropic-ratelimit-requests-limit': String(limits.requestsPerMinute), 'anthropic-ratelimit-requests-remaining': String(limits.requestsPerMinute - 1), 'anthropic-ratelimit-requests-reset': reset,
     'anthropic-ratelimit-input-tokens-limit': String(limits.inputTokensPerMinute), 'anthropic-ratelimit-input-tokens-remaining': String(limits.inputTokensPerMinute), 'anthropic-ratelimit-input-tokens-reset': reset,
     'anthropic-ratelimit-output-tokens-limit': String(limits.outputTokensPerMinute), 'anthropic-ratelimit-output-tokens-remaining': String(limits.outputTokensPerMinute), 'anthropic-ratelimit-output-tokens-reset': reset,
-    'anthropic-ratelimit-tokens-limit': String(tightest), 'anthropic-ratelimit-tokens-remaining': String(tightest), 'anthropic-ratelimit-tokens-reset': reset,
+    'anthropic-ratelimit-tokens-limit': String(combined), 'anthropic-ratelimit-tokens-remaining': String(combined), 'anthropic-ratelimit-tokens-reset': reset,
   };
 }
 

@@ -143,7 +143,7 @@ describe('--concurrency auto against a provider that pushes back', () => {
       const spec = runSpecOf([join(clips, 'clip-1')], { model: 'anthropic:claude-haiku-4-5', strategy: 'frame', faces: 'none', frames: 8, clipFolders: true, annotatorSettings: { baseUrl: server.url } });
       const outcome = await runAnnotation(spec, { store, env: { ANTHROPIC_API_KEY: 'sk-ant-test' }, cache: false, resilience: { stats } });
       expect(outcome.results.map((result) => result.status)).toEqual(['ok']);
-      // Its input tokens limit, not `tokens-limit` (the output one here, 8,000: five image requests a minute).
+      // Its input tokens limit, not `tokens-limit` (48,000 here: input and output added, though output binds at 8,000).
       expect(stats.providerLimits).toEqual({ requestsPerMinute: 50, tokensPerMinute: 40_000 });
     } finally {
       store.close();

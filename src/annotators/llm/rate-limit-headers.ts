@@ -39,8 +39,9 @@ function perMinute(limit: number | undefined, reset: string | null | undefined):
  *   `x-ratelimit-limit-tokens`, with `x-ratelimit-remaining-*`; a limit whose `x-ratelimit-reset-*`
  *   is more than a minute away is a daily one and is left out;
  * - Anthropic: `anthropic-ratelimit-requests-limit` and `anthropic-ratelimit-input-tokens-limit`
- *   (its input tokens per minute, what an image request mostly spends). Its `tokens-limit` is
- *   whichever limit binds most right now, often the output one, so it is not read as input + output.
+ *   (its input tokens per minute, what an image request mostly spends; cached input is not counted
+ *   against it). Its `tokens-limit` adds the input and output limits together (96,000 for 80,000 in
+ *   and 16,000 out in a recorded answer), while the output limit alone may bind, so it is not followed.
  * Gemini and local servers send none: undefined.
  */
 export function readRateLimitHeaders(headers: HeaderSource | undefined): ProviderRateLimits | undefined {

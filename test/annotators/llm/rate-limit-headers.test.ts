@@ -11,11 +11,11 @@ describe("a provider's rate-limit headers", () => {
     expect(readRateLimitHeaders(headers)).toEqual({ requestsPerMinute: 5000, tokensPerMinute: 160000, remainingRequests: 4999, remainingTokens: 159976 });
   });
 
-  it("reads Anthropic's anthropic-ratelimit-*: its input tokens limit, not tokens-limit (the tightest, often the output one)", () => {
+  it("reads Anthropic's anthropic-ratelimit-* (as a recorded answer sent them): its input tokens limit, not tokens-limit (input and output added)", () => {
     const headers = new Headers({
       'anthropic-ratelimit-requests-limit': '1000', 'anthropic-ratelimit-requests-remaining': '999', 'anthropic-ratelimit-requests-reset': '2025-08-21T12:40:59Z',
       'anthropic-ratelimit-input-tokens-limit': '80000', 'anthropic-ratelimit-input-tokens-remaining': '79000', 'anthropic-ratelimit-output-tokens-limit': '16000',
-      'anthropic-ratelimit-tokens-limit': '16000', 'anthropic-ratelimit-tokens-remaining': '16000',
+      'anthropic-ratelimit-tokens-limit': '96000', 'anthropic-ratelimit-tokens-remaining': '96000',
     });
     expect(readRateLimitHeaders(headers)).toEqual({ requestsPerMinute: 1000, tokensPerMinute: 80000, remainingRequests: 999, remainingTokens: 79000 });
   });
